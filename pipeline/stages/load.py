@@ -1,0 +1,204 @@
+"""Load: turn the bytes of one input into a `Document`.
+
+Decides the encoding (byte-order mark, strict UTF-8, the page's declared charset, then
+charset-normalizer's guess) and the format (from the content as much as the extension: a
+`.txt` holding HTML is HTML). Binary and empty inputs are refused with a message that
+says what they are. The bytes were read by `pipeline.reader`; nothing here touches disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from typing import ClassVar
+
+import charset_normalizer
+
+from pipeline.config import LoadConfig
+from pipeline.document import ContentFormat, Document
+from pipeline.errors import DocumentError
+from pipeline.reader import RawInput
+from pipeline.records import Source
+
+_MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\x00asm", "WebAssembly module"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Text has almost no NUL bytes; a file where they are common is binary whatever its name
+# (unless it is UTF-16 without a byte-order mark, which is recognized separately).
+_MAX_NUL_SHARE = 0.1
+# charset-normalizer's "chaos" above this means its guess is noise; fall back to cp1252.
+_MAX_CHAOS = 0.3
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HTML_SIGNS = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|title|meta|article|table|span|h[1-6])[\s>]",
+    re.IGNORECASE,
+)
+# Control characters other than tab and newline carry nothing for a reader and break JSON viewers.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ISO_DAY_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
+
+
+class DocumentLoader:
+    """Decode one input into a `Document` (the first stage; its input is bytes, not a document)."""
+
+    name: ClassVar[str] = "load"
+    version: ClassVar[str] = "1"
+
+    def __init__(self, config: LoadConfig) -> None:
+        self.config = config
+
+    def __call__(self, raw: RawInput) -> Document:
+        """Decode `raw` and decide its format.
+
+        Raises:
+            DocumentError: The input is empty, binary, or a JSONL line without usable text.
+        """
+        ref = raw.ref
+        if ref.line is not None:
+            return self._load_jsonl_line(raw)
+        content, encoding = decode_bytes(raw.data)
+        lowered = ref.path.lower()
+        declared_html = lowered.endswith((".html", ".htm"))
+        content_format: ContentFormat = "html" if declared_html or looks_like_html(content) else "text"
+        source = Source(path=ref.path, sha256=raw.sha256, format=content_format, encoding=encoding, bytes=len(raw.data))
+        return Document(
+            id=ref.id,
+            source=source,
+            content=content,
+            content_format=content_format,
+            document_date=raw.sidecar_date,
+        )
+
+    def _load_jsonl_line(self, raw: RawInput) -> Document:
+        try:
+            item = json.loads(raw.data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise DocumentError(f"not a JSON line: {error}") from error
+        text, html = item.get("text"), item.get("html")
+        if isinstance(html, str) and html.strip():
+            content, content_format = html, "html"
+        elif isinstance(text, str) and text.strip():
+            content, content_format = text, "text"
+        else:
+            raise DocumentError("a JSONL document needs a non-empty string 'text' or 'html'")
+        document_date = None
+        if item.get("date") is not None:
+            match = _ISO_DAY_PREFIX.match(str(item["date"]))
+            if match is None:
+                raise DocumentError(f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}")
+            document_date = match.group(1)
+        source = Source(
+            path=raw.ref.path.rsplit(":", 1)[0], sha256=raw.sha256, format="jsonl", encoding="utf-8", bytes=len(raw.data)
+        )
+        return Document(
+            id=raw.ref.id,
+            source=source,
+            content=clean_text(content),
+            content_format=content_format,  # type: ignore[arg-type]
+            document_date=document_date,
+        )
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode the bytes of a text or HTML file.
+
+    Returns:
+        The text (newlines normalized to `\\n`, control characters removed) and the name of
+        the encoding it was read with.
+
+    Raises:
+        DocumentError: The bytes are empty, or binary content rather than text.
+    """
+    if not data.strip():
+        raise DocumentError("empty file: no text to extract" if not data else "file holds only white space")
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            raise DocumentError(f"binary content ({kind}), not text or HTML")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return clean_text(data.decode(encoding)), encoding.replace("-sig", "")
+            except UnicodeDecodeError as error:
+                raise DocumentError(f"starts with a {encoding} byte-order mark but is not {encoding}: {error}") from error
+    nul_share = data.count(0) / len(data)
+    if nul_share > _MAX_NUL_SHARE:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise DocumentError(f"binary content ({nul_share:.0%} NUL bytes), not text or HTML")
+    try:
+        return clean_text(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        encoding = _codec_name(declared.group(1).decode("ascii", "replace"))
+        if encoding is not None:
+            try:
+                return clean_text(data.decode(encoding)), encoding
+            except UnicodeDecodeError:
+                pass
+    try:
+        as_cp1252: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:
+        as_cp1252 = None
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.chaos <= _MAX_CHAOS:
+        encoding = _codec_name(best.encoding) or "cp1252"
+        guessed = data.decode(encoding, errors="replace")
+        # Short Western text often reads the same in several code pages: name the web's usual one.
+        if guessed != as_cp1252:
+            return clean_text(guessed), encoding
+    if as_cp1252 is not None:
+        return clean_text(as_cp1252), "cp1252"
+    # latin-1 maps every byte, so this never fails: nothing of the input is lost.
+    return clean_text(data.decode("latin-1")), "latin-1"
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16 text that lacks a byte-order mark, recognized by NULs on one side of each pair."""
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    encoding = "utf-16-le" if odd > 0.3 * len(data) / 2 and even == 0 else "utf-16-be" if even > 0.3 * len(data) / 2 and odd == 0 else None
+    if encoding is None:
+        return None
+    try:
+        return clean_text(data.decode(encoding)), encoding
+    except UnicodeDecodeError:
+        return None
+
+
+def looks_like_html(content: str) -> bool:
+    """Tell whether text content is HTML markup, from its first few kilobytes."""
+    return _HTML_SIGNS.search(content[:4096]) is not None
+
+
+def clean_text(content: str) -> str:
+    """Normalize newlines to `\\n` and drop control characters (NUL included)."""
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARACTERS.sub("", content)
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None

@@ -1,0 +1,38 @@
+"""Shared fixtures: the seeds processed once per test session with the real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.records import Source
+
+REPO = Path(__file__).resolve().parent.parent
+RAW = REPO / "raw"
+SEED_IDS = ("000_dda8e69f9ca48918", "003_72cd0d0011ff537b")
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder produced from raw/ by the library API."""
+    from pipeline import api
+
+    out = tmp_path_factory.mktemp("seed-output")
+    summary = api.run([RAW], out)
+    assert summary.ok, summary.failures
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_records(seed_run: Path) -> dict[str, dict[str, Any]]:
+    """The seed records by id, as written to records.jsonl."""
+    lines = (seed_run / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    return {record["id"]: record for record in map(json.loads, lines)}
+
+
+def make_source(text: str = "x") -> Source:
+    """A source for documents built by hand in unit tests."""
+    return Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=len(text.encode()))

@@ -1,0 +1,89 @@
+"""A batch with bad inputs: every input is accounted for, the good ones still get records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import api
+from pipeline.cli import main
+
+GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange programme.\n"
+
+
+@pytest.fixture
+def mixed_inputs(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "sub" / "page.html").write_text(f"<html><body><p>{GOOD}</p></body></html>", encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (raw / "archive.html").write_bytes(gzip.compress(b"<p>hello</p>"))
+    (raw / "notes.md").write_text("# not an input\n", encoding="utf-8")
+    lines = [
+        {"id": "one", "text": GOOD, "date": "2009-07-20"},
+        {"id": "../escape", "text": GOOD},
+        {"text": "no id"},
+        {"id": "two", "text": ""},
+    ]
+    (raw / "batch.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n{broken\n", encoding="utf-8")
+    (raw / "good.html").write_text(f"<p>{GOOD}</p>", encoding="utf-8")  # same id as good.txt
+    return raw
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = api.run([mixed_inputs], out)
+    entries = {entry["path"]: entry for entry in _manifest(out)["inputs"]}
+    assert {path: entry["status"] for path, entry in entries.items()} == {
+        "archive.html": "failed",
+        "batch.jsonl:1": "ok",
+        "batch.jsonl:2": "failed",
+        "batch.jsonl:3": "failed",
+        "batch.jsonl:4": "failed",
+        "batch.jsonl:5": "failed",
+        "empty.txt": "failed",
+        "good.html": "ok",
+        "good.txt": "failed",
+        "image.txt": "failed",
+        "notes.md": "skipped",
+        "sub/page.html": "ok",
+    }
+    assert "binary content (gzip archive)" in entries["archive.html"]["error"]
+    assert "binary content (PNG image)" in entries["image.txt"]["error"]
+    assert "empty file" in entries["empty.txt"]["error"]
+    assert "duplicate id 'good': good.html has it too" in entries["good.txt"]["error"]
+    assert "cannot name a file" in entries["batch.jsonl:2"]["error"]
+    assert "missing 'id'" in entries["batch.jsonl:3"]["error"]
+    assert "non-empty string 'text' or 'html'" in entries["batch.jsonl:4"]["error"]
+    assert "not a JSON object" in entries["batch.jsonl:5"]["error"]
+    assert "not a supported input type (.md" in entries["notes.md"]["error"]
+    assert not summary.ok
+    assert summary.counts == {"ok": 3, "failed": 8, "skipped": 1, "inputs": 12}
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["batch/one", "good", "sub/page"]
+    assert all(r["dates"][0]["value"] == "2009-07" for r in records)
+    assert records[0]["source"]["format"] == "jsonl" and records[1]["source"]["format"] == "html"
+    assert records[2]["source"]["format"] == "html"
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_cli_exit_code_is_non_zero_when_a_document_fails(mixed_inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(mixed_inputs), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "failed: image.txt: load: binary content (PNG image)" in err
+    assert "12 inputs: 3 ok, 8 failed, 1 skipped" in err
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
+    assert "[E101]" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""Strip: the HTML path and the text-dump path."""
+
+from __future__ import annotations
+
+from conftest import make_source
+
+from pipeline.config import StripConfig
+from pipeline.document import Document
+from pipeline.stages.strip import BoilerplateStripper, cue_kind
+
+STRIPPER = BoilerplateStripper(StripConfig())
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Site | A story</title>
+<meta property="article:published_time" content="2011-11-16T09:00:00Z"></head>
+<body>
+<header><a href="/">Site</a><nav><ul><li><a href="/a">About</a></li><li><a href="/b">News</a></li></ul></nav></header>
+<form action="/search"><label>Search</label><input name="q"><button>Go</button></form>
+<main><article>
+<h1>Conference in Moscow</h1>
+<p>The first conference was held 14-15 November 2011 in Moscow, where leaders met.</p>
+<figure><img src="a.jpg"><figcaption>Delegates in Moscow, November 2011</figcaption></figure>
+<ul><li>Joint research on child protection across both countries.</li></ul>
+<div class="share-buttons"><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+<p>Read <a href="/more">more</a> about the program and its partners here.</p>
+</article></main>
+<aside class="sidebar"><p>Related stories you may like</p></aside>
+<footer><p>Contact Us | Privacy Policy</p><p>Copyright © 2015 Site. All rights reserved.</p></footer>
+<script>alert("x")</script>
+</body></html>"""
+
+
+def _strip(content: str, content_format: str) -> Document:
+    doc = Document(id="t", source=make_source(content), content=content, content_format=content_format)  # type: ignore[arg-type]
+    return STRIPPER(doc)
+
+
+def test_html_keeps_the_article_and_drops_the_furniture() -> None:
+    doc = _strip(PAGE, "html")
+    kept = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+    assert kept == [
+        ("heading", "Conference in Moscow"),
+        ("paragraph", "The first conference was held 14-15 November 2011 in Moscow, where leaders met."),
+        ("caption", "Delegates in Moscow, November 2011"),
+        ("list_item", "Joint research on child protection across both countries."),
+        ("paragraph", "Read more about the program and its partners here."),
+    ]
+    dropped = [(b.kind, b.text) for b in doc.boilerplate]
+    assert ("navigation", "Site About News") in dropped
+    assert ("form", "Search Go") in dropped
+    assert ("share", "Facebook Twitter") in dropped
+    assert ("other", "Related stories you may like") in dropped
+    assert ("footer", "Contact Us | Privacy Policy Copyright © 2015 Site. All rights reserved.") in dropped
+    assert "alert" not in doc.text and "alert" not in str(dropped)
+    assert doc.title == "Site | A story"
+    assert doc.document_date == "2011-11-16"
+
+
+def test_html_link_lists_are_navigation() -> None:
+    html = "<body><div><p>A long paragraph of article text that goes on for a while.</p><ul><li><a href='/1'>One</a></li><li><a href='/2'>Two</a></li></ul></div></body>"
+    doc = _strip(html, "html")
+    assert [b.text for b in doc.boilerplate] == ["One", "Two"]
+    assert doc.text == "A long paragraph of article text that goes on for a while."
+
+
+DUMP = """Home     About     Contact     Donate
+Programs
+Our Work
+Get Involved
+
+Annual Report
+
+The foundation opened three new offices this year and trained more than two hundred volunteers.
+
+Volunteers at the Perm office, May 2012
+
+- A first item that belongs to the article.
+- A second item.
+
+Terms of Use   Privacy Policy
+(c) 2015 The Foundation"""
+
+
+def test_text_dump_path() -> None:
+    doc = _strip(DUMP, "text")
+    kept = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
+    assert kept == [
+        ("heading", "Annual Report"),
+        ("paragraph", "The foundation opened three new offices this year and trained more than two hundred volunteers."),
+        ("caption", "Volunteers at the Perm office, May 2012"),
+        ("list_item", "- A first item that belongs to the article."),
+        ("list_item", "- A second item."),
+    ]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [
+        ("navigation", "Home About Contact Donate"),
+        ("navigation", "Programs"),
+        ("navigation", "Our Work"),
+        ("navigation", "Get Involved"),
+        ("footer", "Terms of Use Privacy Policy"),
+        ("copyright", "(c) 2015 The Foundation"),
+    ]
+    assert doc.title == "Annual Report"
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    dump = "A paragraph that was wrapped by the tool which saved the page,\nso it continues on this line and ends here.\n"
+    doc = _strip(dump, "text")
+    assert doc.text == "A paragraph that was wrapped by the tool which saved the page, so it continues on this line and ends here."
+    assert [b.kind for b in doc.blocks] == ["paragraph"]
+
+
+def test_cues_only_judge_short_blocks() -> None:
+    assert cue_kind("Privacy Policy", 8) == "footer"
+    assert cue_kind("Search", 8) == "form"
+    long_paragraph = "Our privacy policy changed in 2019 after a long search for a fair rule, " * 3
+    assert cue_kind(long_paragraph, 8) is None
+
+
+def test_all_boilerplate_gives_empty_text() -> None:
+    doc = _strip("Home     About     Contact\nCopyright 2020 Site", "text")
+    assert doc.text == "" and doc.blocks == () and len(doc.boilerplate) == 2
