@@ -5,13 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test schema clean
+.PHONY: run test lint schema clean
 
 run: $(STAMP)
 	$(BIN)/pipeline run raw --out output
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy
 
 schema: $(STAMP)
 	$(BIN)/pipeline schema --out schemas/record.schema.json

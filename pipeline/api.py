@@ -169,9 +169,10 @@ def export_schema(path: Path) -> Path:
     return path
 
 
-def _entry(record_id: str | None, path: str, sha256: str | None, status: str, error: str | None = None) -> dict[str, Any]:
+def _entry(
+    record_id: str | None, path: str, sha256: str | None, status: str, error: str | None = None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
     if error is not None:
         entry["error"] = error
     return entry
-

@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
         "pipeline run raw/ --out output/",
     )
-    run.add_argument("inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)")
+    run.add_argument(
+        "inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)"
+    )
     run.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
 
     validate = _command(
@@ -50,7 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Write the JSON Schema of a record.",
         "pipeline schema --out schemas/record.schema.json",
     )
-    schema.add_argument("--out", type=Path, default=DEFAULT_SCHEMA_PATH, help=f"where to write it (default: {DEFAULT_SCHEMA_PATH}; '-' for standard output)")
+    schema.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_SCHEMA_PATH,
+        help=f"where to write it (default: {DEFAULT_SCHEMA_PATH}; '-' for standard output)",
+    )
     return parser
 
 
@@ -97,7 +104,9 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, example: str) -> argparse.ArgumentParser:
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, example: str
+) -> argparse.ArgumentParser:
     return commands.add_parser(
         name,
         help=summary,

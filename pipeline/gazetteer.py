@@ -123,15 +123,24 @@ def load_gazetteer() -> Gazetteer:
     us_states: dict[str, GazetteerEntry] = {}
     for code, state in cache.get_us_states().items():
         entry = GazetteerEntry(
-            name=state["name"], kind="region", country_code="US", geonameid=int(state["geonameid"]),
-            latitude=None, longitude=None, admin1=code,
+            name=state["name"],
+            kind="region",
+            country_code="US",
+            geonameid=int(state["geonameid"]),
+            latitude=None,
+            longitude=None,
+            admin1=code,
         )
         us_states[code] = entry
         entries.append((state["name"], entry))
     for continent in cache.get_continents().values():
         entry = GazetteerEntry(
-            name=continent["name"], kind="region", country_code=None, geonameid=int(continent["geonameId"]),
-            latitude=float(continent["lat"]), longitude=float(continent["lng"]),
+            name=continent["name"],
+            kind="region",
+            country_code=None,
+            geonameid=int(continent["geonameId"]),
+            latitude=float(continent["lat"]),
+            longitude=float(continent["lng"]),
         )
         entries.append((continent["name"], entry))
     for city in cache.get_cities().values():

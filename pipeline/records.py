@@ -137,12 +137,14 @@ class Record(FrozenModel):
         if [b.start for b in self.blocks] != sorted(b.start for b in self.blocks):
             raise ValueError("blocks are not sorted by start")
         spans: list[DateMention | Mention] = list(self.dates)
-        for entity in (*self.organizations, *self.places):
-            spans.extend(entity.mentions)
+        for organization in self.organizations:
+            spans.extend(organization.mentions)
+        for place in self.places:
+            spans.extend(place.mentions)
         for span in spans:
             if self.text[span.start : span.end] != span.text or span.start >= span.end:
                 raise ValueError(
-                    f"span {span.start}:{span.end} reads {self.text[span.start:span.end]!r}, not {span.text!r}"
+                    f"span {span.start}:{span.end} reads {self.text[span.start : span.end]!r}, not {span.text!r}"
                 )
         if [d.start for d in self.dates] != sorted(d.start for d in self.dates):
             raise ValueError("dates are not sorted by start")

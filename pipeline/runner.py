@@ -71,5 +71,5 @@ class Pipeline:
             return Outcome(ref, sha256, error=f"{stage_name}: {error}")
         except PipelineError:
             raise
-        except Exception as error:  # noqa: BLE001 - one bad document must not end the batch
+        except Exception as error:
             return Outcome(ref, sha256, error=f"{stage_name}: unexpected {type(error).__name__}: {error}")

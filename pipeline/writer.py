@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from pipeline.errors import PipelineError
 from pipeline.records import Record
@@ -70,7 +70,7 @@ class OutputWriter:
         self._records: IO[str] | None = None
         self._records_tmp = out_dir / f".{RECORDS_FILE}.{os.getpid()}.tmp"
 
-    def __enter__(self) -> OutputWriter:
+    def __enter__(self) -> Self:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._records = self._records_tmp.open("w", encoding="utf-8", newline="\n")
         return self
@@ -105,7 +105,7 @@ class OutputWriter:
         docs = self.out_dir / DOCS_DIR
         if not docs.is_dir():
             return
-        for folder, dirnames, filenames in os.walk(docs, topdown=False):
+        for folder, _subfolders, filenames in os.walk(docs, topdown=False):
             for name in filenames:
                 path = Path(folder) / name
                 if path.resolve() not in self.written:

@@ -27,7 +27,10 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     (tmp_path / "raw" / "a.txt").write_text("The Eurasia Foundation met in Moscow in July 2009.\n")
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "run", str(tmp_path / "raw"), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "1 inputs: 1 ok, 0 failed, 0 skipped" in result.stderr

@@ -14,7 +14,9 @@ EXTRACTOR = DateExtractor(DatesConfig())
 
 
 def _dates(text: str, document_date: str | None = None) -> list[DateMention]:
-    doc = Document(id="t", source=make_source(text), content=text, content_format="text", text=text, document_date=document_date)
+    doc = Document(
+        id="t", source=make_source(text), content=text, content_format="text", text=text, document_date=document_date
+    )
     found = list(EXTRACTOR(doc).dates)
     for date in found:
         assert text[date.start : date.end] == date.text
@@ -30,10 +32,16 @@ def _values(text: str, document_date: str | None = None) -> list[tuple[str, str,
     [
         ("It began in July 2009.", [("July 2009", "2009-07", None, "month")]),
         ("Launched in May of 2011.", [("May of 2011", "2011-05", None, "month")]),
-        ("On 14 November 2011 and on Nov. 15, 2011.", [("14 November 2011", "2011-11-14", None, "day"), ("Nov. 15, 2011", "2011-11-15", None, "day")]),
+        (
+            "On 14 November 2011 and on Nov. 15, 2011.",
+            [("14 November 2011", "2011-11-14", None, "day"), ("Nov. 15, 2011", "2011-11-15", None, "day")],
+        ),
         ("Signed on Tuesday, November 14, 2011.", [("Tuesday, November 14, 2011", "2011-11-14", None, "day")]),
         ("On the 3rd of March 2001.", [("the 3rd of March 2001", "2001-03-03", None, "day")]),
-        ("ISO 2011-11-14, US 11/14/2011.", [("2011-11-14", "2011-11-14", None, "day"), ("11/14/2011", "2011-11-14", None, "day")]),
+        (
+            "ISO 2011-11-14, US 11/14/2011.",
+            [("2011-11-14", "2011-11-14", None, "day"), ("11/14/2011", "2011-11-14", None, "day")],
+        ),
         ("Held 14-15 November 2011.", [("14-15 November 2011", "2011-11-14", "2011-11-15", "day")]),
         ("From November 14-16, 2011.", [("November 14-16, 2011", "2011-11-14", "2011-11-16", "day")]),
         ("Open June-August 2011.", [("June-August 2011", "2011-06", "2011-08", "month")]),
@@ -76,7 +84,10 @@ def test_anaphoric_expressions_use_the_story_date_not_attributive_ones() -> None
     text = "In October 2010, they met to plan the June 2010 summit. The following day, a second meeting began."
     following = _dates(text, "2015-01-01")[-1]
     assert (following.text, following.anchor, following.value, following.precision) == (
-        "The following day", "October 2010", "2010-10", "month",
+        "The following day",
+        "October 2010",
+        "2010-10",
+        "month",
     )
 
 

@@ -30,19 +30,45 @@ def _org(doc: Document, name: str) -> Organization:
 @pytest.mark.parametrize(
     ("text", "long_form", "acronym"),
     [
-        ("The Office of Juvenile Justice and Delinquency Prevention (OJJDP) met.", "Office of Juvenile Justice and Delinquency Prevention", "OJJDP"),
-        ("It joined the National Foundation for the Prevention of Cruelty to Children (NFPCC), a charity.", "National Foundation for the Prevention of Cruelty to Children", "NFPCC"),
-        ("The U.S.-Russia Bilateral Presidential Commission (BPC) was announced.", "Bilateral Presidential Commission", "BPC"),
-        ("Funding came from USAID (United States Agency for International Development).", "United States Agency for International Development", "USAID"),
+        (
+            "The Office of Juvenile Justice and Delinquency Prevention (OJJDP) met.",
+            "Office of Juvenile Justice and Delinquency Prevention",
+            "OJJDP",
+        ),
+        (
+            "It joined the National Foundation for the Prevention of Cruelty to Children (NFPCC), a charity.",
+            "National Foundation for the Prevention of Cruelty to Children",
+            "NFPCC",
+        ),
+        (
+            "The U.S.-Russia Bilateral Presidential Commission (BPC) was announced.",
+            "Bilateral Presidential Commission",
+            "BPC",
+        ),
+        (
+            "Funding came from USAID (United States Agency for International Development).",
+            "United States Agency for International Development",
+            "USAID",
+        ),
         ("The World Health Organization (WHO) said so.", "World Health Organization", "WHO"),
     ],
 )
 def test_acronym_definitions(text: str, long_form: str, acronym: str) -> None:
-    found = [(text[d.long_form.start : d.long_form.end], text[d.acronym.start : d.acronym.end]) for d in find_acronym_definitions(text)]
+    found = [
+        (text[d.long_form.start : d.long_form.end], text[d.acronym.start : d.acronym.end])
+        for d in find_acronym_definitions(text)
+    ]
     assert found == [(long_form, acronym)]
 
 
-@pytest.mark.parametrize("text", ["It was implemented by Eurasia Foundation (USA) last year.", "Prices rose (see TABLE) again.", "He said (OK) twice."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was implemented by Eurasia Foundation (USA) last year.",
+        "Prices rose (see TABLE) again.",
+        "He said (OK) twice.",
+    ],
+)
 def test_parentheses_that_define_nothing(text: str) -> None:
     assert find_acronym_definitions(text) == []
 
@@ -80,5 +106,7 @@ def test_country_labelled_as_organization_becomes_a_place() -> None:
 
 
 def test_nothing_is_found_in_boilerplate() -> None:
-    doc = _entities("Home     About ICMEC     Supporters     Global Partners\nContact Us Privacy Policy Term of Use Follow ICMEC")
+    doc = _entities(
+        "Home     About ICMEC     Supporters     Global Partners\nContact Us Privacy Policy Term of Use Follow ICMEC"
+    )
     assert doc.text == "" and doc.organizations == () and doc.places == ()

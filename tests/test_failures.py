@@ -77,7 +77,9 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
     assert not list(out.rglob("*.tmp"))
 
 
-def test_cli_exit_code_is_non_zero_when_a_document_fails(mixed_inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exit_code_is_non_zero_when_a_document_fails(
+    mixed_inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["run", str(mixed_inputs), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "failed: image.txt: load: binary content (PNG image)" in err

@@ -27,8 +27,12 @@ def _load_one(root: Path):  # type: ignore[no-untyped-def]
         ("Café – “quoted” ünïcode".encode(), "Café – “quoted” ünïcode", "utf-8"),
         ("\ufeffWith a BOM".encode(), "With a BOM", "utf-8"),
         ("Ünïcode in UTF-16".encode("utf-16"), "Ünïcode in UTF-16", "utf-16"),
-        ("Smart “quotes” and an em dash — in cp1252, the café’s menu.".encode("cp1252"), "Smart “quotes” and an em dash — in cp1252, the café’s menu.", "cp1252"),
-        ("Windows\r\nline\rendings".encode(), "Windows\nline\nendings", "utf-8"),
+        (
+            "Smart “quotes” and an em dash — in cp1252, the café’s menu.".encode("cp1252"),
+            "Smart “quotes” and an em dash — in cp1252, the café’s menu.",
+            "cp1252",
+        ),
+        (b"Windows\r\nline\rendings", "Windows\nline\nendings", "utf-8"),
         (b"NUL\x00 bytes are removed", "NUL bytes are removed", "utf-8"),
     ],
 )
@@ -46,7 +50,15 @@ def test_latin1_declared_in_html_is_honoured() -> None:
     assert "Français" in text and encoding == "iso8859-1"
 
 
-@pytest.mark.parametrize(("data", "reason"), [(b"", "empty file"), (b"  \n ", "only white space"), (b"\x1f\x8b\x08\x00rest", "gzip"), (b"\x00\x01\x02\x00\xff\x00" * 50, "NUL bytes")])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"  \n ", "only white space"),
+        (b"\x1f\x8b\x08\x00rest", "gzip"),
+        (b"\x00\x01\x02\x00\xff\x00" * 50, "NUL bytes"),
+    ],
+)
 def test_refused_inputs(data: bytes, reason: str) -> None:
     with pytest.raises(DocumentError, match=reason):
         decode_bytes(data)

@@ -20,10 +20,13 @@ def _resolve(text: str, *surfaces: str) -> tuple[Place, ...]:
     places = []
     for surface in surfaces:
         mentions = tuple(
-            Mention(text=surface, start=m.start(), end=m.end()) for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
+            Mention(text=surface, start=m.start(), end=m.end())
+            for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
         )
         places.append(Place(name=surface, kind="other", mentions=mentions))
-    doc = Document(id="t", source=make_source(text), content=text, content_format="text", text=text, places=tuple(places))
+    doc = Document(
+        id="t", source=make_source(text), content=text, content_format="text", text=text, places=tuple(places)
+    )
     resolved = RESOLVER(doc).places
     for place in resolved:
         for mention in place.mentions:
@@ -37,7 +40,13 @@ def _by_mention(places: tuple[Place, ...], text: str) -> Place:
 
 @pytest.mark.parametrize(
     ("name", "code", "kind"),
-    [("U.S.", "US", "country"), ("USA", "US", "country"), ("the Russian Federation", "RU", "country"), ("Ohio", "US", "region"), ("St. Petersburg", "RU", "city")],
+    [
+        ("U.S.", "US", "country"),
+        ("USA", "US", "country"),
+        ("the Russian Federation", "RU", "country"),
+        ("Ohio", "US", "region"),
+        ("St. Petersburg", "RU", "city"),
+    ],
 )
 def test_gazetteer_lookup(name: str, code: str, kind: str) -> None:
     best = load_gazetteer().lookup(name)[0]
@@ -55,7 +64,19 @@ def test_seed_sentence_with_qualifiers_and_a_missed_list_item() -> None:
         "Experts gathered in Washington, D.C. and in Columbus, OH; New York, NY; and Los Angeles, CA. "
         "In turn, a U.S. delegation visited sites in Moscow, Perm, and St. Petersburg."
     )
-    places = _resolve(text, "Washington", "D.C.", "Columbus", "OH", "New York", "NY", "Los Angeles", "U.S.", "Moscow", "St. Petersburg")
+    places = _resolve(
+        text,
+        "Washington",
+        "D.C.",
+        "Columbus",
+        "OH",
+        "New York",
+        "NY",
+        "Los Angeles",
+        "U.S.",
+        "Moscow",
+        "St. Petersburg",
+    )
     summary = [(p.name, p.kind, p.country_code, p.geonameid, [m.text for m in p.mentions]) for p in places]
     assert summary == [
         ("Washington", "city", "US", 4140963, ["Washington, D.C."]),
@@ -82,7 +103,13 @@ def test_document_context_picks_among_same_named_cities() -> None:
 def test_a_following_country_constrains_without_guessing() -> None:
     places = _resolve("The Forum in Baikal, Russia August 2011 was held.", "Baikal", "Russia")
     baikal, russia = places
-    assert (baikal.name, baikal.kind, baikal.country_code, baikal.geonameid, baikal.latitude) == ("Baikal", "other", "RU", None, None)
+    assert (baikal.name, baikal.kind, baikal.country_code, baikal.geonameid, baikal.latitude) == (
+        "Baikal",
+        "other",
+        "RU",
+        None,
+        None,
+    )
     assert (russia.kind, russia.country_code) == ("country", "RU")
 
 
@@ -92,7 +119,9 @@ def test_unknown_places_keep_nulls() -> None:
 
 
 def test_mentions_are_grouped_by_place() -> None:
-    places = _resolve("The U.S. and the United States and the US are one country; so is USA.", "U.S.", "United States", "US", "USA")
+    places = _resolve(
+        "The U.S. and the United States and the US are one country; so is USA.", "U.S.", "United States", "US", "USA"
+    )
     assert len(places) == 1
     assert [m.text for m in places[0].mentions] == ["U.S.", "United States", "US", "USA"]
 

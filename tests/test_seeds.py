@@ -138,7 +138,10 @@ def _place(record: dict[str, Any], mention: str) -> dict[str, Any]:
     return next(p for p in record["places"] if any(m["text"] == mention for m in p["mentions"]))
 
 
-@pytest.mark.parametrize(("page", "mention"), [(ICMEC_PAGE, "Moscow"), (AIR_PAGE, "Moscow"), (AIR_PAGE, "Perm"), (AIR_PAGE, "St. Petersburg")])
+@pytest.mark.parametrize(
+    ("page", "mention"),
+    [(ICMEC_PAGE, "Moscow"), (AIR_PAGE, "Moscow"), (AIR_PAGE, "Perm"), (AIR_PAGE, "St. Petersburg")],
+)
 def test_russian_places(seed_records: dict[str, dict[str, Any]], page: str, mention: str) -> None:
     place = _place(seed_records[page], mention)
     assert place["country_code"] == "RU"

@@ -86,7 +86,10 @@ def test_text_dump_path() -> None:
     kept = [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks]
     assert kept == [
         ("heading", "Annual Report"),
-        ("paragraph", "The foundation opened three new offices this year and trained more than two hundred volunteers."),
+        (
+            "paragraph",
+            "The foundation opened three new offices this year and trained more than two hundred volunteers.",
+        ),
         ("caption", "Volunteers at the Perm office, May 2012"),
         ("list_item", "- A first item that belongs to the article."),
         ("list_item", "- A second item."),
@@ -103,9 +106,14 @@ def test_text_dump_path() -> None:
 
 
 def test_hard_wrapped_paragraphs_are_joined() -> None:
-    dump = "A paragraph that was wrapped by the tool which saved the page,\nso it continues on this line and ends here.\n"
+    dump = (
+        "A paragraph that was wrapped by the tool which saved the page,\nso it continues on this line and ends here.\n"
+    )
     doc = _strip(dump, "text")
-    assert doc.text == "A paragraph that was wrapped by the tool which saved the page, so it continues on this line and ends here."
+    assert (
+        doc.text
+        == "A paragraph that was wrapped by the tool which saved the page, so it continues on this line and ends here."
+    )
     assert [b.kind for b in doc.blocks] == ["paragraph"]
 
 

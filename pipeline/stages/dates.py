@@ -60,8 +60,20 @@ _YEAR = r"(?:1[5-9]\d\d|20\d\d|21\d\d)"
 _DASH = r"\s*(?:-|–|—|to|through|until)\s*"
 _WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 _COUNT = r"(?:\d{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
 _UNIT = r"(?:day|week|month|year)s?"
@@ -83,15 +95,35 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # the order only breaks ties.
 _PATTERNS = (
     # 14-15 November 2011; 14 November - 2 December 2011; November 14-15, 2011
-    _Pattern("range", _compile(rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?{_DASH}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y>{_YEAR})")),
-    _Pattern("range", _compile(rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY}),?\s+(?P<y>{_YEAR})")),
+    _Pattern(
+        "range",
+        _compile(
+            rf"(?P<d1>{_DAY})(?:\s+(?P<m1>{_MONTH}))?{_DASH}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y>{_YEAR})"
+        ),
+    ),
+    _Pattern(
+        "range",
+        _compile(rf"(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY}),?\s+(?P<y>{_YEAR})"),
+    ),
     # June-August 2011; between June and August 2011
-    _Pattern("month_range", _compile(rf"(?:between\s+(?P<m1>{_MONTH})\s+and\s+|(?:from\s+)?(?P<m1b>{_MONTH}){_DASH})(?P<m2>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})")),
+    _Pattern(
+        "month_range",
+        _compile(
+            rf"(?:between\s+(?P<m1>{_MONTH})\s+and\s+|(?:from\s+)?(?P<m1b>{_MONTH}){_DASH})(?P<m2>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})"
+        ),
+    ),
     # between 2009 and 2010; from 2009 to 2010; 2009-2010
-    _Pattern("year_range", _compile(rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR}))")),
+    _Pattern(
+        "year_range",
+        _compile(
+            rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR}))"
+        ),
+    ),
     # Tuesday, November 14, 2011; 14 November 2011; the 14th of November 2011; November 2011; May of 2011
     _Pattern("absolute", _compile(rf"{_WEEKDAY}(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})")),
-    _Pattern("absolute", _compile(rf"{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})")),
+    _Pattern(
+        "absolute", _compile(rf"{_WEEKDAY}(?:the\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})")
+    ),
     _Pattern("absolute", _compile(rf"(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})")),
     # 2011-11-14 and 2011/11/14; 11/14/2011 and 14.11.2011 (read with the configured order)
     _Pattern("absolute", _compile(r"(?P<iso>(?P<y>\d{4})[-/](?P<mo>0[1-9]|1[0-2])[-/](?P<d>0[1-9]|[12]\d|3[01]))")),
@@ -102,12 +134,22 @@ _PATTERNS = (
     _Pattern("yearless", _compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\s*,?\s*\d)")),
     _Pattern("yearless", _compile(rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})(?!\s*,?\s*\d)")),
     # in January; the January meeting; last March (a bare month needs a word that makes it a date)
-    _Pattern("yearless", _compile(rf"(?P<cue>(?:in|In|the|The|last|Last|next|Next|this|This|since|Since|until|by|early|late|mid)\s+)(?P<m>{_MONTH})(?!\s*,?\s*\d)")),
+    _Pattern(
+        "yearless",
+        _compile(
+            rf"(?P<cue>(?:in|In|the|The|last|Last|next|Next|this|This|since|Since|until|by|early|late|mid)\s+)(?P<m>{_MONTH})(?!\s*,?\s*\d)"
+        ),
+    ),
     _Pattern("deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)")),
-    _Pattern("deictic", _compile(rf"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)")),
+    _Pattern("deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)")),
     _Pattern("deictic", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+ago")),
-    _Pattern("anaphoric", _compile(r"(?:the|The)\s+(?P<which>following|next|previous|preceding|prior)\s+(?P<unit>day|month|year)")),
-    _Pattern("anaphoric", _compile(r"(?:the|The)\s+(?P<unit>day|month|year)\s+(?P<which>before|after|prior|earlier|later)")),
+    _Pattern(
+        "anaphoric",
+        _compile(r"(?:the|The)\s+(?P<which>following|next|previous|preceding|prior)\s+(?P<unit>day|month|year)"),
+    ),
+    _Pattern(
+        "anaphoric", _compile(r"(?:the|The)\s+(?P<unit>day|month|year)\s+(?P<which>before|after|prior|earlier|later)")
+    ),
     _Pattern("anaphoric", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+(?P<which>later|earlier)")),
 )
 # Words after which a bare four-digit number reads as a year.

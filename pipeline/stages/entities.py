@@ -117,7 +117,7 @@ class EntityRecognizer(Stage):
         blocks = [b for b in doc.blocks if b.end > b.start]
         texts = (doc.text[b.start : b.end] for b in blocks)
         spans: list[_Span] = []
-        for block, parsed in zip(blocks, self.nlp.pipe(texts, batch_size=self.config.batch_size)):
+        for block, parsed in zip(blocks, self.nlp.pipe(texts, batch_size=self.config.batch_size), strict=True):
             for ent in parsed.ents:
                 label = "ORG" if ent.label_ in ORG_LABELS else "PLACE" if ent.label_ in PLACE_LABELS else None
                 if label is not None:
@@ -159,7 +159,10 @@ def find_acronym_definitions(text: str) -> list[_Definition]:
         if len(letters) < 2 or sum(c.isupper() for c in acronym) < 2:
             continue
         clause_start = _clause_start(text, match.start())
-        words = [(w.start() + clause_start, w.end() + clause_start) for w in _WORD.finditer(text[clause_start : match.start()])]
+        words = [
+            (w.start() + clause_start, w.end() + clause_start)
+            for w in _WORD.finditer(text[clause_start : match.start()])
+        ]
         limit = max(0, len(words) - len(letters) - _EXTRA_LONG_FORM_WORDS)
         for first in range(len(words) - 1, limit - 1, -1):
             phrase = [text[s:e] for s, e in words[first:]]
@@ -197,10 +200,11 @@ def _spells(words: Sequence[str], letters: str) -> bool:
         if minor and match(index + 1, position):
             return True
         return any(
-            letters.startswith(option, position) and match(index + 1, position + len(option)) for option in options(word)
+            letters.startswith(option, position) and match(index + 1, position + len(option))
+            for option in options(word)
         )
 
-    return bool(words) and not (words[0].lower() in _MINOR_WORDS) and match(0, 0)
+    return bool(words) and words[0].lower() not in _MINOR_WORDS and match(0, 0)
 
 
 def _acronym_letters(acronym: str) -> str:
@@ -315,12 +319,12 @@ def _group_surfaces(
     _tie_place_prefixed_names(forms, groups, is_place_name)
     # An acronym never defined in the text is tied to a long form whose initials spell it.
     acronyms = [k for k, v in forms.items() if _is_acronym(v)]
-    long_forms = [v for v in forms.values() if len(v.split()) >= 2]
+    names = sorted(v for v in forms.values() if len(v.split()) >= 2)
     for key in acronyms:
         letters = _acronym_letters(forms[key])
-        for long_form in sorted(long_forms):
-            if _spells(long_form.split(), letters):
-                groups.union(key, _key(long_form))
+        for name in names:
+            if _spells(name.split(), letters):
+                groups.union(key, _key(name))
     return _Surfaces(forms, groups, defined)
 
 

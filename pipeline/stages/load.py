@@ -107,7 +107,11 @@ class DocumentLoader:
                 raise DocumentError(f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}")
             document_date = match.group(1)
         source = Source(
-            path=raw.ref.path.rsplit(":", 1)[0], sha256=raw.sha256, format="jsonl", encoding="utf-8", bytes=len(raw.data)
+            path=raw.ref.path.rsplit(":", 1)[0],
+            sha256=raw.sha256,
+            format="jsonl",
+            encoding="utf-8",
+            bytes=len(raw.data),
         )
         return Document(
             id=raw.ref.id,
@@ -138,7 +142,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return clean_text(data.decode(encoding)), encoding.replace("-sig", "")
             except UnicodeDecodeError as error:
-                raise DocumentError(f"starts with a {encoding} byte-order mark but is not {encoding}: {error}") from error
+                raise DocumentError(
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}"
+                ) from error
     nul_share = data.count(0) / len(data)
     if nul_share > _MAX_NUL_SHARE:
         utf16 = _utf16_without_bom(data)
@@ -150,13 +156,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     declared = _DECLARED_CHARSET.search(data[:4096])
-    if declared:
-        encoding = _codec_name(declared.group(1).decode("ascii", "replace"))
-        if encoding is not None:
-            try:
-                return clean_text(data.decode(encoding)), encoding
-            except UnicodeDecodeError:
-                pass
+    declared_codec = _codec_name(declared.group(1).decode("ascii", "replace")) if declared else None
+    if declared_codec is not None:
+        try:
+            return clean_text(data.decode(declared_codec)), declared_codec
+        except UnicodeDecodeError:
+            pass
     try:
         as_cp1252: str | None = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -177,7 +182,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """Decode UTF-16 text that lacks a byte-order mark, recognized by NULs on one side of each pair."""
     even, odd = data[0::2].count(0), data[1::2].count(0)
-    encoding = "utf-16-le" if odd > 0.3 * len(data) / 2 and even == 0 else "utf-16-be" if even > 0.3 * len(data) / 2 and odd == 0 else None
+    encoding = (
+        "utf-16-le"
+        if odd > 0.3 * len(data) / 2 and even == 0
+        else "utf-16-be"
+        if even > 0.3 * len(data) / 2 and odd == 0
+        else None
+    )
     if encoding is None:
         return None
     try:

@@ -132,7 +132,10 @@ class PlaceResolver(Stage):
         return None
 
     def _has_city_in(self, name: str, state: GazetteerEntry) -> bool:
-        return any(e.kind == "city" and e.country_code == "US" and e.admin1 == state.admin1 for e in self.gazetteer.lookup(name))
+        return any(
+            e.kind == "city" and e.country_code == "US" and e.admin1 == state.admin1
+            for e in self.gazetteer.lookup(name)
+        )
 
     def _country_context(self, text: str, located: list[_Located]) -> set[str]:
         """The countries the document names, directly or through a place only they have."""
@@ -154,7 +157,9 @@ class PlaceResolver(Stage):
         name = text[loc.start : loc.name_end]
         entries = self.gazetteer.lookup(name)
         if loc.state is not None:
-            entries = tuple(e for e in entries if e.kind == "city" and e.admin1 == loc.state.admin1 and e.country_code == "US")
+            entries = tuple(
+                e for e in entries if e.kind == "city" and e.admin1 == loc.state.admin1 and e.country_code == "US"
+            )
             return entries[0] if entries else None
         if loc.country is not None:
             entries = tuple(e for e in entries if e.country_code == loc.country.country_code)
@@ -184,7 +189,11 @@ def _group(text: str, resolved: list[tuple[_Located, GazetteerEntry | None]]) ->
         if entry is not None:
             key: tuple[object, ...] = ("resolved", entry.geonameid)
         else:
-            key = ("unresolved", text[loc.start : loc.name_end].casefold(), loc.country.country_code if loc.country else None)
+            key = (
+                "unresolved",
+                text[loc.start : loc.name_end].casefold(),
+                loc.country.country_code if loc.country else None,
+            )
         groups.setdefault(key, []).append((loc, entry))
     places = []
     for members in groups.values():

@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import NavigableString
 
 from pipeline.config import StripConfig
 from pipeline.document import Document
@@ -51,9 +52,7 @@ _MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _LIST_MARKER = re.compile(r"^(?:[-*•·◦‣▪]|\d{1,3}[.)])\s+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
-_MONTH = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-)
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _WHITESPACE = re.compile(r"\s+")
 _MINOR_TITLE_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
 # Headlines longer than this many short lines' worth of words are rare.
@@ -112,7 +111,8 @@ def is_title_like(line: str, short_words: int) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w'’.-]*", line) if w.lower() not in _MINOR_TITLE_WORDS]
     if not words or len(line.split()) > _TITLE_MAX_FACTOR * short_words or _SENTENCE_END.search(line):
         return False
-    return sum(w[0].isupper() for w in words) >= _TITLE_CAPITALIZED_SHARE * len(words)
+    capitalized = sum(w[0].isupper() for w in words)
+    return bool(capitalized >= _TITLE_CAPITALIZED_SHARE * len(words))
 
 
 def heading_or_caption(line: str) -> BlockKind:
@@ -169,11 +169,7 @@ class BoilerplateStripper(Stage):
         for index, lines in enumerate(groups):
             outside_article = index < first_paragraph or index > last_paragraph
             short_lines = sum(is_short_line(line, short) for line in lines)
-            is_menu = (
-                outside_article
-                and len(lines) >= self.config.menu_min_lines
-                and short_lines >= 0.8 * len(lines)
-            )
+            is_menu = outside_article and len(lines) >= self.config.menu_min_lines and short_lines >= 0.8 * len(lines)
             yield from _fields_between_form_lines(list(self._classify_group(lines, is_menu)))
 
     def _is_prose(self, line: str) -> bool:
@@ -370,8 +366,9 @@ def _contains_block(tag: Tag, ignore_inline_lists: bool = False) -> bool:
 
 
 def _class_hint(tag: Tag) -> BoilerplateKind | None:
-    classes = tag.get("class") or []
-    tokens = " ".join([*(classes if isinstance(classes, list) else [str(classes)]), str(tag.get("id") or "")])
+    classes: object = tag.get("class") or []
+    class_names = [str(name) for name in classes] if isinstance(classes, list) else [str(classes)]
+    tokens = " ".join([*class_names, str(tag.get("id") or "")])
     for pattern, kind in _CLASS_HINTS:
         if pattern.search(tokens):
             return kind
@@ -394,9 +391,36 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
     "address": "other",
 }
 _CONTAINER_TAGS = [
-    "div", "section", "article", "main", "body", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr",
-    "figure", "header", "footer", "nav", "aside", "form", "menu", "center", "fieldset", "details", "summary", "hr", "br",
-    "select", "button", "textarea", "label",
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "figure",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "form",
+    "menu",
+    "center",
+    "fieldset",
+    "details",
+    "summary",
+    "hr",
+    "br",
+    "select",
+    "button",
+    "textarea",
+    "label",
 ]
 _BLOCK_TAGS = [*_BLOCK_KINDS, *_CONTAINER_TAGS]
 # Inside a paragraph or list item these still split it into several blocks.
@@ -427,12 +451,23 @@ _ROLE_KINDS: dict[str, BoilerplateKind] = {
     "dialog": "other",
 }
 _CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
-    (re.compile(r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|pagination|skip-?link)(?:$|[\s_-])", re.I), "navigation"),
-    (re.compile(r"(?:^|[\s_-])(?:copyright)(?:$|[\s_-])", re.I), "copyright"),
-    (re.compile(r"(?:^|[\s_-])(?:footer|site-?info|colophon)(?:$|[\s_-])", re.I), "footer"),
-    (re.compile(r"(?:^|[\s_-])(?:share|sharing|social|sharedaddy|addthis)(?:$|[\s_-])", re.I), "share"),
-    (re.compile(r"(?:^|[\s_-])(?:search|login|signup|newsletter|subscribe)(?:$|[\s_-])", re.I), "form"),
-    (re.compile(r"(?:^|[\s_-])(?:sidebar|widget|related|recommended|advert|ads?|sponsor|cookie|banner|popup|modal|comments?)(?:$|[\s_-])", re.I), "other"),
+    (
+        re.compile(
+            r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|pagination|skip-?link)(?:$|[\s_-])", re.IGNORECASE
+        ),
+        "navigation",
+    ),
+    (re.compile(r"(?:^|[\s_-])(?:copyright)(?:$|[\s_-])", re.IGNORECASE), "copyright"),
+    (re.compile(r"(?:^|[\s_-])(?:footer|site-?info|colophon)(?:$|[\s_-])", re.IGNORECASE), "footer"),
+    (re.compile(r"(?:^|[\s_-])(?:share|sharing|social|sharedaddy|addthis)(?:$|[\s_-])", re.IGNORECASE), "share"),
+    (re.compile(r"(?:^|[\s_-])(?:search|login|signup|newsletter|subscribe)(?:$|[\s_-])", re.IGNORECASE), "form"),
+    (
+        re.compile(
+            r"(?:^|[\s_-])(?:sidebar|widget|related|recommended|advert|ads?|sponsor|cookie|banner|popup|modal|comments?)(?:$|[\s_-])",
+            re.IGNORECASE,
+        ),
+        "other",
+    ),
 )
 _DATE_META_KEYS = frozenset(
     {
