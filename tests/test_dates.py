@@ -111,3 +111,18 @@ def test_yearless_dates_take_the_anchor_year() -> None:
 def test_output_never_depends_on_the_clock() -> None:
     text = "In January, 14 November, and yesterday."
     assert _dates(text) == []  # nothing to anchor to: no value from today
+
+
+def test_weekdays_count_from_the_document_date() -> None:
+    # 1998-08-07 was a Friday.
+    found = _dates("Bombs exploded Friday; on Tuesday police came; last Friday it was calm; next Monday they leave.", "1998-08-07")
+    assert [(d.text, d.value) for d in found] == [
+        ("Friday", "1998-08-07"),
+        ("Tuesday", "1998-08-04"),
+        ("last Friday", "1998-07-31"),
+        ("next Monday", "1998-08-10"),
+    ]
+
+
+def test_weekdays_need_a_day_to_count_from() -> None:
+    assert _dates("It opened in May 2011 and on Friday it closed.")[1:] == []

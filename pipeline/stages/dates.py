@@ -141,6 +141,8 @@ _PATTERNS = (
         ),
     ),
     _Pattern("deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)")),
+    # Friday; last Friday; next Monday (news counts weekdays from the day of writing)
+    _Pattern("deictic", _compile(r"(?:(?P<which>last|next|this|Last|Next|This)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")),
     _Pattern("deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)")),
     _Pattern("deictic", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+ago")),
     _Pattern(
@@ -331,6 +333,8 @@ def _shift(kind: Kind, groups: dict[str, str], anchor: DateMention) -> _Resolved
                 return None
             return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
         return _Resolved(f"{year:04d}-{month:02d}", None, "month")
+    if "weekday" in groups:
+        return _weekday(groups["weekday"], groups.get("which", "").lower(), anchor)
     if "word" in groups:
         unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
     else:
@@ -341,6 +345,19 @@ def _shift(kind: Kind, groups: dict[str, str], anchor: DateMention) -> _Resolved
         count = 0 if which == "this" else sign * magnitude
     base_value = anchor.end_value if count > 0 and anchor.end_value else anchor.value
     return _offset(base_value, anchor.precision, unit, count)
+
+
+def _weekday(name: str, which: str, anchor: DateMention) -> _Resolved | None:
+    """The named weekday nearest the anchor day: on or before it, or after it for "next"."""
+    if anchor.precision != "day":
+        return None  # a weekday of an unknown week has no day to give
+    base = dt.date.fromisoformat(anchor.value)
+    target = list(calendar.day_name).index(name)
+    if which == "next":
+        shift = (target - base.weekday() - 1) % 7 + 1
+    else:
+        shift = -((base.weekday() - target) % 7) or (-7 if which == "last" else 0)
+    return _Resolved((base + dt.timedelta(days=shift)).isoformat(), None, "day")
 
 
 def _offset(value: str, precision: Precision, unit: str, count: int) -> _Resolved | None:

@@ -18,11 +18,12 @@ point into that text.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString
 
 from pipeline.config import StripConfig
@@ -138,7 +139,10 @@ class BoilerplateStripper(Stage):
         title = doc.title
         document_date = doc.document_date
         if doc.content_format == "html":
-            soup = BeautifulSoup(doc.content, "lxml")
+            with warnings.catch_warnings():
+                # XHTML pages are still read as HTML on purpose: lxml's HTML parser forgives them.
+                warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+                soup = BeautifulSoup(doc.content, "lxml")
             title = title or html_title(soup)
             document_date = document_date or html_document_date(soup)
             pieces = list(self._html_pieces(soup))
