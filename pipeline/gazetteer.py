@@ -66,21 +66,34 @@ class Gazetteer:
     """Look place names up; entries of a name come best first (see `lookup`)."""
 
     def __init__(self, entries: Iterable[tuple[str, GazetteerEntry]], us_states: dict[str, GazetteerEntry]) -> None:
-        index: dict[str, dict[tuple[str, int | None, str], GazetteerEntry]] = {}
+        # For each name: the places it names, and whether it is that place's own name.
+        index: dict[str, dict[GazetteerEntry, bool]] = {}
         for alias, entry in entries:
             key = normalize_name(alias)
             if key:
-                index.setdefault(key, {})[(entry.kind, entry.geonameid, entry.name)] = entry
-        self._index = {key: tuple(sorted(found.values(), key=_rank)) for key, found in index.items()}
+                own = entry.kind == "country" or key == normalize_name(entry.name)
+                places = index.setdefault(key, {})
+                places[entry] = places.get(entry, False) or own
+        self._index = {
+            key: tuple(sorted(places.items(), key=lambda item: _rank(item[0], own=item[1])))
+            for key, places in index.items()
+        }
         self._us_states = us_states
 
-    def lookup(self, name: str) -> tuple[GazetteerEntry, ...]:
+    def lookup(self, name: str, primary_only: bool = False) -> tuple[GazetteerEntry, ...]:
         """Every place called `name`, best first.
 
         Countries come first, then national capitals, then cities of a million people or
-        more, then regions (US states, continents), then other cities by population.
+        more, then regions (US states, continents), then other cities; within each, places
+        whose own name this is come before those that merely list it as an alternate name
+        (Topeka once called itself "Google"), then larger places first.
+
+        Args:
+            name: The name as written.
+            primary_only: Leave out places that only list `name` among alternate names.
         """
-        return self._index.get(normalize_name(name), ())
+        found = self._index.get(normalize_name(name), ())
+        return tuple(entry for entry, own in found if own or not primary_only)
 
     def country(self, name: str) -> GazetteerEntry | None:
         """The country called `name`, if any."""
@@ -93,9 +106,13 @@ class Gazetteer:
             return self._us_states[key.upper()]
         return next((e for e in self.lookup(code_or_name) if e.kind == "region" and e.country_code == "US"), None)
 
-    def is_place_name(self, name: str) -> bool:
-        """Tell whether `name` is a known country, region or city."""
-        return bool(self.lookup(name))
+    def is_country_or_region(self, name: str) -> bool:
+        """Tell whether `name` is a country, a US state or a continent.
+
+        City names are too often also company or person names ("Toyota", "Mercedes") to
+        overrule the model's reading of them.
+        """
+        return any(e.kind in ("country", "region") for e in self.lookup(name, primary_only=True))
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +186,7 @@ def _usable_alias(alias: str) -> bool:
     return all("LATIN" in unicodedata.name(c, "") for c in letters)
 
 
-def _rank(entry: GazetteerEntry) -> tuple[int, int, int]:
+def _rank(entry: GazetteerEntry, own: bool) -> tuple[int, int, int, int]:
     if entry.kind == "country":
         tier = 0
     elif entry.kind == "city" and (entry.capital or entry.population >= _DOMINANT_CITY_POPULATION):
@@ -178,4 +195,4 @@ def _rank(entry: GazetteerEntry) -> tuple[int, int, int]:
         tier = 2
     else:
         tier = 3
-    return (tier, -entry.population, entry.geonameid or 0)
+    return (tier, 0 if own else 1, -entry.population, entry.geonameid or 0)

@@ -53,6 +53,18 @@ def test_gazetteer_lookup(name: str, code: str, kind: str) -> None:
     assert (best.country_code, best.kind) == (code, kind)
 
 
+def test_alternate_names_rank_below_own_names() -> None:
+    gazetteer = load_gazetteer()
+    assert gazetteer.lookup("Xinhua")[0].name == "Xinhua"
+    assert gazetteer.lookup("Google", primary_only=True) == ()
+    assert gazetteer.is_country_or_region("Russia") and not gazetteer.is_country_or_region("Toyota")
+
+
+def test_a_single_span_with_its_state_inside() -> None:
+    (place,) = _resolve("Summits in Washington D.C. were held.", "Washington D.C.")
+    assert (place.geonameid, place.mentions[0].text) == (4140963, "Washington D.C.")
+
+
 def test_codes_are_not_names() -> None:
     gazetteer = load_gazetteer()
     assert gazetteer.lookup("MOW") == () and gazetteer.lookup("LED") == ()  # airport codes among alternate names
@@ -79,10 +91,14 @@ def test_seed_sentence_with_qualifiers_and_a_missed_list_item() -> None:
     )
     summary = [(p.name, p.kind, p.country_code, p.geonameid, [m.text for m in p.mentions]) for p in places]
     assert summary == [
-        ("Washington", "city", "US", 4140963, ["Washington, D.C."]),
-        ("Columbus", "city", "US", 4509177, ["Columbus, OH"]),
-        ("New York City", "city", "US", 5128581, ["New York, NY"]),
-        ("Los Angeles", "city", "US", 5368361, ["Los Angeles, CA"]),
+        ("Washington", "city", "US", 4140963, ["Washington"]),
+        ("District of Columbia", "region", "US", 4138106, ["D.C."]),
+        ("Columbus", "city", "US", 4509177, ["Columbus"]),
+        ("Ohio", "region", "US", 5165418, ["OH"]),
+        ("New York City", "city", "US", 5128581, ["New York"]),
+        ("New York", "region", "US", 5128638, ["NY"]),
+        ("Los Angeles", "city", "US", 5368361, ["Los Angeles"]),
+        ("California", "region", "US", 5332921, ["CA"]),
         ("United States", "country", "US", 6252001, ["U.S."]),
         ("Moscow", "city", "RU", 524901, ["Moscow"]),
         ("Perm", "city", "RU", 511196, ["Perm"]),
@@ -95,7 +111,8 @@ def test_document_context_picks_among_same_named_cities() -> None:
     russian = _by_mention(_resolve("Russia sent experts to Moscow.", "Russia", "Moscow"), "Moscow")
     assert russian.country_code == "RU"
     idaho = _resolve("The University of Idaho in Moscow, ID hosted the fair.", "Moscow")
-    assert (idaho[0].country_code, idaho[0].geonameid, idaho[0].mentions[0].text) == ("US", 5601538, "Moscow, ID")
+    assert (idaho[0].country_code, idaho[0].geonameid, idaho[0].mentions[0].text) == ("US", 5601538, "Moscow")
+    assert (idaho[1].name, idaho[1].mentions[0].text) == ("Idaho", "ID")
     # With no other clue the best-known place of the name wins.
     assert _resolve("They flew to St. Petersburg.", "St. Petersburg")[0].country_code == "RU"
 

@@ -150,15 +150,18 @@ def test_russian_places(seed_records: dict[str, dict[str, Any]], page: str, ment
 
 
 @pytest.mark.parametrize(
-    ("mention", "geonameid"),
-    [("Washington, D.C.", 4140963), ("Columbus, OH", 4509177), ("New York, NY", 5128581), ("Los Angeles, CA", 5368361)],
+    ("mention", "geonameid", "state"),
+    [("Washington", 4140963, "D.C."), ("Columbus", 4509177, "OH"), ("New York", 5128581, "NY"), ("Los Angeles", 5368361, "CA")],
 )
-def test_american_places(air: dict[str, Any], mention: str, geonameid: int) -> None:
+def test_american_places(air: dict[str, Any], mention: str, geonameid: int, state: str) -> None:
     place = _place(air, mention)
     assert (place["country_code"], place["geonameid"], place["kind"]) == ("US", geonameid, "city")
+    # The state after the city picked the right Columbus, and is a place of its own.
+    qualifier = _place(air, state)
+    assert (qualifier["kind"], qualifier["country_code"]) == ("region", "US")
 
 
 def test_washington_dc_on_the_text_dump(icmec: dict[str, Any]) -> None:
     place = _place(icmec, "Washington D.C.")
     assert (place["country_code"], place["geonameid"]) == ("US", 4140963)
-    assert any(m["text"] == "Washington, D.C." for m in place["mentions"])
+    assert [m["text"] for m in place["mentions"]] == ["Washington D.C.", "Washington", "Washington", "Washington"]

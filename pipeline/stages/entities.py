@@ -47,7 +47,7 @@ _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE|an?|An?)\s+")
 # The model sometimes takes in a sentence-initial word before the article: "Later the Office".
 _LEADING_WORD_AND_DETERMINER = re.compile(r"^[A-Z][a-z]+\s+the\s+")
 _GERUND_HEADLINE = re.compile(r"^[A-Z][a-z]{3,}ing\s+\S")
-_TRAILING_JUNK = re.compile(r"(?:['’]s|['’])?[\s,.;:!?\-–—]*$")
+_TRAILING_JUNK = re.compile(r"\s*(?:['’]s|['’])?[\s,.;:!?\-–—]*$")
 _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{1,11})\s*\)")
 _LONG_FORM_IN_PARENS = re.compile(r"\b([A-Z][A-Z&.\-]{1,11}[A-Z])\s*\(\s*([^()]{5,120}?)\s*\)")
 _WORD = re.compile(r"[^\s()]+")
@@ -79,11 +79,11 @@ class EntityRecognizer(Stage):
         self,
         config: EntitiesConfig,
         nlp: Language | None = None,
-        is_place_name: Callable[[str], bool] | None = None,
+        is_country_or_region: Callable[[str], bool] | None = None,
     ) -> None:
         self.config = config
         self._nlp = nlp
-        self._is_place_name = is_place_name
+        self._is_country_or_region = is_country_or_region
 
     @property
     def nlp(self) -> Language:
@@ -92,13 +92,13 @@ class EntityRecognizer(Stage):
             self._nlp = load_ner_model(self.config.model)
         return self._nlp
 
-    def is_place_name(self, name: str) -> bool:
-        """Tell whether the gazetteer knows `name` as a country, region or city."""
-        if self._is_place_name is None:
+    def is_country_or_region(self, name: str) -> bool:
+        """Tell whether the gazetteer knows `name` as a country, US state or continent."""
+        if self._is_country_or_region is None:
             from pipeline.gazetteer import load_gazetteer  # built on first use: it takes a second
 
-            self._is_place_name = load_gazetteer().is_place_name
-        return self._is_place_name(name)
+            self._is_country_or_region = load_gazetteer().is_country_or_region
+        return self._is_country_or_region(name)
 
     def __call__(self, doc: Document) -> Document:
         """Set `doc.organizations` and the unresolved `doc.places`."""
@@ -106,7 +106,7 @@ class EntityRecognizer(Stage):
         spans = self._model_spans(doc)
         definitions = find_acronym_definitions(text)
         spans = self._relabel(text, spans, definitions)
-        surfaces = _group_surfaces(text, spans, definitions, self.is_place_name)
+        surfaces = _group_surfaces(text, spans, definitions, self.is_country_or_region)
         spans = _all_occurrences(text, spans, surfaces)
         organizations = _organizations(text, [s for s in spans if s.label == "ORG"], surfaces, definitions)
         places = _unresolved_places(text, [s for s in spans if s.label == "PLACE"])
@@ -138,9 +138,9 @@ class EntityRecognizer(Stage):
         relabelled = []
         for span in spans:
             surface = text[span.start : span.end]
-            if span.label == "ORG" and self.is_place_name(surface) and not _has_org_head(surface):
+            if span.label == "ORG" and self.is_country_or_region(surface) and not _has_org_head(surface):
                 span = _Span(span.start, span.end, "PLACE")
-            elif span.label == "PLACE" and (_key(surface) in defined or _has_org_head(surface)):
+            elif span.label == "PLACE" and _key(surface) in defined:
                 span = _Span(span.start, span.end, "ORG")
             relabelled.append(span)
         return relabelled
@@ -231,7 +231,7 @@ def _clean(text: str, span: _Span) -> _Span | None:
     if text[end : end + 1] == "." and re.search(r"(?:\b[A-Z]\.[A-Z]|\b(?:Inc|Corp|Ltd|Co|Jr|St))$", surface):
         end += 1
         surface = text[start:end]
-    if end <= start or not any(c.isupper() for c in surface) or surface.isdigit():
+    if end <= start or not any(c.isalpha() for c in surface):
         return None
     if span.label == "ORG" and _GERUND_HEADLINE.match(surface) and not _has_org_head(surface):
         return None  # "Transforming Child Protection Systems" is a headline, not a name
@@ -295,7 +295,7 @@ class _Surfaces:
 
 
 def _group_surfaces(
-    text: str, spans: Iterable[_Span], definitions: Sequence[_Definition], is_place_name: Callable[[str], bool]
+    text: str, spans: Iterable[_Span], definitions: Sequence[_Definition], is_country_or_region: Callable[[str], bool]
 ) -> _Surfaces:
     groups = _Groups()
     forms: dict[str, str] = {}
@@ -316,7 +316,7 @@ def _group_surfaces(
             forms.setdefault(_key(surface), surface)
             defined.add(surface)
         groups.union(_key(long_text), _key(acronym))
-    _tie_place_prefixed_names(forms, groups, is_place_name)
+    _tie_place_prefixed_names(forms, groups, is_country_or_region)
     # An acronym never defined in the text is tied to a long form whose initials spell it.
     acronyms = [k for k, v in forms.items() if _is_acronym(v)]
     names = sorted(v for v in forms.values() if len(v.split()) >= 2)
@@ -328,7 +328,7 @@ def _group_surfaces(
     return _Surfaces(forms, groups, defined)
 
 
-def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_place_name: Callable[[str], bool]) -> None:
+def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_country_or_region: Callable[[str], bool]) -> None:
     """Tie "U.S.-Russia Civil Society Partnership Program" to "Civil Society Partnership Program"."""
     names = sorted(forms.values())
     for longer in names:
@@ -336,7 +336,7 @@ def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_place_n
             if len(shorter.split()) < 2 or not longer.endswith(" " + shorter):
                 continue
             prefix = longer[: -len(shorter)].strip()
-            if all(is_place_name(part) for part in re.split(r"[-/\s]+", prefix) if part):
+            if all(is_country_or_region(part) for part in re.split(r"[-/\s]+", prefix) if part):
                 groups.union(_key(longer), _key(shorter))
 
 

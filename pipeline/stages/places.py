@@ -2,9 +2,9 @@
 
 The entities stage passes on one unresolved place per surface form. This stage:
 
-* merges a following US state or "D.C." into the mention ("Columbus, OH", "Washington,
-  D.C.") and uses it to pick the right city; a following country ("Baikal, Russia") stays
-  a mention of its own but constrains the place before it;
+* reads a following US state or "D.C." ("Columbus, OH", "Washington, D.C.") as a place
+  of its own (the state) that also picks the right city; a following country ("Baikal,
+  Russia") likewise constrains the place before it;
 * adds places the model missed inside a list of places ("Moscow, Perm, and St. Petersburg")
   when the gazetteer knows the name exactly;
 * resolves each mention: countries by name; cities by their qualifier, then by the
@@ -24,6 +24,8 @@ from pipeline.records import Mention, Place
 from pipeline.stages.base import Stage
 
 _QUALIFIER = re.compile(r"^(,?\s*)(D\.C\.|DC\b|[A-Z]{2}\b|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+# A qualifier inside one mention, as in the model's single span "Washington D.C.".
+_INNER_QUALIFIER = re.compile(r"^(.+?),?\s+(D\.C\.|DC|[A-Z]{2})$")
 _COUNTRY_AFTER = re.compile(r"^,\s*((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
 _ITEM = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
 _LIST_NEXT = re.compile(rf"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)({_ITEM})")
@@ -38,9 +40,10 @@ class _Located:
 
     start: int
     end: int
-    name_end: int  # end of the name itself, before a merged qualifier
-    state: GazetteerEntry | None = None
-    country: GazetteerEntry | None = None
+    name_end: int  # end of the name itself, before a qualifier inside the mention
+    state: GazetteerEntry | None = None  # the US state (or D.C.) that qualifies this city
+    country: GazetteerEntry | None = None  # the country named right after this place
+    is_qualifier: bool = False  # this mention is the state qualifying the place before it
 
 
 class PlaceResolver(Stage):
@@ -95,29 +98,35 @@ class PlaceResolver(Stage):
     def _item_span(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         item = text[start:end]
         for candidate in (item, item.rstrip(".")):
-            entries = self.gazetteer.lookup(candidate)
+            # Only a place's own name counts here, never one of its alternate names.
+            entries = self.gazetteer.lookup(candidate, primary_only=True)
             if candidate and entries and entries[0].kind in ("city", "country"):
                 return (start, start + len(candidate))
         return None
 
     def _with_qualifiers(self, text: str, spans: list[tuple[int, int]]) -> list[_Located]:
-        """Merge a following state or D.C. into the mention; note a following country."""
-        located: list[_Located] = []
-        absorbed_until = -1
+        """Read states and D.C. after cities, inside or after the mention, and countries after places."""
+        located: dict[tuple[int, int], _Located] = {}
         for start, end in spans:
-            if start < absorbed_until:
-                continue  # this span was the qualifier of the previous place ("OH", "D.C.")
+            if (start, end) in located:
+                continue  # already read as the qualifier of the place before it
             name = text[start:end]
+            inner = _INNER_QUALIFIER.match(name)
+            inner_state = self.gazetteer.us_state(inner.group(2)) if inner else None
+            if inner and inner_state is not None and self._has_city_in(inner.group(1), inner_state):
+                located[(start, end)] = _Located(start, end, start + len(inner.group(1)), state=inner_state)
+                continue
             qualifier = _QUALIFIER.match(text[end : end + 40])
             state = self.gazetteer.us_state(qualifier.group(2)) if qualifier else None
             if qualifier and state is not None and self._has_city_in(name, state):
-                qualifier_end = end + qualifier.end()
-                located.append(_Located(start, qualifier_end, end, state=state))
-                absorbed_until = qualifier_end
+                located[(start, end)] = _Located(start, end, end, state=state)
+                state_span = (end + qualifier.start(2), end + qualifier.end(2))
+                if not _overlaps(state_span, {s for s in spans if s != state_span}):
+                    located[state_span] = _Located(*state_span, state_span[1], state=state, is_qualifier=True)
                 continue
             country = self._country_after(text, end)
-            located.append(_Located(start, end, end, country=country if country and country.name != name else None))
-        return located
+            located[(start, end)] = _Located(start, end, end, country=country if country and country.name != name else None)
+        return sorted(located.values(), key=lambda loc: (loc.start, loc.end))
 
     def _country_after(self, text: str, end: int) -> GazetteerEntry | None:
         """The country named right after a place ("Baikal, Russia August 2011" gives Russia)."""
@@ -155,6 +164,8 @@ class PlaceResolver(Stage):
 
     def _resolve(self, text: str, loc: _Located, context: set[str]) -> GazetteerEntry | None:
         name = text[loc.start : loc.name_end]
+        if loc.is_qualifier:
+            return loc.state
         entries = self.gazetteer.lookup(name)
         if loc.state is not None:
             entries = tuple(
