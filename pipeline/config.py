@@ -52,6 +52,14 @@ class EntitiesConfig(FrozenModel):
     batch_size: int = Field(default=16, gt=0)
 
 
+class PlacesConfig(FrozenModel):
+    """Settings of the places stage."""
+
+    # False: "Columbus, OH" gives a mention of Columbus and one of Ohio (as NER corpora
+    # annotate it); True: one mention "Columbus, OH" of Columbus.
+    merge_state_qualifiers: bool = False
+
+
 class PipelineConfig(FrozenModel):
     """Every setting of a run, one sub-model per stage."""
 
@@ -59,6 +67,7 @@ class PipelineConfig(FrozenModel):
     strip: StripConfig = StripConfig()
     dates: DatesConfig = DatesConfig()
     entities: EntitiesConfig = EntitiesConfig()
+    places: PlacesConfig = PlacesConfig()
 
     def config_hash(self) -> str:
         """Return the sha256 of the canonical JSON form of this configuration."""

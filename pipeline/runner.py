@@ -42,7 +42,7 @@ class Pipeline:
             BoilerplateStripper(config.strip),
             DateExtractor(config.dates),
             EntityRecognizer(config.entities),
-            PlaceResolver(),
+            PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers),
         )
         self.validator = RecordValidator()
 

@@ -104,7 +104,7 @@ class EntityRecognizer(Stage):
         """Set `doc.organizations` and the unresolved `doc.places`."""
         text = doc.text
         spans = self._model_spans(doc)
-        definitions = find_acronym_definitions(text)
+        definitions = _organization_definitions(text, find_acronym_definitions(text), spans)
         spans = self._relabel(text, spans, definitions)
         surfaces = _group_surfaces(text, spans, definitions, self.is_country_or_region)
         spans = _all_occurrences(text, spans, surfaces)
@@ -127,14 +127,8 @@ class EntityRecognizer(Stage):
         return _join_split_names(doc.text, spans)
 
     def _relabel(self, text: str, spans: list[_Span], definitions: Sequence[_Definition]) -> list[_Span]:
-        """Correct ORG/GPE confusions: gazetteer places labelled ORG, organizations labelled GPE."""
-        org_names = {_key(text[s.start : s.end]) for s in spans if s.label == "ORG"}
-        defined = set()
-        for definition in definitions:
-            long_form = text[definition.long_form.start : definition.long_form.end]
-            acronym = text[definition.acronym.start : definition.acronym.end]
-            if _key(long_form) in org_names or _key(acronym) in org_names or _has_org_head(long_form):
-                defined.update({_key(long_form), _key(acronym)})
+        """Correct ORG/GPE confusions: countries labelled ORG, defined organizations labelled GPE."""
+        defined = {_key(text[s.start : s.end]) for d in definitions for s in (d.long_form, d.acronym)}
         relabelled = []
         for span in spans:
             surface = text[span.start : span.end]
@@ -300,18 +294,13 @@ def _group_surfaces(
     groups = _Groups()
     forms: dict[str, str] = {}
     defined: set[str] = set()
-    org_spans = [s for s in spans if s.label == "ORG"]
-    org_keys = {_key(text[s.start : s.end]) for s in org_spans}
-    for span in org_spans:
+    for span in (s for s in spans if s.label == "ORG"):
         surface = text[span.start : span.end]
         forms.setdefault(_key(surface), surface)
         groups.find(_key(surface))
     for definition in definitions:
-        long_form = _extend_to_model_span(definition.long_form, org_spans)
-        long_text = text[long_form.start : long_form.end]
+        long_text = text[definition.long_form.start : definition.long_form.end]
         acronym = text[definition.acronym.start : definition.acronym.end]
-        if not (_key(long_text) in org_keys or _key(acronym) in org_keys or _has_org_head(long_text)):
-            continue
         for surface in (long_text, acronym):
             forms.setdefault(_key(surface), surface)
             defined.add(surface)
@@ -340,12 +329,27 @@ def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_country
                 groups.union(_key(longer), _key(shorter))
 
 
-def _extend_to_model_span(long_form: _Span, org_spans: Sequence[_Span]) -> _Span:
-    """Prefer the model's longer ORG span ending where the long form ends."""
-    for span in org_spans:
-        if span.start <= long_form.start and span.end == long_form.end:
-            return span
-    return long_form
+def _organization_definitions(text: str, definitions: Sequence[_Definition], spans: Sequence[_Span]) -> list[_Definition]:
+    """The acronym definitions that name organizations, each long form as long as the model saw it.
+
+    A definition names an organization when the model labelled its long form or acronym
+    ORG somewhere, or its long form has an organization's head word ("Office", "Foundation").
+    The model's longer ORG span ending where the long form ends is preferred
+    ("U.S.-Russia Bilateral Presidential Commission" over "Bilateral Presidential Commission").
+    """
+    org_spans = [s for s in spans if s.label == "ORG"]
+    org_keys = {_key(text[s.start : s.end]) for s in org_spans}
+    chosen = []
+    for definition in definitions:
+        long_form = next(
+            (s for s in org_spans if s.start <= definition.long_form.start and s.end == definition.long_form.end),
+            definition.long_form,
+        )
+        long_text = text[long_form.start : long_form.end]
+        acronym = text[definition.acronym.start : definition.acronym.end]
+        if _key(long_text) in org_keys or _key(acronym) in org_keys or _has_org_head(long_text):
+            chosen.append(_Definition(long_form, definition.acronym))
+    return chosen
 
 
 def _is_acronym(surface: str) -> bool:

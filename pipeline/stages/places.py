@@ -1,21 +1,25 @@
-"""Places: resolve place mentions offline and group them into entities.
+"""Places: resolve place mentions offline and group them into one entity per place.
 
 The entities stage passes on one unresolved place per surface form. This stage:
 
-* reads a following US state or "D.C." ("Columbus, OH", "Washington, D.C.") as a place
-  of its own (the state) that also picks the right city; a following country ("Baikal,
-  Russia") likewise constrains the place before it;
-* adds places the model missed inside a list of places ("Moscow, Perm, and St. Petersburg")
-  when the gazetteer knows the name exactly;
-* resolves each mention: countries by name; cities by their qualifier, then by the
-  countries the document talks about, then by population; unknown names keep nulls;
-* groups mentions by geonameid into one entity each, named by the gazetteer.
+* reads a following US state or "D.C." ("Columbus, OH", "Washington, D.C.") as the
+  qualifier that picks the city; by default the state is then a place of its own ("OH" is
+  a mention of Ohio), with `merge_qualifiers` it joins the city's mention ("Columbus,
+  OH"); a following country ("Baikal, Russia") stays a mention of its own either way but
+  says which country the place before it is in;
+* adds places the model missed inside a coordinated list that already holds a place
+  ("Moscow, Perm, and St. Petersburg"), when the gazetteer knows the item exactly;
+* resolves every mention: countries by name; cities by their qualifier, then by the US
+  states and countries the document names, then by population; unknown names keep nulls;
+* groups the mentions of one place (same geonameid, or same name when unresolved).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from pipeline.document import Document
@@ -23,37 +27,89 @@ from pipeline.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
 from pipeline.records import Mention, Place
 from pipeline.stages.base import Stage
 
-_QUALIFIER = re.compile(r"^(,?\s*)(D\.C\.|DC\b|[A-Z]{2}\b|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
-# A qualifier inside one mention, as in the model's single span "Washington D.C.".
-_INNER_QUALIFIER = re.compile(r"^(.+?),?\s+(D\.C\.|DC|[A-Z]{2})$")
-_COUNTRY_AFTER = re.compile(r"^,\s*((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})")
-_ITEM = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}"
-_LIST_NEXT = re.compile(rf"^(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)({_ITEM})")
-_LIST_PREVIOUS = re.compile(rf"({_ITEM})(?:,\s*|\s+(?:and|or)\s+)$")
-# Enough passes for a list of any realistic length; each pass may add one item per side.
-_MAX_LIST_PASSES = 10
+Span = tuple[int, int]
+
+# A capitalized word as places are written: "Perm", "St.", "U.S.", "D.C.", "Winston-Salem".
+_WORD = r"[A-Z](?:[\w'’-]|\.(?=\w))*\.?"
+_RUN = re.compile(rf"{_WORD}(?: {_WORD})*")
+_RUN_BEFORE = re.compile(rf"(?<![\w.'’-])(?:{_WORD} )*{_WORD}$")
+# List separators stay on one line: a block boundary ("\n\n") never continues a list.
+_SEPARATOR = re.compile(r",[ ]+(?:(?:and|or)[ ]+)?|[ ]+(?:and|or)[ ]+")
+_SEPARATOR_BEFORE = re.compile(r"(?:,[ ]+(?:(?:and|or)[ ]+)?|[ ]+(?:and|or)[ ]+)$")
+# Words whose period is an abbreviation's, so a name goes on after them.
+_ABBREVIATIONS = frozenset({"St.", "Ste.", "Mt.", "Ft."})
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b")
+# What may follow the last item of a two-item list ("Moscow and Perm."), so that "Moscow and
+# Jackson said" does not make a city of a person.
+_CLAUSE_END = re.compile(r"[.,;:!?)\]\"”]|\s*$|\n")
+# A US state after a place: a postal code, plain or dotted ("OH", "N.Y.", "D.C."), or a name
+# of up to three words.
+_STATE = r"[A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"
+_QUALIFIER = re.compile(rf"(,?[ ])({_STATE})")
+_INTERNAL_QUALIFIER = re.compile(rf"(.+?),?[ ]({_STATE})")
+_POSTAL_CODE = re.compile(r"[A-Z]\.[A-Z]\.|[A-Z]{2}")
+_STATE_AFTER = re.compile(r"[ ]+[Ss]tate\b")
+_STATE_BEFORE = re.compile(r"\b[Ss]tate of[ ]+$")
+# Long enough for any list separator or a "state of " before a name.
+_LOOKBEHIND = 40
+# Long enough for a list item of three words; a capitalized run filling it is a longer title.
+_MAX_RUN_CHARS = 80
+# An item of a list is a short name; a longer capitalized run is a title or an organization.
+_MAX_ITEM_WORDS = 3
+# A city this many times larger than any namesake is what a bare name means unless the text
+# qualifies it: "Moscow" is Moscow, Russia even on a page full of US places.
+_DOMINANT_RATIO = 10
 
 
 @dataclass(frozen=True)
 class _Located:
-    """A place mention with what its context says about it."""
+    """A place mention with what its surroundings say about it."""
+
+    start: int
+    end: int  # end of the place with its qualifier
+    name_end: int  # end of the name itself
+    state: GazetteerEntry | None = None  # the US state qualifying it ("OH", "D.C.")
+    qualifier_start: int | None = None  # where a qualifier after the model's span starts
+    stated_country: str | None = None  # country named right after it ("Baikal, Russia")
+    state_phrase: bool = False  # "Washington state", "the state of Washington"
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """One output mention and the place it names."""
 
     start: int
     end: int
-    name_end: int  # end of the name itself, before a qualifier inside the mention
-    state: GazetteerEntry | None = None  # the US state (or D.C.) that qualifies this city
-    country: GazetteerEntry | None = None  # the country named right after this place
-    is_qualifier: bool = False  # this mention is the state qualifying the place before it
+    name: str  # the name as written, without a merged qualifier
+    entry: GazetteerEntry | None
+    stated_country: str | None  # for an unknown place: the country the text puts it in
+
+
+@dataclass
+class _Context:
+    """What the document says about where it is."""
+
+    countries: Counter[str] = field(default_factory=Counter)
+    states: set[str] = field(default_factory=set)
 
 
 class PlaceResolver(Stage):
-    """Resolve place mentions to gazetteer entries and group them."""
+    """Resolve place mentions to gazetteer entries and group them into places."""
 
     name: ClassVar[str] = "places"
     version: ClassVar[str] = "1"
 
-    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, *, merge_qualifiers: bool = False) -> None:
+        """Create the stage.
+
+        Args:
+            gazetteer: The gazetteer to use; by default the process-wide one, built on
+                first use.
+            merge_qualifiers: Make a city and the state after it one mention ("Columbus,
+                OH") instead of a mention of the city and one of the state.
+        """
         self._gazetteer = gazetteer
+        self._merge_qualifiers = merge_qualifiers
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -63,153 +119,361 @@ class PlaceResolver(Stage):
         return self._gazetteer
 
     def __call__(self, doc: Document) -> Document:
-        """Replace the unresolved `doc.places` with resolved, grouped places."""
+        """Replace the unresolved `doc.places` with resolved places, one per place."""
         text = doc.text
-        spans = sorted({(m.start, m.end) for place in doc.places for m in place.mentions})
-        spans = self._complete_lists(text, spans)
-        located = self._with_qualifiers(text, spans)
-        context = self._country_context(text, located)
-        resolved = [(loc, self._resolve(text, loc, context)) for loc in located]
+        spans = _non_overlapping(
+            (m.start, m.end) for place in doc.places for m in place.mentions if 0 <= m.start < m.end <= len(text)
+        )
+        taken = [(m.start, m.end) for organization in doc.organizations for m in organization.mentions]
+        taken += [(d.start, d.end) for d in doc.dates]
+        located = self._locate(text, spans)
+        # Lists are read over merged mentions, so that "Columbus, OH" is one item, not two.
+        found = self._discover(text, [(loc.start, loc.end) for loc in located], taken)
+        if found:
+            located = self._locate(text, _non_overlapping([*spans, *found]))
+        context = self._context(text, located)
+        resolved: list[_Resolved] = []
+        for loc in located:
+            entry = self._resolve(text, loc, context)
+            name = text[loc.start : loc.name_end]
+            stated = loc.stated_country or (loc.state.country_code if loc.state is not None else None)
+            if loc.qualifier_start is None or self._merge_qualifiers:
+                resolved.append(_Resolved(loc.start, loc.end, name, entry, stated))
+            else:
+                resolved.append(_Resolved(loc.start, loc.name_end, name, entry, stated))
+                qualifier = text[loc.qualifier_start : loc.end]
+                resolved.append(_Resolved(loc.qualifier_start, loc.end, qualifier, loc.state, None))
         return doc.model_copy(update={"places": _group(text, resolved)})
 
-    def _complete_lists(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Add list items next to known places that the gazetteer knows exactly."""
+    # Finding places the model missed.
+
+    def _discover(self, text: str, spans: list[Span], taken: list[Span]) -> list[Span]:
+        """Find untagged places: items of lists of places and countries after a place."""
         known = set(spans)
-        for _ in range(_MAX_LIST_PASSES):
-            added: set[tuple[int, int]] = set()
-            for start, end in sorted(known):
-                for span in (self._next_item(text, end), self._previous_item(text, start)):
-                    if span is not None and not _overlaps(span, known | added):
-                        added.add(span)
-            if not added:
-                break
-            known |= added
-        return sorted(known)
-
-    def _next_item(self, text: str, end: int) -> tuple[int, int] | None:
-        following = _LIST_NEXT.match(text[end : end + 80])
-        return self._item_span(text, end + following.start(1), end + following.end(1)) if following else None
-
-    def _previous_item(self, text: str, start: int) -> tuple[int, int] | None:
-        offset = max(0, start - 80)
-        preceding = _LIST_PREVIOUS.search(text[offset:start])
-        return self._item_span(text, offset + preceding.start(1), offset + preceding.end(1)) if preceding else None
-
-    def _item_span(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        item = text[start:end]
-        for candidate in (item, item.rstrip(".")):
-            # Only a place's own name counts here, never one of its alternate names.
-            entries = self.gazetteer.lookup(candidate, primary_only=True)
-            if candidate and entries and entries[0].kind in ("city", "country"):
-                return (start, start + len(candidate))
-        return None
-
-    def _with_qualifiers(self, text: str, spans: list[tuple[int, int]]) -> list[_Located]:
-        """Read states and D.C. after cities, inside or after the mention, and countries after places."""
-        located: dict[tuple[int, int], _Located] = {}
-        for start, end in spans:
-            if (start, end) in located:
-                continue  # already read as the qualifier of the place before it
-            name = text[start:end]
-            inner = _INNER_QUALIFIER.match(name)
-            inner_state = self.gazetteer.us_state(inner.group(2)) if inner else None
-            if inner and inner_state is not None and self._has_city_in(inner.group(1), inner_state):
-                located[(start, end)] = _Located(start, end, start + len(inner.group(1)), state=inner_state)
-                continue
-            qualifier = _QUALIFIER.match(text[end : end + 40])
-            state = self.gazetteer.us_state(qualifier.group(2)) if qualifier else None
-            if qualifier and state is not None and self._has_city_in(name, state):
-                located[(start, end)] = _Located(start, end, end, state=state)
-                state_span = (end + qualifier.start(2), end + qualifier.end(2))
-                if not _overlaps(state_span, {s for s in spans if s != state_span}):
-                    located[state_span] = _Located(*state_span, state_span[1], state=state, is_qualifier=True)
-                continue
-            country = self._country_after(text, end)
-            located[(start, end)] = _Located(start, end, end, country=country if country and country.name != name else None)
-        return sorted(located.values(), key=lambda loc: (loc.start, loc.end))
-
-    def _country_after(self, text: str, end: int) -> GazetteerEntry | None:
-        """The country named right after a place ("Baikal, Russia August 2011" gives Russia)."""
-        following = _COUNTRY_AFTER.match(text[end : end + 60])
-        if following is None:
-            return None
-        words = following.group(1).split()
-        for count in range(len(words), 0, -1):
-            country = self.gazetteer.country(" ".join(words[:count]))
+        starts = {start: end for start, end in spans}
+        ends = {end: start for start, end in spans}
+        found: list[Span] = []
+        for anchor in spans:
+            items, coordinated = self._list_around(text, anchor, starts, ends, taken)
+            new = [item for item, is_new in items if is_new]
+            if coordinated and (len(items) > 2 or all(self._ends_clause(text, item[1]) for item in new)):
+                found.extend(new)
+            country = self._country_span_after(text, anchor, starts, taken)
             if country is not None:
-                return country
+                found.append(country)
+        return [span for span in found if span not in known and not _overlaps(span, spans)]
+
+    def _list_around(
+        self, text: str, anchor: Span, starts: dict[int, int], ends: dict[int, int], taken: list[Span]
+    ) -> tuple[list[tuple[Span, bool]], bool]:
+        """The list an existing place belongs to: its items (and whether each is new), and
+        whether the list is coordinated ("A, B, and C", "A and B")."""
+        items: list[tuple[Span, bool]] = [(anchor, False)]
+        coordinated = False
+        position = anchor[1]
+        while (separator := _SEPARATOR.match(text, position)) is not None:
+            item_start = separator.end()
+            if item_start in starts:
+                item, is_new = (item_start, starts[item_start]), False
+            else:
+                run = _RUN.match(text, item_start)
+                candidate = self._list_item(text, _first_sentence(text, run.start(), run.end()), taken) if run else None
+                if candidate is None:
+                    break
+                item, is_new = candidate, True
+            coordinated = coordinated or bool(_CONJUNCTION.search(separator.group()))
+            items.append((item, is_new))
+            position = item[1]
+        position = anchor[0]
+        while (separator := _SEPARATOR_BEFORE.search(text, max(0, position - _LOOKBEHIND), position)) is not None:
+            item_end = separator.start()
+            if item_end in ends:
+                item, is_new = (ends[item_end], item_end), False
+            else:
+                window_start = max(0, item_end - _MAX_RUN_CHARS)
+                run = _RUN_BEFORE.search(text, window_start, item_end)
+                if run is not None and 0 < window_start == run.start():
+                    break  # the run may go on before the window
+                candidate = self._list_item(text, _last_sentence(text, run.start(), run.end()), taken) if run else None
+                if candidate is None or candidate[1] != item_end:
+                    break
+                item, is_new = candidate, True
+            coordinated = coordinated or bool(_CONJUNCTION.search(separator.group()))
+            items.insert(0, (item, is_new))
+            position = item[0]
+        return items, coordinated
+
+    def _list_item(self, text: str, run: Span, taken: list[Span]) -> Span | None:
+        """The run if it is exactly the own name of a city or a country."""
+        name = text[run[0] : run[1]]
+        if len(name.split(" ")) > _MAX_ITEM_WORDS or _overlaps(run, taken):
+            return None
+        entries = self.gazetteer.lookup(name, primary_only=True)
+        return run if entries and entries[0].kind in ("city", "country") else None
+
+    def _ends_clause(self, text: str, end: int) -> bool:
+        return _CLAUSE_END.match(text, end) is not None
+
+    def _country_span_after(self, text: str, anchor: Span, starts: dict[int, int], taken: list[Span]) -> Span | None:
+        """An untagged country right after a place that is not itself a country ("Baikal, Russia")."""
+        top = self._top(text[anchor[0] : anchor[1]])
+        if top is not None and top.kind != "city":
+            return None
+        found = self._country_after(text, anchor[1])
+        if found is None or found[0][0] in starts or _overlaps(found[0], taken):
+            return None
+        return found[0]
+
+    def _country_after(self, text: str, end: int) -> tuple[Span, GazetteerEntry] | None:
+        """The country named right after `end` (", Russia August 2011" gives Russia)."""
+        if not text.startswith(", ", end):
+            return None
+        run = _RUN.match(text, end + 2)
+        if run is None:
+            return None
+        start, run_end = _first_sentence(text, run.start(), run.end())
+        words = text[start:run_end].split(" ")
+        # Longest first: "United States" before "United"; "Russia August 2011" gives "Russia".
+        for count in range(min(len(words), _MAX_ITEM_WORDS + 1), 0, -1):
+            name = " ".join(words[:count])
+            country = self.gazetteer.country(name)
+            if country is not None:
+                return (start, start + len(name)), country
         return None
 
-    def _has_city_in(self, name: str, state: GazetteerEntry) -> bool:
-        return any(
-            e.kind == "city" and e.country_code == "US" and e.admin1 == state.admin1
-            for e in self.gazetteer.lookup(name)
+    # Reading each mention's surroundings.
+
+    def _locate(self, text: str, spans: list[Span]) -> list[_Located]:
+        """Merge a following state into each mention and note a following country."""
+        located: list[_Located] = []
+        absorbed_until = -1
+        for index, (start, end) in enumerate(spans):
+            if start < absorbed_until:
+                continue  # the qualifier of the place before ("OH", "D.C.")
+            name = text[start:end]
+            merged = self._merge_qualifier(text, spans, index) or self._split_qualifier(text, start, end)
+            if merged is not None:
+                located.append(merged)
+                absorbed_until = merged.end
+                continue
+            top = self._top(name)
+            stated: str | None = None
+            if top is None or top.kind == "city":
+                country = self._country_after(text, end)
+                if country is not None:
+                    stated = country[1].country_code
+                elif top is None:
+                    stated = self._state_after(text, end)
+            before = text[max(0, start - _LOOKBEHIND) : start]
+            phrase = bool(_STATE_AFTER.match(text, end) or _STATE_BEFORE.search(before))
+            located.append(_Located(start, end, end, stated_country=stated, state_phrase=phrase))
+        return located
+
+    def _merge_qualifier(self, text: str, spans: Sequence[Span], index: int) -> _Located | None:
+        """Mention `index` with a following state merged in ("Columbus, OH"), if one follows.
+
+        The state is merged when the gazetteer has a city of that name in it, or, for an
+        unknown place, when it is written as a postal code after a comma ("Smallville, KS").
+        """
+        start, end = spans[index]
+        match = _QUALIFIER.match(text, end)
+        if match is None:
+            return None
+        name = text[start:end]
+        separator, written = match.group(1), match.group(2)
+        top = self._top(name)
+        # Longest first: "New York" before "New", "Ohio Governor" falls back to "Ohio".
+        words = written.split(" ")
+        for count in range(len(words), 0, -1):
+            qualifier = " ".join(words[:count])
+            qualifier_end = match.start(2) + len(qualifier)
+            if _runs_past(spans, index + 1, qualifier_end):
+                continue  # a longer mention runs on past it ("New York City")
+            state = self.gazetteer.us_state(qualifier)
+            if state is None:
+                continue
+            if self._city_in(name, state) is not None or (
+                top is None and separator.startswith(",") and _POSTAL_CODE.fullmatch(qualifier) and state.admin1 != "DC"
+            ):
+                return _Located(start, qualifier_end, end, state=state, qualifier_start=match.start(2))
+        return None
+
+    def _split_qualifier(self, text: str, start: int, end: int) -> _Located | None:
+        """A mention that already holds its state ("Columbus, Ohio" tagged as one), unless
+        the gazetteer knows the whole of it."""
+        name = text[start:end]
+        if self.gazetteer.lookup(name):
+            return None
+        match = _INTERNAL_QUALIFIER.fullmatch(name)
+        if match is None:
+            return None
+        state = self.gazetteer.us_state(match.group(2))
+        if state is None or self._city_in(match.group(1), state) is None:
+            return None
+        return _Located(start, end, start + len(match.group(1)), state=state)
+
+    def _state_after(self, text: str, end: int) -> str | None:
+        """ "US" if a US state's name follows the unknown place ("Smallville, Kansas")."""
+        match = _QUALIFIER.match(text, end)
+        if match is None or not match.group(1).startswith(","):
+            return None
+        state = self.gazetteer.us_state(match.group(2))
+        return state.country_code if state is not None and state.admin1 != "DC" else None
+
+    def _city_in(self, name: str, state: GazetteerEntry) -> GazetteerEntry | None:
+        return next(
+            (
+                e
+                for e in self.gazetteer.lookup(name)
+                if e.kind == "city" and e.country_code == "US" and e.admin1 == state.admin1
+            ),
+            None,
         )
 
-    def _country_context(self, text: str, located: list[_Located]) -> set[str]:
-        """The countries the document names, directly or through a place only they have."""
-        found = set()
+    def _top(self, name: str) -> GazetteerEntry | None:
+        entries = self.gazetteer.lookup(name)
+        return entries[0] if entries else None
+
+    # Resolving.
+
+    def _context(self, text: str, located: Iterable[_Located]) -> _Context:
+        """The countries (counted per mention) and US states the document is sure about."""
+        context = _Context()
         for loc in located:
-            code = "US" if loc.state is not None else self._unambiguous_country(text[loc.start : loc.name_end])
-            if code is not None:
-                found.add(code)
-        return found
+            if loc.state is not None:
+                context.states.add(loc.state.admin1 or "")
+                context.countries["US"] += 1
+                continue
+            if loc.stated_country is not None:
+                context.countries[loc.stated_country] += 1
+            entries = self.gazetteer.lookup(text[loc.start : loc.name_end])
+            if not entries:
+                continue
+            top = entries[0]
+            if top.kind == "region" and top.country_code == "US" and top.admin1 is not None:
+                context.states.add(top.admin1)
+            code = _certain_country(entries)
+            if code is not None and code != loc.stated_country:
+                context.countries[code] += 1
+        return context
 
-    def _unambiguous_country(self, name: str) -> str | None:
-        entries = self.gazetteer.lookup(name)
-        if entries and entries[0].kind == "country":
-            return entries[0].country_code
-        codes = {e.country_code for e in entries if e.country_code}
-        return codes.pop() if len(codes) == 1 else None
-
-    def _resolve(self, text: str, loc: _Located, context: set[str]) -> GazetteerEntry | None:
+    def _resolve(self, text: str, loc: _Located, context: _Context) -> GazetteerEntry | None:
+        """The place a mention names, or None when the gazetteer cannot tell."""
         name = text[loc.start : loc.name_end]
-        if loc.is_qualifier:
-            return loc.state
-        entries = self.gazetteer.lookup(name)
         if loc.state is not None:
-            entries = tuple(
-                e for e in entries if e.kind == "city" and e.admin1 == loc.state.admin1 and e.country_code == "US"
-            )
-            return entries[0] if entries else None
-        if loc.country is not None:
-            entries = tuple(e for e in entries if e.country_code == loc.country.country_code)
+            return self._city_in(name, loc.state)
+        entries = self.gazetteer.lookup(name)
         if not entries:
             return None
-        if entries[0].kind == "country":
-            return entries[0]
-        if name.startswith("Washington") and re.match(r"^\s+[Ss]tate\b", text[loc.name_end : loc.name_end + 10]):
-            state = self.gazetteer.us_state("Washington")
-            return state or entries[0]
-        same_kind = [e for e in entries if e.kind == entries[0].kind]
-        # The best-known place of the name wins unless the document never names its country
-        # but does name another candidate's: "Moscow" on a page about Idaho is Moscow, Idaho.
-        top = same_kind[0]
-        if top.country_code in context:
+        # Said of a US state only when the text says so: a bare "Washington" in the news is the
+        # capital (often standing for the US government), and the state is written "Washington
+        # state" or "the state of Washington".
+        if loc.state_phrase:
+            state = self.gazetteer.us_state(name)
+            if state is not None:
+                return state
+        top = entries[0]
+        if top.kind != "city":
             return top
-        return next((e for e in same_kind if e.country_code in context), top)
+        cities = [e for e in entries if e.kind == "city"]
+        if loc.stated_country is not None:
+            # "Perm, Russia" picks Russia's Perm; a list ("Moscow, Germany and France") does not
+            # place Moscow in Germany, so a country with no such city is ignored.
+            in_country = [e for e in cities if e.country_code == loc.stated_country]
+            if in_country:
+                return in_country[0]
+        in_states = [e for e in cities if e.country_code == "US" and e.admin1 in context.states]
+        if in_states:
+            return in_states[0]
+        if _dominant(cities):
+            return cities[0]
+        # max() keeps the first of equals, and cities come largest first.
+        return max(cities, key=lambda e: context.countries[e.country_code or ""])
 
 
-def _overlaps(span: tuple[int, int], spans: set[tuple[int, int]]) -> bool:
+def _ends_sentence(word: str) -> bool:
+    """Whether a word's final period ends a sentence rather than an abbreviation ("U.S.", "St.")."""
+    return word.endswith(".") and "." not in word[:-1] and word not in _ABBREVIATIONS
+
+
+def _first_sentence(text: str, start: int, end: int) -> Span:
+    """The part of a capitalized run up to the first sentence end, without its period."""
+    position = start
+    for word in text[start:end].split(" "):
+        if _ends_sentence(word):
+            return (start, position + len(word) - 1)
+        position += len(word) + 1
+    return (start, end)
+
+
+def _last_sentence(text: str, start: int, end: int) -> Span:
+    """The part of a capitalized run after its last sentence end ("Perm. Kazan" gives "Kazan")."""
+    words = text[start:end].split(" ")
+    position = start
+    for word in words[:-1]:
+        position += len(word) + 1
+        if _ends_sentence(word):
+            start = position
+    return (start, end)
+
+
+def _certain_country(entries: Sequence[GazetteerEntry]) -> str | None:
+    """The country a name is in whatever it names, if the name alone tells."""
+    top = entries[0]
+    if top.kind != "city":
+        return top.country_code
+    cities = [e for e in entries if e.kind == "city"]
+    if len({e.country_code for e in cities}) == 1 or _dominant(cities):
+        return top.country_code
+    return None
+
+
+def _dominant(cities: Sequence[GazetteerEntry]) -> bool:
+    """Whether the first city dwarfs every namesake."""
+    if len(cities) == 1:
+        return True
+    runner_up = max(e.population for e in cities[1:])
+    return cities[0].population >= _DOMINANT_RATIO * max(runner_up, 1)
+
+
+def _runs_past(spans: Sequence[Span], first: int, position: int) -> bool:
+    """Whether a span from `first` on starts before `position` and ends after it."""
+    # Sorted and disjoint: the scan stops at the first span that starts at `position` or later.
+    index = first
+    while index < len(spans) and spans[index][0] < position:
+        if spans[index][1] > position:
+            return True
+        index += 1
+    return False
+
+
+def _non_overlapping(spans: Iterable[Span]) -> list[Span]:
+    """The spans sorted, keeping the longer of two that start together and the earlier of
+    two that overlap."""
+    kept: list[Span] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def _overlaps(span: Span, spans: Iterable[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in spans)
 
 
-def _group(text: str, resolved: list[tuple[_Located, GazetteerEntry | None]]) -> tuple[Place, ...]:
-    groups: dict[tuple[object, ...], list[tuple[_Located, GazetteerEntry | None]]] = {}
-    for loc, entry in resolved:
-        if entry is not None:
-            key: tuple[object, ...] = ("resolved", entry.geonameid)
-        else:
-            key = (
-                "unresolved",
-                text[loc.start : loc.name_end].casefold(),
-                loc.country.country_code if loc.country else None,
-            )
-        groups.setdefault(key, []).append((loc, entry))
+def _group(text: str, resolved: list[_Resolved]) -> tuple[Place, ...]:
+    """One place per geonameid (per case-folded name when unresolved), sorted by first mention."""
+    groups: dict[tuple[str, object], list[_Resolved]] = {}
+    for item in resolved:
+        key: tuple[str, object] = (
+            ("geonameid", item.entry.geonameid) if item.entry is not None else ("name", item.name.casefold())
+        )
+        groups.setdefault(key, []).append(item)
     places = []
     for members in groups.values():
-        loc, entry = members[0]
-        mentions = tuple(Mention(text=text[m.start : m.end], start=m.start, end=m.end) for m, _ in members)
+        members.sort(key=lambda item: (item.start, item.end))
+        mentions = tuple(Mention(text=text[m.start : m.end], start=m.start, end=m.end) for m in members)
+        entry = members[0].entry
         if entry is not None:
             place = Place(
                 name=entry.name,
@@ -221,9 +485,12 @@ def _group(text: str, resolved: list[tuple[_Located, GazetteerEntry | None]]) ->
                 mentions=mentions,
             )
         else:
-            surface = max((text[m.start : m.name_end] for m, _ in members), key=len)
-            # A country stated right after the name ("Baikal, Russia") is known, not guessed.
-            code = loc.country.country_code if loc.country else None
+            # The longest surface form; the first of equals, as the mentions are in text order.
+            surface = max((m.name for m in members), key=len)
+            # A country stated in the text ("Baikal, Russia") is known, not guessed; mentions
+            # that disagree leave it open.
+            stated = {m.stated_country for m in members if m.stated_country is not None}
+            code = stated.pop() if len(stated) == 1 else None
             place = Place(name=surface, kind="other", country_code=code, mentions=mentions)
         places.append(place)
     return tuple(sorted(places, key=lambda p: (p.mentions[0].start, p.mentions[0].end)))
