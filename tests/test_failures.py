@@ -89,3 +89,25 @@ def test_cli_exit_code_is_non_zero_when_a_document_fails(
 def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     assert "[E101]" in capsys.readouterr().err
+
+
+def test_deeply_nested_html_fails_with_a_reason(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "deep.html").write_text("<div>" * 5000 + "<p>Deep.</p>" + "</div>" * 5000, encoding="utf-8")
+    (raw / "fine.txt").write_text(GOOD, encoding="utf-8")
+    summary = api.run([raw], tmp_path / "out")
+    assert summary.counts["ok"] == 1
+    assert summary.failures == [("deep.html", "strip: HTML is nested too deeply to read as a page")]
+
+
+def test_every_repeated_name_is_marked_on_a_long_page(tmp_path: Path) -> None:
+    # 1,200 mentions of one name: every occurrence is marked (this once took minutes, see _DisjointSpans).
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "long.txt").write_text((GOOD * 3 + "\n\n") * 400, encoding="utf-8")
+    summary = api.run([raw], tmp_path / "out")
+    assert summary.ok
+    record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
+    foundation = next(o for o in record["organizations"] if o["name"] == "Eurasia Foundation")
+    assert len(foundation["mentions"]) == 1200

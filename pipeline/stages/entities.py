@@ -19,6 +19,7 @@ Places are passed on unresolved (one entity per surface form) to the places stag
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -370,10 +371,29 @@ def _all_occurrences(text: str, spans: list[_Span], surfaces: _Surfaces) -> list
     # Longest first: a full name beats the truncated or shifted span the model proposed.
     candidates.sort(key=lambda s: (-(s.end - s.start), s.start, s.label))
     kept: list[_Span] = []
+    taken = _DisjointSpans()
     for span in candidates:
-        if not any(span.start < other.end and other.start < span.end for other in kept):
+        if taken.add(span.start, span.end):
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+class _DisjointSpans:
+    """Disjoint spans kept sorted, so a long page costs log n per overlap test, not n."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def add(self, start: int, end: int) -> bool:
+        """Add [start, end) unless it overlaps a span already here; tell whether it was added."""
+        index = bisect.bisect_left(self._starts, end)
+        # Only the last span starting before `end` can reach past `start`: the spans are disjoint.
+        if index > 0 and self._ends[index - 1] > start:
+            return False
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+        return True
 
 
 def _organizations(

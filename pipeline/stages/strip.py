@@ -28,6 +28,7 @@ from bs4.element import NavigableString
 
 from pipeline.config import StripConfig
 from pipeline.document import Document
+from pipeline.errors import DocumentError
 from pipeline.records import Block, BlockKind, Boilerplate, BoilerplateKind
 from pipeline.stages.base import Stage
 
@@ -145,7 +146,11 @@ class BoilerplateStripper(Stage):
                 soup = BeautifulSoup(doc.content, "lxml")
             title = title or html_title(soup)
             document_date = document_date or html_document_date(soup)
-            pieces = list(self._html_pieces(soup))
+            try:
+                pieces = list(self._html_pieces(soup))
+            except RecursionError as error:
+                # The walk recurses once per element level; thousands of levels are not a page.
+                raise DocumentError("HTML is nested too deeply to read as a page") from error
         else:
             pieces = list(self._text_pieces(doc.content))
         text, blocks = assemble(pieces)
