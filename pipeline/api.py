@@ -170,9 +170,10 @@ def export_schema(path: Path) -> Path:
 
 
 def _entry(
-    record_id: str | None, path: str, sha256: str | None, status: str, error: str | None = None
+    record_id: str | None, path: str, sha256: str | None, status: str, message: str | None = None
 ) -> dict[str, Any]:
+    """A manifest entry: a failure carries its `error`, a skipped file the `reason` it was skipped."""
     entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
-    if error is not None:
-        entry["error"] = error
+    if message is not None:
+        entry["error" if status == "failed" else "reason"] = message
     return entry

@@ -66,7 +66,8 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
     assert "missing 'id'" in entries["batch.jsonl:3"]["error"]
     assert "non-empty string 'text' or 'html'" in entries["batch.jsonl:4"]["error"]
     assert "not a JSON object" in entries["batch.jsonl:5"]["error"]
-    assert "not a supported input type (.md" in entries["notes.md"]["error"]
+    assert "not a supported input type (.md" in entries["notes.md"]["reason"]
+    assert entries["notes.md"]["id"] is None and "error" not in entries["notes.md"]
     assert not summary.ok
     assert summary.counts == {"ok": 3, "failed": 8, "skipped": 1, "inputs": 12}
     records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
