@@ -115,7 +115,9 @@ def test_output_never_depends_on_the_clock() -> None:
 
 def test_weekdays_count_from_the_document_date() -> None:
     # 1998-08-07 was a Friday.
-    found = _dates("Bombs exploded Friday; on Tuesday police came; last Friday it was calm; next Monday they leave.", "1998-08-07")
+    found = _dates(
+        "Bombs exploded Friday; on Tuesday police came; last Friday it was calm; next Monday they leave.", "1998-08-07"
+    )
     assert [(d.text, d.value) for d in found] == [
         ("Friday", "1998-08-07"),
         ("Tuesday", "1998-08-04"),

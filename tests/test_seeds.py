@@ -151,7 +151,12 @@ def test_russian_places(seed_records: dict[str, dict[str, Any]], page: str, ment
 
 @pytest.mark.parametrize(
     ("mention", "geonameid", "state"),
-    [("Washington", 4140963, "D.C."), ("Columbus", 4509177, "OH"), ("New York", 5128581, "NY"), ("Los Angeles", 5368361, "CA")],
+    [
+        ("Washington", 4140963, "D.C."),
+        ("Columbus", 4509177, "OH"),
+        ("New York", 5128581, "NY"),
+        ("Los Angeles", 5368361, "CA"),
+    ],
 )
 def test_american_places(air: dict[str, Any], mention: str, geonameid: int, state: str) -> None:
     place = _place(air, mention)

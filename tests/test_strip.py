@@ -106,13 +106,11 @@ def test_text_dump_path() -> None:
 
 
 def test_hard_wrapped_paragraphs_are_joined() -> None:
-    dump = (
-        "A paragraph that was wrapped by the tool which saved the page,\nso it continues on this line and ends here.\n"
-    )
+    dump = "A paragraph that was wrapped by the tool which saved the page,\nso it goes on on this line and ends\nhere\n"
     doc = _strip(dump, "text")
     assert (
         doc.text
-        == "A paragraph that was wrapped by the tool which saved the page, so it continues on this line and ends here."
+        == "A paragraph that was wrapped by the tool which saved the page, so it goes on on this line and ends here"
     )
     assert [b.kind for b in doc.blocks] == ["paragraph"]
 

@@ -142,7 +142,12 @@ _PATTERNS = (
     ),
     _Pattern("deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)")),
     # Friday; last Friday; next Monday (news counts weekdays from the day of writing)
-    _Pattern("deictic", _compile(r"(?:(?P<which>last|next|this|Last|Next|This)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")),
+    _Pattern(
+        "deictic",
+        _compile(
+            r"(?:(?P<which>last|next|this|Last|Next|This)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+        ),
+    ),
     _Pattern("deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)")),
     _Pattern("deictic", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+ago")),
     _Pattern(

@@ -318,7 +318,9 @@ def _group_surfaces(
     return _Surfaces(forms, groups, defined)
 
 
-def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_country_or_region: Callable[[str], bool]) -> None:
+def _tie_place_prefixed_names(
+    forms: dict[str, str], groups: _Groups, is_country_or_region: Callable[[str], bool]
+) -> None:
     """Tie "U.S.-Russia Civil Society Partnership Program" to "Civil Society Partnership Program"."""
     names = sorted(forms.values())
     for longer in names:
@@ -330,7 +332,9 @@ def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, is_country
                 groups.union(_key(longer), _key(shorter))
 
 
-def _organization_definitions(text: str, definitions: Sequence[_Definition], spans: Sequence[_Span]) -> list[_Definition]:
+def _organization_definitions(
+    text: str, definitions: Sequence[_Definition], spans: Sequence[_Span]
+) -> list[_Definition]:
     """The acronym definitions that name organizations, each long form as long as the model saw it.
 
     A definition names an organization when the model labelled its long form or acronym

@@ -57,6 +57,8 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _WHITESPACE = re.compile(r"\s+")
 _MINOR_TITLE_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+# A menu may hold a longer entry or two; most of its lines are short.
+_MENU_SHORT_SHARE = 0.8
 # Headlines longer than this many short lines' worth of words are rare.
 _TITLE_MAX_FACTOR = 3
 # Title case capitalizes nearly every word but the minor ones; allow a few exceptions.
@@ -178,7 +180,11 @@ class BoilerplateStripper(Stage):
         for index, lines in enumerate(groups):
             outside_article = index < first_paragraph or index > last_paragraph
             short_lines = sum(is_short_line(line, short) for line in lines)
-            is_menu = outside_article and len(lines) >= self.config.menu_min_lines and short_lines >= 0.8 * len(lines)
+            is_menu = (
+                outside_article
+                and len(lines) >= self.config.menu_min_lines
+                and short_lines >= _MENU_SHORT_SHARE * len(lines)
+            )
             yield from _fields_between_form_lines(list(self._classify_group(lines, is_menu)))
 
     def _is_prose(self, line: str) -> bool:
@@ -196,8 +202,10 @@ class BoilerplateStripper(Stage):
             dropped = cue_kind(line, short) or ("navigation" if is_menu_row(line) else None)
             if dropped is None and is_menu:
                 dropped = "navigation"
-            if dropped is None and not self._is_title(line) and not _LIST_MARKER.match(line):
-                # Hard-wrapped text: consecutive long lines form one paragraph.
+            continues = bool(paragraph) and line[:1].islower()
+            if dropped is None and (continues or not self._is_title(line)) and not _LIST_MARKER.match(line):
+                # Hard-wrapped text: consecutive long lines form one paragraph, and so does a
+                # short last line that goes on in lower case.
                 paragraph.append(line)
                 continue
             if paragraph:
