@@ -29,8 +29,3 @@ def load_ner_model(name: str) -> Language:
             "E201", f"spaCy model {name!r} is not installed; run `make run` or install the pinned requirements"
         ) from error
 
-
-def model_version(name: str) -> str:
-    """Return '<package name> <version>' of the model, for the manifest."""
-    nlp = load_ner_model(name)
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}"

@@ -11,6 +11,8 @@ import pytest
 
 from pipeline import api
 from pipeline.cli import main
+from pipeline.config import EntitiesConfig, PipelineConfig
+from pipeline.errors import PipelineError
 
 GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange programme.\n"
 
@@ -112,3 +114,13 @@ def test_every_repeated_name_is_marked_on_a_long_page(tmp_path: Path) -> None:
     record = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
     foundation = next(o for o in record["organizations"] if o["name"] == "Eurasia Foundation")
     assert len(foundation["mentions"]) == 1200
+
+
+def test_a_missing_model_stops_the_run_with_a_coded_error(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "fine.txt").write_text(GOOD, encoding="utf-8")
+    config = PipelineConfig(entities=EntitiesConfig(model="no_such_model_package"))
+    with pytest.raises(PipelineError, match=r"\[E201\] spaCy model 'no_such_model_package' is not installed"):
+        api.run([raw], tmp_path / "out", config)
+    assert not (tmp_path / "out" / "manifest.json").exists()
