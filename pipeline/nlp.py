@@ -28,4 +28,3 @@ def load_ner_model(name: str) -> Language:
         raise PipelineError(
             "E201", f"spaCy model {name!r} is not installed; run `make run` or install the pinned requirements"
         ) from error
-

@@ -71,5 +71,5 @@ class Pipeline:
             return Outcome(ref, sha256, error=f"{stage_name}: {error}")
         except PipelineError:
             raise
-        except Exception as error:
+        except Exception as error:  # one bad document must not end the batch
             return Outcome(ref, sha256, error=f"{stage_name}: unexpected {type(error).__name__}: {error}")

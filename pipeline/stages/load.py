@@ -45,6 +45,8 @@ _BOMS = (
 # Text has almost no NUL bytes; a file where they are common is binary whatever its name
 # (unless it is UTF-16 without a byte-order mark, which is recognized separately).
 _MAX_NUL_SHARE = 0.1
+# In UTF-16 text of a Latin script most characters have a NUL high byte, always on one side.
+_UTF16_MIN_NUL_PAIRS = 0.3
 # charset-normalizer's "chaos" above this means its guess is noise; fall back to cp1252.
 _MAX_CHAOS = 0.3
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -182,14 +184,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """Decode UTF-16 text that lacks a byte-order mark, recognized by NULs on one side of each pair."""
     even, odd = data[0::2].count(0), data[1::2].count(0)
-    encoding = (
-        "utf-16-le"
-        if odd > 0.3 * len(data) / 2 and even == 0
-        else "utf-16-be"
-        if even > 0.3 * len(data) / 2 and odd == 0
-        else None
-    )
-    if encoding is None:
+    pairs = len(data) / 2
+    if even == 0 and odd > _UTF16_MIN_NUL_PAIRS * pairs:
+        encoding = "utf-16-le"
+    elif odd == 0 and even > _UTF16_MIN_NUL_PAIRS * pairs:
+        encoding = "utf-16-be"
+    else:
         return None
     try:
         return clean_text(data.decode(encoding)), encoding

@@ -467,22 +467,21 @@ _ROLE_KINDS: dict[str, BoilerplateKind] = {
     "complementary": "other",
     "dialog": "other",
 }
+
+
+def _class_words(words: str) -> re.Pattern[str]:
+    """Match any of `words` as a whole token of a class or id ("main-nav", "site_footer")."""
+    return re.compile(rf"(?:^|[\s_-])(?:{'|'.join(words.split())})(?:$|[\s_-])", re.IGNORECASE)
+
+
 _CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
+    (_class_words("nav navbar navigation menu breadcrumbs? pagination skip-?link"), "navigation"),
+    (_class_words("copyright"), "copyright"),
+    (_class_words("footer site-?info colophon"), "footer"),
+    (_class_words("share sharing social sharedaddy addthis"), "share"),
+    (_class_words("search login signup newsletter subscribe"), "form"),
     (
-        re.compile(
-            r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|pagination|skip-?link)(?:$|[\s_-])", re.IGNORECASE
-        ),
-        "navigation",
-    ),
-    (re.compile(r"(?:^|[\s_-])(?:copyright)(?:$|[\s_-])", re.IGNORECASE), "copyright"),
-    (re.compile(r"(?:^|[\s_-])(?:footer|site-?info|colophon)(?:$|[\s_-])", re.IGNORECASE), "footer"),
-    (re.compile(r"(?:^|[\s_-])(?:share|sharing|social|sharedaddy|addthis)(?:$|[\s_-])", re.IGNORECASE), "share"),
-    (re.compile(r"(?:^|[\s_-])(?:search|login|signup|newsletter|subscribe)(?:$|[\s_-])", re.IGNORECASE), "form"),
-    (
-        re.compile(
-            r"(?:^|[\s_-])(?:sidebar|widget|related|recommended|advert|ads?|sponsor|cookie|banner|popup|modal|comments?)(?:$|[\s_-])",
-            re.IGNORECASE,
-        ),
+        _class_words("sidebar widget related recommended advert ads? sponsor cookie banner popup modal comments?"),
         "other",
     ),
 )
