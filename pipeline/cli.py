@@ -46,6 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("directory", type=Path, metavar="DIR", help="an output folder written by `pipeline run`")
 
+    evaluate = _command(
+        commands,
+        "eval",
+        "Score the pipeline against gold data, next to a baseline on the same documents.",
+        "pipeline eval ../shared/benchmarks/temporal/tbaq_cleaned_dev.jsonl",
+    )
+    evaluate.add_argument(
+        "gold",
+        nargs="+",
+        type=Path,
+        metavar="GOLD",
+        help="gold JSONL files (.jsonl or .jsonl.gz); suite told by fields",
+    )
+    evaluate.add_argument("--limit", type=_positive_int, help="score only the first N documents of each file")
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the baseline system")
+    evaluate.add_argument("--json", action="store_true", help="print the reports as JSON")
+
     schema = _command(
         commands,
         "schema",
@@ -69,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "eval":
+            return _eval(args)
         return _schema(args)
     except PipelineError as error:
         print(f"pipeline: {error}", file=sys.stderr)
@@ -94,6 +113,24 @@ def _validate(args: argparse.Namespace) -> int:
         print(problem)
     print(f"{args.directory}: {'valid' if not problems else f'{len(problems)} problems'}", file=sys.stderr)
     return 0 if not problems else 1
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluation import evaluate, format_report  # loads the baselines' libraries
+
+    reports = [evaluate(gold, limit=args.limit, baseline=not args.no_baseline) for gold in args.gold]
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(format_report(r) for r in reports), end="")
+    return 0
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return number
 
 
 def _schema(args: argparse.Namespace) -> int:

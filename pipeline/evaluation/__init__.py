@@ -1,0 +1,54 @@
+"""`pipeline eval`: score the stages against gold data, next to a baseline run in the same command.
+
+Three suites, told apart by the fields of the gold file (see `../shared/benchmarks/README.md`):
+
+* `boilerplate` (`html`, `keep`, `drop`): the strip stage on each page as HTML and as a text
+  dump of the same page, next to trafilatura on the HTML.
+* `temporal` (`timexes`, `dct`): the date stage, next to `dateparser.search_dates`.
+* `ner` (`entities`): the entity and place stages, next to bare spaCy.
+
+Every suite returns an `EvalReport`: rows of scores per system, in a fixed order, so two
+runs of the same code on the same gold file print the same table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import PipelineError
+from pipeline.evaluation.gold import detect_suite
+from pipeline.evaluation.report import EvalReport, format_report
+
+__all__ = ["EvalReport", "evaluate", "format_report"]
+
+
+def evaluate(
+    gold: Path, config: PipelineConfig | None = None, limit: int | None = None, baseline: bool = True
+) -> EvalReport:
+    """Score the pipeline on one gold file.
+
+    Args:
+        gold: A gold JSONL file (optionally gzip-compressed) in one of the benchmark formats.
+        config: The pipeline configuration to score (defaults when None).
+        limit: Score only the first `limit` documents (for quick checks).
+        baseline: Also run the suite's baseline system on the same documents.
+
+    Raises:
+        PipelineError: The file is missing or is not in a known gold format (E102).
+    """
+    config = config or PipelineConfig()
+    suite = detect_suite(gold)
+    if suite == "boilerplate":
+        from pipeline.evaluation.boilerplate import evaluate_boilerplate
+
+        return evaluate_boilerplate(gold, config, limit, baseline)
+    if suite == "temporal":
+        from pipeline.evaluation.temporal import evaluate_temporal
+
+        return evaluate_temporal(gold, config, limit, baseline)
+    if suite == "ner":
+        from pipeline.evaluation.ner import evaluate_ner
+
+        return evaluate_ner(gold, config, limit, baseline)
+    raise PipelineError("E102", f"{gold}: not a gold file of a known suite")
