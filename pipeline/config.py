@@ -31,6 +31,9 @@ class StripConfig(FrozenModel):
     menu_min_lines: int = Field(default=3, gt=1)
     # Share of an HTML block's text that sits inside links above which the block is navigation.
     max_link_density: float = Field(default=0.5, gt=0, le=1)
+    # The article's frame is the smallest HTML element holding at least this share of the
+    # page's prose; what lies outside it is boilerplate.
+    region_share: float = Field(default=0.7, gt=0, le=1)
 
 
 class DatesConfig(FrozenModel):

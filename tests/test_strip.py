@@ -125,3 +125,65 @@ def test_cues_only_judge_short_blocks() -> None:
 def test_all_boilerplate_gives_empty_text() -> None:
     doc = _strip("Home     About     Contact\nCopyright 2020 Site", "text")
     assert doc.text == "" and doc.blocks == () and len(doc.boilerplate) == 2
+
+
+PROSE = (
+    "The harbour of the town reopened on Monday after three weeks of repairs to the sea wall, the port said. "
+    "Fishing boats returned to their moorings in the afternoon, and the ferry resumes its crossings next week."
+)
+TEASER = "A teaser for another story that runs on for a sentence or two, long enough to read as prose on its own."
+
+
+def test_html_keeps_only_the_frame_that_holds_the_articles_prose() -> None:
+    # No nav, aside or class hints: only where the prose is tells the teasers from the story.
+    page = f"""<html><body><div id="top"><h1>The harbour reopens</h1></div>
+    <div><div><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>
+    <div><h3>Elsewhere</h3><p>{TEASER}</p></div></div></body></html>"""
+    doc = _strip(page, "html")
+    kept = [doc.text[b.start : b.end] for b in doc.blocks]
+    assert kept == ["The harbour reopens", PROSE, PROSE, PROSE]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "Elsewhere"), ("other", TEASER)]
+
+
+def test_html_comments_never_become_the_article_however_long() -> None:
+    comment = "I disagree with this reading of events entirely, and here is a long explanation of why I do. " * 3
+    page = f"""<html><body><article><p>{PROSE}</p></article>
+    <div class="comments">{"".join(f"<p>{comment}</p>" for _ in range(5))}</div></body></html>"""
+    doc = _strip(page, "html")
+    assert doc.text == PROSE
+    assert {b.kind for b in doc.boilerplate} == {"other"}
+
+
+def test_text_dump_keeps_the_run_richest_in_prose_and_stops_at_comments() -> None:
+    dump = "\n".join(
+        [
+            "Home",
+            "News",
+            "Sport",
+            "",
+            "The harbour reopens",
+            "",
+            PROSE,
+            "",
+            PROSE,
+            "",
+            "More stories",
+            "",
+            "Another headline somewhere",
+            "",
+            "3 Comments",
+            "",
+            TEASER + " " + TEASER,
+        ]
+    )
+    doc = _strip(dump, "text")
+    assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
+    assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["other"] * 4
+
+
+def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
+    assert cue_kind("Subscribe now to our weekly edition for the full story.", 8) == "form"
+    assert cue_kind("Follow The Gleaner on Twitter and Instagram for more updates from us.", 8) == "share"
+    assert cue_kind("This website uses cookies so that we can remember your preferences.", 8) == "other"
+    assert cue_kind("Related stories", 8) == "other"
+    assert cue_kind("The company said its subscribers grew by a tenth over the year.", 8) is None

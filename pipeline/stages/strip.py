@@ -20,15 +20,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from pipeline.config import StripConfig
 from pipeline.document import Document
-from pipeline.errors import DocumentError
 from pipeline.records import Block, BlockKind, Boilerplate, BoilerplateKind
 from pipeline.stages.base import Stage
 
@@ -41,13 +40,50 @@ _FOOTER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 _SHARE_PHRASES = re.compile(
-    r"\b(?:share (?:this|on)|share via|tweet this|email this|print this|share on facebook|pin it)\b|^\s*share\s*:?\s*$",
+    r"\b(?:share (?:this|on|to)|share via|tweet this|email this|print this|share on facebook|pin it)\b|^\s*share\s*:?\s*$",
     re.IGNORECASE,
 )
 _FORM_PHRASES = re.compile(
     r"\b(?:search|select an?|log ?in|sign (?:in|up)|subscribe|submit|password|user ?name|"
     r"newsletter|enter your|e-?mail address|required field)\b",
     re.IGNORECASE,
+)
+# Sentences a site says to its readers rather than about the story: subscription and
+# newsletter prompts, cookie notices, comment rules, follow-us lines, "related" teasers.
+_CALL_TO_ACTION_PATTERNS: tuple[tuple[str, BoilerplateKind], ...] = (
+    (
+        r"\b(?:subscribe|sign up|register)\b.{0,40}\b(?:now|today|newsletters?|for free|to (?:our|get|receive))\b",
+        "form",
+    ),
+    (
+        r"\bnewsletters?\b.{0,60}\b(?:inbox|sign up|subscribe)\b|\b(?:inbox|sign up|subscribe)\b.{0,60}\bnewsletters?\b",
+        "form",
+    ),
+    (r"\byour email address will not be published\b|\brequired fields are marked\b", "form"),
+    (r"\bcookies?\b.{0,80}\b(?:enable|disable|accept|consent|preferences|this (?:web)?site)\b", "other"),
+    (
+        r"\bcomments? (?:are|is|will be|may be) (?:moderated|reviewed|republished|published)\b|\bleave a (?:reply|comment)\b",
+        "other",
+    ),
+    (
+        r"\bfollow (?:us|me|[A-Z][\w@]*(?: [A-Z][\w@]*)*) on (?:twitter|facebook|instagram|linkedin|youtube)\b",
+        "share",
+    ),
+    (r"\bdownload (?:the|our) [\w ]{0,30}\bapps?\b", "other"),
+)
+_CALLS_TO_ACTION = tuple((re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in _CALL_TO_ACTION_PATTERNS)
+_CALL_TO_ACTION_MAX_FACTOR = 5
+# Labels a page puts around an article: teaser headings, credits, bylines of reading time.
+_PAGE_LABEL = re.compile(
+    r"^\s*(?:advertisement|sponsored(?: content)?|related(?: (?:stories|articles|posts|content|links))?|"
+    r"more (?:stories|news|from|on)\b.*|you (?:may|might) also like\b.*|recommended(?: for you)?|"
+    r"explore further|read (?:more|next|also)\b.*|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|"
+    r"credits?|comments?|\d+ comments?|view comments|\d+ min(?:ute)? read)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
+_COMMENTS_START = re.compile(
+    r"^(?:\d+\s+(?:comments?|responses?|replies)\b|(?:leave a (?:reply|comment)|comments?)\s*:?$)", re.I
 )
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 _MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
@@ -81,6 +117,10 @@ def cue_kind(text: str, short_words: int) -> BoilerplateKind | None:
     search is still a paragraph.
     """
     words = len(text.split())
+    if words <= _CALL_TO_ACTION_MAX_FACTOR * short_words:
+        for pattern, kind in _CALLS_TO_ACTION:
+            if pattern.search(text):
+                return kind
     if words > 3 * short_words:
         return None
     if _COPYRIGHT.search(text):
@@ -90,6 +130,8 @@ def cue_kind(text: str, short_words: int) -> BoilerplateKind | None:
         return "footer"
     if _SHARE_PHRASES.search(text) and words <= short_words:
         return "share"
+    if _PAGE_LABEL.match(text) and words <= short_words:
+        return "other"
     if _FORM_PHRASES.search(text) and words <= short_words and not _SENTENCE_END.search(text):
         return "form"
     return None
@@ -148,11 +190,7 @@ class BoilerplateStripper(Stage):
                 soup = BeautifulSoup(doc.content, "lxml")
             title = title or html_title(soup)
             document_date = document_date or html_document_date(soup)
-            try:
-                pieces = list(self._html_pieces(soup))
-            except RecursionError as error:
-                # The walk recurses once per element level; thousands of levels are not a page.
-                raise DocumentError("HTML is nested too deeply to read as a page") from error
+            pieces = list(self._html_pieces(soup))
         else:
             pieces = list(self._text_pieces(doc.content))
         text, blocks = assemble(pieces)
@@ -174,18 +212,64 @@ class BoilerplateStripper(Stage):
     def _text_pieces(self, content: str) -> Iterator[Piece]:
         groups = _line_groups(content)
         short = self.config.short_line_words
-        paragraph_indexes = [i for i, lines in enumerate(groups) if any(self._is_prose(line) for line in lines)]
-        first_paragraph = paragraph_indexes[0] if paragraph_indexes else len(groups)
-        last_paragraph = paragraph_indexes[-1] if paragraph_indexes else -1
+        first, last = self._article_span(groups)
         for index, lines in enumerate(groups):
-            outside_article = index < first_paragraph or index > last_paragraph
+            outside_article = index < first or index > last
             short_lines = sum(is_short_line(line, short) for line in lines)
             is_menu = (
                 outside_article
                 and len(lines) >= self.config.menu_min_lines
                 and short_lines >= _MENU_SHORT_SHARE * len(lines)
             )
-            yield from _fields_between_form_lines(list(self._classify_group(lines, is_menu)))
+            pieces = self._classify_group(lines, is_menu)
+            if outside_article and not (index == first - 1 and self._is_headline_group(lines)):
+                pieces = (p if p.drop_kind else Piece(p.text, p.block_kind, "other") for p in pieces)
+            yield from _fields_between_form_lines(list(pieces))
+
+    def _article_span(self, groups: list[list[str]]) -> tuple[int, int]:
+        """The first and last group of the article: the run of groups richest in prose.
+
+        Each group scores its characters of prose (long sentence lines) minus the characters
+        of its menu, title and label lines; the run with the highest sum is the article, as the
+        body of a page is where prose outweighs menus, teasers and footers. With no long prose at all, the
+        article runs from the first to the last line that reads as a sentence.
+        """
+        scores = [sum(self._line_score(line) for line in lines) for lines in groups]
+        first_prose = next((i for i, score in enumerate(scores) if score > 0), len(groups))
+        comments = next(
+            (i for i in range(first_prose + 1, len(groups)) if any(_COMMENTS_START.match(x) for x in groups[i])),
+            len(groups),
+        )
+        # Readers' comments can out-write the article; they are never part of it.
+        scores = scores[:comments]
+        best, best_span = 0, (-1, -2)
+        running, start = 0, 0
+        for index, score in enumerate(scores):
+            if running <= 0:
+                running, start = 0, index
+            running += score
+            if running > best:
+                best, best_span = running, (start, index)
+        if best > 0:
+            first, last = best_span
+            # Short sentences and captions right after the last paragraph still belong to it.
+            while last + 1 < len(scores) and scores[last + 1] == 0:
+                last += 1
+            return first, last
+        sentences = [i for i, lines in enumerate(groups) if any(self._is_prose(line) for line in lines)]
+        return (sentences[0], sentences[-1]) if sentences else (len(groups), -1)
+
+    def _line_score(self, line: str) -> int:
+        """Long prose counts for the article, menus and labels against it; short sentences are neutral."""
+        if self._is_prose(line):
+            return len(line) if len(line) >= _PROSE_MIN_CHARS else 0
+        if heading_or_caption(line) == "caption" and cue_kind(line, self.config.short_line_words) is None:
+            return 0
+        return -len(line)
+
+    def _is_headline_group(self, lines: list[str]) -> bool:
+        # The headline and its deck stand just before the first paragraph.
+        return len(lines) <= _HEADLINE_MAX_LINES and all(self._is_title(line) for line in lines)
 
     def _is_prose(self, line: str) -> bool:
         short = self.config.short_line_words
@@ -228,57 +312,76 @@ class BoilerplateStripper(Stage):
         for tag in soup.find_all(_INVISIBLE_TAGS):
             tag.decompose()
         root = soup.body or soup
-        total_chars = max(1, len(_collapse(root.get_text(" "))))
-        yield from self._walk(root, total_chars)
+        stats = _subtree_stats(root)
+        region = _main_region(root, stats, self.config.region_share)
+        above = {id(tag) for tag in region.parents}
+        yield from self._walk(root, stats, region, above)
 
-    def _walk(self, element: Tag, total_chars: int) -> Iterator[Piece]:
-        inline: list[Tag | NavigableString] = []
-        for child in element.children:
+    def _walk(self, root: Tag, stats: dict[int, _Stats], region: Tag, above: set[int]) -> Iterator[Piece]:
+        """Visit the page in source order without recursion (pages nest deeper than Python's stack).
+
+        Every element is inside the main region, above it (one of its ancestors) or outside
+        it; outside the region nothing is kept but the page's headline.
+        """
+        total_chars = max(1, stats[id(root)].chars)
+        place = "inside" if root is region else "above"
+        stack: list[_Frame] = [_Frame(root, iter(root.children), place)]
+        while stack:
+            frame = stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                stack.pop()
+                yield from self._inline_piece(frame, stats)
+                continue
             if isinstance(child, NavigableString):
-                inline.append(child)
+                frame.inline.append(child)
                 continue
             if not isinstance(child, Tag):
                 continue
-            if child.name not in _BLOCK_TAGS and not _contains_block(child):
-                inline.append(child)
+            child_stats = stats[id(child)]
+            if child.name not in _BLOCK_TAGS and not child_stats.has_block:
+                frame.inline.append(child)
                 continue
-            yield from self._inline_piece(inline, element)
-            inline = []
-            furniture = self._furniture_kind(child, total_chars)
+            yield from self._inline_piece(frame, stats)
+            place = _place_of(child, frame.place, region, above)
+            furniture = None if place == "above" else self._furniture_kind(child, child_stats, total_chars)
             if furniture is not None:
                 text = _collapse(child.get_text(" "))
                 if text:
                     yield Piece(text, drop_kind=furniture)
                 continue
             block_kind = _BLOCK_KINDS.get(child.name or "")
-            if block_kind is not None and not _contains_block(child, ignore_inline_lists=True):
-                yield from self._judge_block(child, block_kind)
+            if block_kind is not None and not child_stats.has_nested_block:
+                text = _collapse(child.get_text(" "))
+                if text:
+                    link_density = child_stats.link_chars / max(1, child_stats.chars)
+                    # The page's headline often sits outside the article's frame; other
+                    # headings there title teasers and sidebars.
+                    outside = place == "outside" and child.name != "h1"
+                    yield self._judge_text(text, block_kind, link_density, outside)
             else:
-                yield from self._walk(child, total_chars)
-        yield from self._inline_piece(inline, element)
+                stack.append(_Frame(child, iter(child.children), place))
 
-    def _inline_piece(self, nodes: list[Tag | NavigableString], parent: Tag) -> Iterator[Piece]:
+    def _inline_piece(self, frame: _Frame, stats: dict[int, _Stats]) -> Iterator[Piece]:
+        nodes, frame.inline = frame.inline, []
         text = _collapse(" ".join(node.get_text(" ") for node in nodes))
         if text:
-            kind = _BLOCK_KINDS.get(parent.name or "", "other")
-            link_chars = sum(_link_chars(node) for node in nodes if isinstance(node, Tag))
-            yield from self._judge_text(text, kind, link_density=link_chars / len(text))
+            kind = _BLOCK_KINDS.get(frame.element.name or "", "other")
+            link_chars = sum(stats[id(node)].link_chars for node in nodes if isinstance(node, Tag))
+            yield self._judge_text(text, kind, link_chars / len(text), outside=frame.place != "inside")
 
-    def _judge_block(self, tag: Tag, kind: BlockKind) -> Iterator[Piece]:
-        text = _collapse(tag.get_text(" "))
-        if text:
-            yield from self._judge_text(text, kind, link_density=_link_chars(tag) / len(text))
-
-    def _judge_text(self, text: str, kind: BlockKind, link_density: float) -> Iterator[Piece]:
+    def _judge_text(self, text: str, kind: BlockKind, link_density: float, outside: bool) -> Piece:
         dropped = cue_kind(text, self.config.short_line_words)
         if dropped is None and link_density > self.config.max_link_density and kind != "heading":
             dropped = "navigation"
-        yield Piece(text, kind, dropped)
+        if dropped is None and outside:
+            dropped = "other"
+        return Piece(text, kind, dropped)
 
-    def _furniture_kind(self, tag: Tag, total_chars: int) -> BoilerplateKind | None:
+    def _furniture_kind(self, tag: Tag, stats: _Stats, total_chars: int) -> BoilerplateKind | None:
         """Decide from structure alone whether an element is page furniture."""
         name = tag.name or ""
-        if tag.find(["main", "article"]) is not None or tag.find("h1") is not None:
+        if stats.has_article:
             # The element wraps the article itself; judge its parts instead.
             return None
         role = str(tag.get("role") or "").lower()
@@ -290,9 +393,93 @@ class BoilerplateStripper(Stage):
             return _FURNITURE_TAGS[name]
         hint = _class_hint(tag)
         # A hinted wrapper holding most of the page is a layout box, not furniture.
-        if hint is not None and len(_collapse(tag.get_text(" "))) < 0.4 * total_chars:
+        if hint is not None and stats.chars < 0.4 * total_chars:
             return hint
         return None
+
+
+@dataclass
+class _Frame:
+    """One element being visited: its remaining children and the inline nodes not yet judged."""
+
+    element: Tag
+    children: Iterator[PageElement]
+    place: str
+    inline: list[Tag | NavigableString] = field(default_factory=list)
+
+
+@dataclass
+class _Stats:
+    """What the walk needs to know about an element's whole subtree, computed once per page."""
+
+    chars: int = 0
+    link_chars: int = 0
+    # Characters of prose (sentences outside links) in the subtree: where the article is.
+    prose: int = 0
+    has_block: bool = False
+    has_nested_block: bool = False
+    # Holds `main`, `article` or `h1`: part of the article's frame, never furniture itself.
+    has_article: bool = False
+
+
+def _subtree_stats(root: Tag) -> dict[int, _Stats]:
+    """Text, link and prose counts of every element's subtree, in one pass from the leaves up."""
+    tags = [root, *root.find_all(True)]
+    stats = {id(tag): _Stats() for tag in tags}
+    for tag in reversed(tags):  # children come after their parent in source order
+        own = stats[id(tag)]
+        direct_prose = 0
+        for child in tag.children:
+            if isinstance(child, NavigableString):
+                length = len(_collapse(child))
+                own.chars += length
+                direct_prose += length
+            elif isinstance(child, Tag):
+                sub = stats[id(child)]
+                own.chars += sub.chars
+                own.link_chars += sub.link_chars
+                own.prose += sub.prose
+                own.has_block = own.has_block or sub.has_block or child.name in _BLOCK_TAGS
+                own.has_nested_block = own.has_nested_block or sub.has_nested_block or child.name in _NESTED_BLOCK_SET
+                own.has_article = own.has_article or sub.has_article or child.name in ("main", "article", "h1")
+                if child.name not in _BLOCK_TAGS and child.name != "a":
+                    direct_prose += sub.chars - sub.link_chars - sub.prose
+        if tag.name == "a":
+            own.link_chars = own.chars
+        elif direct_prose >= _PROSE_MIN_CHARS:
+            own.prose += direct_prose
+        if not own.has_article and _looks_like_furniture(tag):
+            # Comments and sidebars can out-write the article; they never locate it.
+            own.prose = 0
+    return stats
+
+
+def _looks_like_furniture(tag: Tag) -> bool:
+    role = str(tag.get("role") or "").lower()
+    return role in _ROLE_KINDS or tag.name in _FURNITURE_TAGS or _class_hint(tag) is not None
+
+
+def _main_region(root: Tag, stats: dict[int, _Stats], share: float) -> Tag:
+    """The smallest element that still holds `share` of the page's prose: the article's frame."""
+    region = root
+    while True:
+        prose = stats[id(region)].prose
+        best = max(
+            (child for child in region.children if isinstance(child, Tag)),
+            key=lambda child: stats[id(child)].prose,
+            default=None,
+        )
+        if best is None or prose == 0 or stats[id(best)].prose < share * prose or best.name in _LEAF_BLOCK_TAGS:
+            return region
+        region = best
+
+
+def _place_of(child: Tag, parent_place: str, region: Tag, above: set[int]) -> str:
+    if parent_place != "above":
+        return parent_place
+    if child is region:
+        return "inside"
+    return "above" if id(child) in above else "outside"
 
 
 def html_title(soup: BeautifulSoup) -> str | None:
@@ -386,6 +573,9 @@ def _class_hint(tag: Tag) -> BoilerplateKind | None:
     classes: object = tag.get("class") or []
     class_names = [str(name) for name in classes] if isinstance(classes, list) else [str(classes)]
     tokens = " ".join([*class_names, str(tag.get("id") or "")])
+    if _CONTENT_HINT.search(tokens):
+        # "entry-content no-share", "sidebar-and-content-body": the article, whatever else it says.
+        return None
     for pattern, kind in _CLASS_HINTS:
         if pattern.search(tokens):
             return kind
@@ -442,6 +632,13 @@ _CONTAINER_TAGS = [
 _BLOCK_TAGS = [*_BLOCK_KINDS, *_CONTAINER_TAGS]
 # Inside a paragraph or list item these still split it into several blocks.
 _NESTED_BLOCK_TAGS = [name for name in _BLOCK_TAGS if name not in ("br", "hr")]
+_NESTED_BLOCK_SET = frozenset(_NESTED_BLOCK_TAGS)
+# An article is more than one of these, however long it is.
+_LEAF_BLOCK_TAGS = frozenset(name for name, kind in _BLOCK_KINDS.items() if kind != "other")
+# A headline with its deck or kicker is at most this many lines.
+_HEADLINE_MAX_LINES = 3
+# A run of text this long outside links is prose, not a label or a menu entry.
+_PROSE_MIN_CHARS = 80
 _FURNITURE_TAGS: dict[str, BoilerplateKind] = {
     "nav": "navigation",
     "menu": "navigation",
@@ -474,6 +671,7 @@ def _class_words(words: str) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[\s_-])(?:{'|'.join(words.split())})(?:$|[\s_-])", re.IGNORECASE)
 
 
+_CONTENT_HINT = _class_words("content article post entry body main story text")
 _CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
     (_class_words("nav navbar navigation menu breadcrumbs? pagination skip-?link"), "navigation"),
     (_class_words("copyright"), "copyright"),
@@ -481,7 +679,8 @@ _CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
     (_class_words("share sharing social sharedaddy addthis"), "share"),
     (_class_words("search login signup newsletter subscribe"), "form"),
     (
-        _class_words("sidebar widget related recommended advert ads? sponsor cookie banner popup modal comments?"),
+        # Not "widget": page builders and blog engines wrap the article itself in widgets.
+        _class_words("sidebar related recommended advert ads? sponsor cookie banner popup modal comments?"),
         "other",
     ),
 )
