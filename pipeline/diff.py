@@ -7,17 +7,18 @@ How things are matched, so that a change of the text does not make every mention
 
 - Documents by `id`. A document only in NEW is added, only in OLD removed; a document on both
   sides whose records differ in any field is changed, and the fields that differ are listed.
-- Dates by their text and its occurrence number among the document's dates with that text
-  ("July 2009" #0, "July 2009" #1), never by offsets alone: an edit earlier in the text shifts
-  every offset but keeps these keys. When the text is unchanged this is the same as matching
-  by (start, end, text). A matched date is "changed" when its value, precision, end_value,
-  relative or anchor differ.
+- Dates by their text, never by offsets alone: an edit earlier in the text shifts every
+  offset but not the texts. Dates sharing a text ("July 2009" twice) are paired where the
+  line-by-line alignment of the two texts carries the OLD offset exactly onto the NEW one,
+  the rest in order of appearance; with an unchanged text this is matching by (start, end,
+  text). A matched date is "changed" when its value, precision, end_value, relative or
+  anchor differ.
 - Organizations by name; those left over are then paired by acronym (same acronym, or one's
   name is the other's acronym), so "BPC" becoming "Bilateral Presidential Commission (BPC)"
   is a changed name rather than one removal and one addition. "Changed" when name, acronym,
   aliases or the texts of the mentions differ.
-- Places by name; "changed" when kind, country_code, geonameid, latitude, longitude or the
-  texts of the mentions differ.
+- Places by name (same-name places paired like dates); "changed" when kind, country_code,
+  geonameid, latitude, longitude or the texts of the mentions differ.
 
 Entity counts cover documents present on both sides; added and removed documents are
 counted as documents only.

@@ -294,6 +294,19 @@ def test_same_key_mentions_pair_by_aligned_position() -> None:
     assert TextAlignment(new, old).to_new(3) is None  # that line is gone
 
 
+def test_a_repeated_date_inserted_before_its_twin_is_the_one_reported(tmp_path: Path) -> None:
+    old_raw = _write(tmp_path / "old-raw", {"a.txt": "The Red Cross opened an office in May 2008.\n"})
+    new_raw = _write(
+        tmp_path / "new-raw",
+        {"a.txt": "The Red Cross closed a depot in May 2008.\n\nThe Red Cross opened an office in May 2008.\n"},
+    )
+    api.run([old_raw], tmp_path / "old")
+    api.run([new_raw], tmp_path / "new")
+    dates = api.diff_outputs(tmp_path / "old", tmp_path / "new").documents[0].dates
+    assert [(c.change, c.key) for c in dates] == [("added", "May 2008")]
+    assert "Red Cross closed a depot in [May 2008].\\n" in dates[0].context
+
+
 def test_context_escapes_line_breaks_and_terminal_controls() -> None:
     text = "line one\nred \x1b[31mALERT\x1b[0m\tend"
     assert context(text, 9, 12, width=5) == "… one\\n[red] \\x1b[31…"
