@@ -1,6 +1,6 @@
 """Extract articles, dates, organizations and places from scraped web pages into JSON records.
 
-The public API (`run`, `validate_output`, `export_schema`, `PipelineConfig`, `Record`) is
+The public API (`run`, `validate_output`, `export_schema`, `diff_outputs`, `PipelineConfig`, `Record`) is
 imported lazily, so that `import pipeline.records` does not pull in spaCy.
 """
 
@@ -14,6 +14,7 @@ _EXPORTS = {
     "run": "pipeline.api",
     "validate_output": "pipeline.api",
     "export_schema": "pipeline.api",
+    "diff_outputs": "pipeline.api",
     "RunSummary": "pipeline.api",
     "PipelineConfig": "pipeline.config",
     "Record": "pipeline.records",

@@ -17,6 +17,9 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.config import PipelineConfig
+from pipeline.diff import OutputDiff
+from pipeline.diff import diff_outputs as compare_outputs
+from pipeline.diff_report import HtmlReport
 from pipeline.errors import PipelineError
 from pipeline.reader import list_inputs
 from pipeline.records import SCHEMA_VERSION, Record
@@ -155,6 +158,29 @@ def validate_output(out_dir: Path) -> list[str]:
     except (OSError, ValueError, KeyError, TypeError) as error:
         problems.append(f"{MANIFEST_FILE}: unreadable ({error})")
     return problems
+
+
+def diff_outputs(old_dir: Path, new_dir: Path, html_report: Path | None = None) -> OutputDiff:
+    """Compare two output folders document by document (see `pipeline.diff` for how).
+
+    Args:
+        old_dir: The output before the change.
+        new_dir: The output after the change.
+        html_report: Also write a self-contained HTML page of the diff to this path.
+
+    Returns:
+        The counts and the documents that differ, sorted by id.
+
+    Raises:
+        PipelineError: A folder is missing, is not an output folder, or holds invalid or
+            unsorted records; no report is written then.
+    """
+    if html_report is None:
+        return compare_outputs(old_dir, new_dir)
+    with HtmlReport(html_report) as report:
+        diff = compare_outputs(old_dir, new_dir, on_document=report.add)
+        report.finish(diff)
+    return diff
 
 
 def record_schema() -> dict[str, Any]:

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import api
+from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
+from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
 
@@ -37,6 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)"
     )
     run.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+
+    diff = _command(
+        commands,
+        "diff",
+        "Show what changed between two output folders, document by document."
+        " Exit code 0 (1 with --exit-code when anything differs), 2 for a bad folder.",
+        "pipeline diff old-output/ output/ --html diff.html --exit-code",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the output folder before the change")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the output folder after the change")
+    diff.add_argument("--json", action="store_true", help="write the diff as JSON to standard output")
+    diff.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report")
+    diff.add_argument("--exit-code", action="store_true", help="exit with 1 when anything differs (for CI)")
 
     validate = _command(
         commands,
@@ -84,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "eval":
@@ -105,6 +122,17 @@ def _run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0 if summary.ok else 1
+
+
+def _diff(args: argparse.Namespace) -> int:
+    diff = api.diff_outputs(args.old, args.new, html_report=args.html)
+    if args.json:
+        sys.stdout.write(canonical_json(diff.model_dump(mode="json")))
+    else:
+        sys.stdout.write(render_text(diff))
+    if args.html is not None:
+        print(f"wrote {args.html}", file=sys.stderr)
+    return 1 if args.exit_code and diff.summary.differs else 0
 
 
 def _validate(args: argparse.Namespace) -> int:
