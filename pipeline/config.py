@@ -34,6 +34,9 @@ class StripConfig(FrozenModel):
     # The article's frame is the smallest HTML element holding at least this share of the
     # page's prose; what lies outside it is boilerplate.
     region_share: float = Field(default=0.7, gt=0, le=1)
+    # A text-dump line found in at least this many documents of a batch is the site's
+    # template (menus, forms, footers), dropped wherever it stands.
+    template_min_documents: int = Field(default=5, ge=2)
 
 
 class DatesConfig(FrozenModel):

@@ -7,6 +7,7 @@ from conftest import make_source
 from pipeline.config import StripConfig
 from pipeline.document import Document
 from pipeline.stages.strip import BoilerplateStripper, cue_kind
+from pipeline.templates import find_template_lines
 
 STRIPPER = BoilerplateStripper(StripConfig())
 
@@ -187,3 +188,19 @@ def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
     assert cue_kind("This website uses cookies so that we can remember your preferences.", 8) == "other"
     assert cue_kind("Related stories", 8) == "other"
     assert cue_kind("The company said its subscribers grew by a tenth over the year.", 8) is None
+
+
+def test_lines_repeated_across_a_batch_are_template() -> None:
+    pages = [f"Home   Shop   Contact\nStory number {n} begins here.\nSubscribe to our letters" for n in range(6)]
+    template = find_template_lines(pages[:4] + ["Home  Shop   Contact"], min_documents=5)
+    assert template == {"Home Shop Contact"}  # whitespace does not matter; four copies are too few for the rest
+    assert find_template_lines(pages, min_documents=5) == {"Home Shop Contact", "Subscribe to our letters"}
+
+
+def test_template_lines_are_dropped_wherever_they_stand() -> None:
+    dump = f"The harbour reopens\n\n{PROSE}\n\nA Site Owned By Somebody Ltd\n\n{PROSE}"
+    stripper = BoilerplateStripper(StripConfig(), template_lines=frozenset({"A Site Owned By Somebody Ltd"}))
+    doc = stripper(Document(id="t", source=make_source(dump), content=dump, content_format="text"))
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("navigation", "A Site Owned By Somebody Ltd")]
+    assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
+    assert "A Site Owned By Somebody Ltd" in _strip(dump, "text").text  # without the batch it reads as a heading

@@ -30,6 +30,7 @@ from pipeline.config import StripConfig
 from pipeline.document import Document
 from pipeline.records import Block, BlockKind, Boilerplate, BoilerplateKind
 from pipeline.stages.base import Stage
+from pipeline.templates import template_key
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -70,6 +71,19 @@ _CALL_TO_ACTION_PATTERNS: tuple[tuple[str, BoilerplateKind], ...] = (
         "share",
     ),
     (r"\bdownload (?:the|our) [\w ]{0,30}\bapps?\b", "other"),
+    (r"\byour inbox\b|\bpush notifications\b", "form"),
+    (
+        r"\b(?:purchase|buy) (?:\w+ )?through (?:\w+ )?links\b|\baffiliate (?:links?|commissions?|programs?)\b|"
+        r"\badvertising disclos|\bmay (?:earn|receive) (?:an? )?(?:\w+ )?(?:commission|compensation)\b",
+        "other",
+    ),
+    (r"^\s*(?:©|copyright\b|\(c\)\s*\d{4})", "copyright"),
+    # An author's bio line under the article: "Jane Doe is a senior writer for ...".
+    (
+        r"^(?-i:(?:[A-Z][\w.'’-]*\s){1,4})(?:is|was) (?:a|an|the)\b[^.]{0,80}?\b"
+        r"(?:writer|reporter|editor|correspondent|journalist|columnist|contributor|author)\b",
+        "other",
+    ),
 )
 _CALLS_TO_ACTION = tuple((re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in _CALL_TO_ACTION_PATTERNS)
 _CALL_TO_ACTION_MAX_FACTOR = 5
@@ -78,9 +92,15 @@ _PAGE_LABEL = re.compile(
     r"^\s*(?:advertisement|sponsored(?: content)?|related(?: (?:stories|articles|posts|content|links))?|"
     r"more (?:stories|news|from|on)\b.*|you (?:may|might) also like\b.*|recommended(?: for you)?|"
     r"explore further|read (?:more|next|also)\b.*|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|"
-    r"credits?|comments?|\d+ comments?|view comments|\d+ min(?:ute)? read)\s*:?\s*$",
+    r"credits?|comments?|\d+ comments?|view comments|\d+ min(?:ute)? read|"
+    r"(?:next|previous|prev|older|newer) (?:post|article|story|page)s?\b.*|most (?:popular|read|viewed|shared)\b.*|"
+    r"(?:recent|latest|top|popular|trending) (?:stories|posts|news|articles)\b.*|trending\b.*|"
+    r"print(?: this)?(?: recipe| article| page)?|staff writer|sorted by\b.*)\s*:?\s*$",
     re.IGNORECASE,
 )
+# "Read more: <another story's title>" and its kin introduce links to other pages.
+_TEASER_PREFIX = re.compile(r"^\s*(?:read (?:more|next|also)|see also|also read|related|more)\s*[:|»›]", re.IGNORECASE)
+_COMMENTS_MIN_PROSE_SHARE = 0.3
 # Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
 _COMMENTS_START = re.compile(
     r"^(?:\d+\s+(?:comments?|responses?|replies)\b|(?:leave a (?:reply|comment)|comments?)\s*:?$)", re.I
@@ -132,6 +152,8 @@ def cue_kind(text: str, short_words: int) -> BoilerplateKind | None:
         return "share"
     if _PAGE_LABEL.match(text) and words <= short_words:
         return "other"
+    if _TEASER_PREFIX.match(text):
+        return "other"
     if _FORM_PHRASES.search(text) and words <= short_words and not _SENTENCE_END.search(text):
         return "form"
     return None
@@ -176,8 +198,16 @@ class BoilerplateStripper(Stage):
     name: ClassVar[str] = "strip"
     version: ClassVar[str] = "1"
 
-    def __init__(self, config: StripConfig) -> None:
+    def __init__(self, config: StripConfig, template_lines: frozenset[str] = frozenset()) -> None:
+        """Set up the stage.
+
+        Args:
+            config: The stage's settings.
+            template_lines: Lines of text dumps that repeat across many documents of the batch
+                (see `pipeline.templates`): the site's template, dropped wherever they stand.
+        """
         self.config = config
+        self.template_lines = template_lines
 
     def __call__(self, doc: Document) -> Document:
         """Split `doc.content` into kept blocks and dropped boilerplate."""
@@ -235,13 +265,16 @@ class BoilerplateStripper(Stage):
         article runs from the first to the last line that reads as a sentence.
         """
         scores = [sum(self._line_score(line) for line in lines) for lines in groups]
-        first_prose = next((i for i, score in enumerate(scores) if score > 0), len(groups))
-        comments = next(
-            (i for i in range(first_prose + 1, len(groups)) if any(_COMMENTS_START.match(x) for x in groups[i])),
-            len(groups),
-        )
-        # Readers' comments can out-write the article; they are never part of it.
-        scores = scores[:comments]
+        # Readers' comments can out-write the article; they are never part of it. A
+        # "Comments" link beside the byline is not where they start: some of the article must
+        # come first.
+        total_prose = sum(score for score in scores if score > 0)
+        prose_before = 0
+        for index, lines in enumerate(groups):
+            if prose_before > _COMMENTS_MIN_PROSE_SHARE * total_prose and any(_COMMENTS_START.match(x) for x in lines):
+                scores = scores[:index]
+                break
+            prose_before += max(0, scores[index])
         best, best_span = 0, (-1, -2)
         running, start = 0, 0
         for index, score in enumerate(scores):
@@ -273,7 +306,15 @@ class BoilerplateStripper(Stage):
 
     def _is_prose(self, line: str) -> bool:
         short = self.config.short_line_words
-        return not self._is_title(line) and not is_menu_row(line) and cue_kind(line, short) is None
+        return (
+            not self._is_title(line)
+            and not is_menu_row(line)
+            and cue_kind(line, short) is None
+            and not self._is_template(line)
+        )
+
+    def _is_template(self, line: str) -> bool:
+        return bool(self.template_lines) and template_key(line) in self.template_lines
 
     def _is_title(self, line: str) -> bool:
         short = self.config.short_line_words
@@ -284,6 +325,8 @@ class BoilerplateStripper(Stage):
         paragraph: list[str] = []
         for line in lines:
             dropped = cue_kind(line, short) or ("navigation" if is_menu_row(line) else None)
+            if dropped is None and self._is_template(line):
+                dropped = "navigation" if is_short_line(line, short) else "other"
             if dropped is None and is_menu:
                 dropped = "navigation"
             continues = bool(paragraph) and line[:1].islower()
@@ -470,8 +513,9 @@ def _main_region(root: Tag, stats: dict[int, _Stats], share: float) -> Tag:
             default=None,
         )
         if best is None or prose == 0 or stats[id(best)].prose < share * prose or best.name in _LEAF_BLOCK_TAGS:
-            return region
+            break
         region = best
+    return region
 
 
 def _place_of(child: Tag, parent_place: str, region: Tag, above: set[int]) -> str:

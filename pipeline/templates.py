@@ -1,0 +1,50 @@
+"""Template lines: what a site prints on every page, found by repetition across a batch.
+
+A text dump keeps no markup, but a batch of pages from one site repeats its menus, search
+forms and footers word for word on every page, while article text almost never repeats. A
+line that stands in at least `min_documents` documents of the batch is template, and the
+strip stage drops it wherever it appears.
+
+The set depends on the whole batch, so it is part of what a record was made from: the run
+hashes it into the manifest (and into the cache key), and a batch change that alters the set
+reprocesses the documents it concerns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_WHITESPACE = re.compile(r"\s+")
+# Longer lines are paragraphs; a repeated paragraph is rare and not worth the memory.
+_MAX_LINE_CHARS = 300
+
+
+def template_key(line: str) -> str:
+    """The form a line is compared in: whitespace collapsed, ends trimmed."""
+    return _WHITESPACE.sub(" ", line).strip()
+
+
+def find_template_lines(texts: Iterable[str], min_documents: int) -> frozenset[str]:
+    """The lines (as `template_key`s) that occur in at least `min_documents` of `texts`.
+
+    Each text counts a line once however often it repeats it, so a page that repeats a
+    heading does not make it template on its own.
+    """
+    documents: Counter[str] = Counter()
+    for text in texts:
+        documents.update(
+            {key for key in (template_key(line) for line in text.split("\n")) if 0 < len(key) <= _MAX_LINE_CHARS}
+        )
+    return frozenset(line for line, count in documents.items() if count >= min_documents)
+
+
+def template_hash(lines: frozenset[str]) -> str:
+    """A stable digest of a template set, for the manifest and the cache key."""
+    digest = hashlib.sha256()
+    for line in sorted(lines):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
