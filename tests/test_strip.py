@@ -192,7 +192,7 @@ def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
 
 def test_lines_repeated_across_a_batch_are_template() -> None:
     pages = [f"Home   Shop   Contact\nStory number {n} begins here.\nSubscribe to our letters" for n in range(6)]
-    template = find_template_lines(pages[:4] + ["Home  Shop   Contact"], min_documents=5)
+    template = find_template_lines([*pages[:4], "Home  Shop   Contact"], min_documents=5)
     assert template == {"Home Shop Contact"}  # whitespace does not matter; four copies are too few for the rest
     assert find_template_lines(pages, min_documents=5) == {"Home Shop Contact", "Subscribe to our letters"}
 
