@@ -128,3 +128,10 @@ def test_weekdays_count_from_the_document_date() -> None:
 
 def test_weekdays_need_a_day_to_count_from() -> None:
     assert _dates("It opened in May 2011 and on Friday it closed.")[1:] == []
+
+
+def test_sets_and_numbered_things_are_not_dates() -> None:
+    assert _values("The office opens every Monday and each Friday; it opened on Tuesday.", "2012-06-15") == [
+        ("Tuesday", "2012-06-12", None, "day")
+    ]
+    assert _values("See page 1999 and room 2010 of the report published in 1998.") == [("1998", "1998", None, "year")]

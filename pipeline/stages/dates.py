@@ -284,6 +284,11 @@ class DateExtractor(Stage):
         return _mention(candidate, text, resolved, anchor=anchor.text)
 
 
+_SET_CUE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
+# Words that number things: "page 1999", "room 2010", "flight 1972".
+_NUMBERING_WORDS = frozenset("page pages p pp room rooms route flight model number no vol volume chapter item".split())
+
+
 def _candidates(text: str) -> Iterator[_Candidate]:
     """Yield non-overlapping candidate spans, longest first at each position."""
     matches: list[_Candidate] = []
@@ -296,8 +301,10 @@ def _candidates(text: str) -> Iterator[_Candidate]:
     taken_until = -1
     for candidate in matches:
         if candidate.start >= taken_until:
-            yield candidate
             taken_until = candidate.end
+            # "every Monday", "each year": a set of times, not a date.
+            if not _SET_CUE.search(text, max(0, candidate.start - 10), candidate.start):
+                yield candidate
 
 
 def _plausible_year(text: str, start: int, end: int) -> bool:
@@ -308,6 +315,8 @@ def _plausible_year(text: str, start: int, end: int) -> bool:
     if re.match(r"^\s*(?:%|percent|per\b)", after):
         return False
     previous = _PREVIOUS_WORD.search(before)
+    if previous and previous.group(1).lower() in _NUMBERING_WORDS:
+        return False
     next_word = _NEXT_WORD.match(after)
     if next_word and next_word.group(1).islower() and next_word.group(1) not in _AFTER_YEAR_OK:
         return False
