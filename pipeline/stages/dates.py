@@ -192,7 +192,7 @@ class DateExtractor(Stage):
     """Find date expressions in the article text and normalize them to ISO 8601."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def __init__(self, config: DatesConfig) -> None:
         self.config = config
