@@ -187,6 +187,9 @@ def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
     assert cue_kind("Follow The Gleaner on Twitter and Instagram for more updates from us.", 8) == "share"
     assert cue_kind("This website uses cookies so that we can remember your preferences.", 8) == "other"
     assert cue_kind("Related stories", 8) == "other"
+    assert cue_kind("Release Date:", 8) == "other"
+    assert cue_kind("Primary Funding Source:", 8) is None  # a heading of the article's own
+    assert cue_kind("Perry Bacon Jr. is a senior writer for FiveThirtyEight.", 8) == "other"
     assert cue_kind("The company said its subscribers grew by a tenth over the year.", 8) is None
 
 

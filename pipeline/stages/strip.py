@@ -67,7 +67,8 @@ _CALL_TO_ACTION_PATTERNS: tuple[tuple[str, BoilerplateKind], ...] = (
         "other",
     ),
     (
-        r"\bfollow (?:us|me|[A-Z][\w@]*(?: [A-Z][\w@]*)*) on (?:twitter|facebook|instagram|linkedin|youtube)\b",
+        r"\b(?:follow|keep up with) (?:us|me|[A-Z][\w@]*(?: [A-Z][\w@]*)*) on "
+        r"(?:twitter|facebook|instagram|linkedin|youtube)\b",
         "share",
     ),
     (r"\bdownload (?:the|our) [\w ]{0,30}\bapps?\b", "other"),
@@ -98,6 +99,8 @@ _PAGE_LABEL = re.compile(
     r"print(?: this)?(?: recipe| article| page)?|staff writer|sorted by\b.*)\s*:?\s*$",
     re.IGNORECASE,
 )
+# A field name with no value after it: "Tags:", "Release Date:", "Credit:".
+_BARE_LABEL = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+)?\s?:\s*$")
 # "Read more: <another story's title>" and its kin introduce links to other pages.
 _TEASER_PREFIX = re.compile(r"^\s*(?:read (?:more|next|also)|see also|also read|related|more)\s*[:|»›]", re.IGNORECASE)
 _COMMENTS_MIN_PROSE_SHARE = 0.3
@@ -150,7 +153,7 @@ def cue_kind(text: str, short_words: int) -> BoilerplateKind | None:
         return "footer"
     if _SHARE_PHRASES.search(text) and words <= short_words:
         return "share"
-    if _PAGE_LABEL.match(text) and words <= short_words:
+    if (_PAGE_LABEL.match(text) and words <= short_words) or (_BARE_LABEL.match(text) and words <= 2):
         return "other"
     if _TEASER_PREFIX.match(text):
         return "other"
