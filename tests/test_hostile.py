@@ -7,10 +7,12 @@ and badly named files) are made here in `tmp_path`.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ import pytest
 from pipeline import api
 from pipeline.config import LimitsConfig, PipelineConfig
 from pipeline.errors import DocumentError
+from pipeline.limits import TimeLimitExceeded, can_enforce, time_limit
 from pipeline.reader import MAX_ID_NAME_BYTES, InputRef, list_inputs, read_input
 from pipeline.runner import Pipeline
 
@@ -335,6 +338,37 @@ def test_the_time_limit_is_off_where_signals_cannot_reach(tmp_path: Path) -> Non
     worker.start()
     worker.join()
     assert outcomes[0].error is None and outcomes[0].record is not None
+
+
+@pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")
+def test_the_time_limit_stops_a_busy_block_and_then_leaves_no_trace() -> None:
+    previous = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(TimeLimitExceeded, match=r"^stopped after 0.05 s \(time limit\)$"), time_limit(0.05) as limit:
+        assert limit.enforced
+        while True:
+            pass
+    assert signal.getsignal(signal.SIGALRM) is previous
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with time_limit(60):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")
+def test_the_time_limit_gets_past_code_that_swallows_exceptions() -> None:
+    with pytest.raises(TimeLimitExceeded), time_limit(0.05):
+        while True:
+            with contextlib.suppress(Exception):  # what a careless library does; the limit is a BaseException
+                sum(range(1000))
+
+
+@pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")
+def test_an_inner_time_limit_keeps_the_outer_one() -> None:
+    with time_limit(30):
+        with time_limit(10):
+            pass
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 # -- no network ------------------------------------------------------------------------------
