@@ -27,7 +27,7 @@ import pytest
 
 from pipeline import api
 from pipeline.config import LimitsConfig, PipelineConfig
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, PipelineError
 from pipeline.limits import TimeLimitExceeded, can_enforce, time_limit
 from pipeline.reader import MAX_ID_NAME_BYTES, InputRef, list_inputs, read_input
 from pipeline.runner import Pipeline
@@ -272,6 +272,19 @@ def test_generated_hostile_inputs_complete_with_bounded_memory(tmp_path: Path) -
     assert all(path.resolve().is_relative_to(out.resolve()) for path in out.rglob("*"))
 
 
+def test_a_link_planted_in_the_output_cannot_redirect_a_write(tmp_path: Path) -> None:
+    raw, outside, out = tmp_path / "raw", tmp_path / "outside", tmp_path / "out"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "sub" / "a.txt").write_text(GOOD, encoding="utf-8")
+    outside.mkdir()
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "sub").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PipelineError, match=r"\[E301\] record id 'sub/a' would write outside"):
+        api.run([raw], out)
+    assert list(outside.iterdir()) == []
+    assert not list(out.glob(".*.tmp"))
+
+
 def test_a_file_that_grew_after_listing_is_judged_by_its_size_now(tmp_path: Path) -> None:
     (tmp_path / "grows.txt").write_text("short\n", encoding="utf-8")
     ref = list_inputs([tmp_path]).refs[0]
@@ -326,6 +339,22 @@ def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path: Pa
     assert path == "big.txt"
     assert re.fullmatch(r"(load|strip|dates|entities|places|validate): stopped after 1 s \(time limit\)", reason)
     assert _manifest(tmp_path / "out")["config"]["limits"] == {"time_limit_seconds": 1.0}
+
+
+def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Path) -> None:
+    # Stopped in the middle of spaCy's batch (on this machine: "entities"), the next documents
+    # must come out exactly as they do in a run without a limit.
+    small, raw = tmp_path / "small", tmp_path / "raw"
+    for folder in (small, raw):
+        folder.mkdir()
+        (folder / "b-good.txt").write_text(GOOD, encoding="utf-8")
+        (folder / "c-good.html").write_text(f"<p>{GOOD}</p>", encoding="utf-8")
+    (raw / "a-many-blocks.txt").write_text((GOOD + "\n") * 3000, encoding="utf-8")
+    api.run([small], tmp_path / "reference")
+    summary = api.run([raw], tmp_path / "out", PipelineConfig(limits=LimitsConfig(time_limit_seconds=1)))
+    [(path, reason)] = summary.failures
+    assert path == "a-many-blocks.txt" and reason.endswith(": stopped after 1 s (time limit)")
+    assert _records(tmp_path / "out") == _records(tmp_path / "reference")
 
 
 def test_the_time_limit_is_off_where_signals_cannot_reach(tmp_path: Path) -> None:

@@ -92,6 +92,17 @@ VOCABULARY = [
     "é",
     "\u00a0",
     "😀",
+    # Characters whose case mapping changes the length, and line breaks other than "\n".
+    "İstanbul",
+    "STRASSE",
+    "straße",
+    "ﬁnance",
+    "ΣΊΣΥΦΟΣ",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\u200d",
+    "\u0301",
 ]
 texts = st.one_of(
     st.text(max_size=300),
