@@ -119,7 +119,7 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
             problem = _name_problem(rel)
             if problem is not None:
                 listing.entries.append(ListedEntry(None, printable_path(rel), "failed", problem))
-            elif file != root and file.is_symlink() and not _is_within(file, inside):
+            elif file != root and _would_read(rel) and file.is_symlink() and not _is_within(file, inside):
                 # Following it would read (and copy into the output) a file the input folder does not hold.
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
@@ -219,6 +219,12 @@ def _is_within(file: Path, inside: str) -> bool:
     """Tell whether `file`, links resolved, lies under the real path `inside`."""
     target = os.path.realpath(file)
     return target == inside or target.startswith(inside.rstrip(os.sep) + os.sep)
+
+
+def _would_read(rel: str) -> bool:
+    """Tell whether the file is read at all: an input or a sidecar (other files are only listed)."""
+    lower = rel.lower()
+    return lower.endswith(SIDECAR_SUFFIX) or PurePosixPath(lower).suffix in INPUT_SUFFIXES
 
 
 def _name_problem(rel: str) -> str | None:

@@ -195,6 +195,8 @@ def _generated_inputs(raw: Path, outside: Path) -> dict[str, tuple[str, str | No
     expected["leaves.txt"] = ("failed", "symbolic link to a file outside the input folder; refused")
     (raw / "leaves-relative.txt").symlink_to(Path("..") / outside.name / "secret.txt")
     expected["leaves-relative.txt"] = ("failed", "symbolic link to a file outside the input folder; refused")
+    (raw / "leaves.md").symlink_to(outside / "secret.txt")  # never read, so only skipped as usual
+    expected["leaves.md"] = ("skipped", "not a supported input type (.md")
     (raw / "outside-folder").symlink_to(outside, target_is_directory=True)
     expected["outside-folder"] = ("skipped", "links to folders are not followed")
     (raw / "inside.txt").symlink_to("good.txt")  # a link that stays inside is an ordinary input
