@@ -66,6 +66,15 @@ class PlacesConfig(FrozenModel):
     merge_state_qualifiers: bool = False
 
 
+class LimitsConfig(FrozenModel):
+    """Per-document resource limits (the size limit is `load.max_bytes`, checked before reading)."""
+
+    # Wall-clock seconds one document may take from reading to validation; a pathological
+    # input fails with "<stage>: stopped after N s (time limit)" instead of stalling the batch.
+    # Generous: a long article takes a few seconds.
+    time_limit_seconds: float = Field(default=60.0, gt=0)
+
+
 class PipelineConfig(FrozenModel):
     """Every setting of a run, one sub-model per stage."""
 
@@ -74,6 +83,7 @@ class PipelineConfig(FrozenModel):
     dates: DatesConfig = DatesConfig()
     entities: EntitiesConfig = EntitiesConfig()
     places: PlacesConfig = PlacesConfig()
+    limits: LimitsConfig = LimitsConfig()
 
     def config_hash(self) -> str:
         """Return the sha256 of the canonical JSON form of this configuration."""

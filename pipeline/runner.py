@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.limits import TimeLimitExceeded, time_limit
 from pipeline.reader import InputRef, read_input
 from pipeline.records import Record
 from pipeline.stages.base import Stage
@@ -55,21 +56,39 @@ class Pipeline:
         return versions
 
     def process(self, ref: InputRef) -> Outcome:
-        """Read and process one input; never raises for a problem with the input itself."""
-        stage_name = "load"
-        sha256: str | None = None
+        """Read and process one input; never raises for a problem with the input itself.
+
+        The whole of it runs under `limits.time_limit_seconds` (see `pipeline.limits`): an
+        input that takes longer fails with the stage it was stopped in.
+        """
+        progress = _Progress()
+        try:
+            with time_limit(self.config.limits.time_limit_seconds):
+                return self._process(ref, progress)
+        except TimeLimitExceeded as error:
+            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}")
+
+    def _process(self, ref: InputRef, progress: _Progress) -> Outcome:
         try:
             raw = read_input(ref, self.config.load.max_bytes)
-            sha256 = raw.sha256
+            progress.sha256 = raw.sha256
             doc = self.loader(raw)
             for stage in self.stages:
-                stage_name = stage.name
+                progress.stage = stage.name
                 doc = stage(doc)
-            stage_name = self.validator.name
-            return Outcome(ref, sha256, record=self.validator(doc))
+            progress.stage = self.validator.name
+            return Outcome(ref, progress.sha256, record=self.validator(doc))
         except DocumentError as error:
-            return Outcome(ref, sha256, error=f"{stage_name}: {error}")
+            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}")
         except PipelineError:
             raise
         except Exception as error:  # one bad document must not end the batch
-            return Outcome(ref, sha256, error=f"{stage_name}: unexpected {type(error).__name__}: {error}")
+            return Outcome(ref, progress.sha256, error=f"{progress.stage}: unexpected {type(error).__name__}: {error}")
+
+
+@dataclass
+class _Progress:
+    """How far one document got: what a failure (a time limit included) is reported with."""
+
+    stage: str = "load"
+    sha256: str | None = None

@@ -72,6 +72,7 @@ class OutputWriter:
 
     def __enter__(self) -> Self:
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_temporaries()
         self._records = self._records_tmp.open("w", encoding="utf-8", newline="\n")
         return self
 
@@ -100,6 +101,13 @@ class OutputWriter:
         os.replace(self._records_tmp, self.out_dir / RECORDS_FILE)
         self._remove_stale_docs()
         atomic_write(self.out_dir / MANIFEST_FILE, canonical_json(manifest))
+
+    def _remove_stale_temporaries(self) -> None:
+        # A run killed mid-way (kill -9) leaves its hidden temporary files behind; docs/ ones
+        # go with the stale docs at the end of the run, these at its start.
+        for name in (RECORDS_FILE, MANIFEST_FILE):
+            for path in self.out_dir.glob(f".{name}.*.tmp"):
+                path.unlink(missing_ok=True)
 
     def _remove_stale_docs(self) -> None:
         docs = self.out_dir / DOCS_DIR

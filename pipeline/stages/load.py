@@ -1,9 +1,10 @@
 """Load: turn the bytes of one input into a `Document`.
 
-Decides the encoding (byte-order mark, strict UTF-8, the page's declared charset, then
-charset-normalizer's guess) and the format (from the content as much as the extension: a
+Decides the encoding (byte-order mark, strict UTF-8, the page's declared charset, UTF-8
+mixed with cp1252, then charset-normalizer's guess) and the format (from the content as much as the extension: a
 `.txt` holding HTML is HTML). Binary and empty inputs are refused with a message that
-says what they are. The bytes were read by `pipeline.reader`; nothing here touches disk.
+says what they are. Control characters, bidirectional overrides and zero-width spaces are
+removed from the text. The bytes were read by `pipeline.reader`; nothing here touches disk.
 """
 
 from __future__ import annotations
@@ -55,7 +56,16 @@ _HTML_SIGNS = re.compile(
     re.IGNORECASE,
 )
 # Control characters other than tab and newline carry nothing for a reader and break JSON viewers.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9) can make text display in
+# another order than it is stored ("Trojan Source"); zero-width spaces and stray byte-order marks
+# split words. Joiners (U+200C, U+200D) and single direction marks stay: some scripts need them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+# Bytes that are not UTF-8 inside a file that otherwise is: pasted from a cp1252 page, most likely.
+_MIXED_FALLBACK = "cp1252"
+# A well-formed multi-byte UTF-8 character (lead byte and continuation bytes).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# The name of the codec error handler below, registered when the module is imported.
+_FALLBACK_ERRORS = "pipeline-single-byte-fallback"
 _ISO_DAY_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 
@@ -164,6 +174,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return clean_text(data.decode(declared_codec)), declared_codec
         except UnicodeDecodeError:
             pass
+    mixed = _utf8_with_fallback(data)
+    if mixed is not None:
+        return clean_text(mixed), f"utf-8+{_MIXED_FALLBACK}"
     try:
         as_cp1252: str | None = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -179,6 +192,34 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return clean_text(as_cp1252), "cp1252"
     # latin-1 maps every byte, so this never fails: nothing of the input is lost.
     return clean_text(data.decode("latin-1")), "latin-1"
+
+
+def _utf8_with_fallback(data: bytes) -> str | None:
+    """Decode a file that is UTF-8 in places and cp1252 in others (lines pasted from two pages).
+
+    Returns:
+        The text, each byte that is not part of a UTF-8 sequence read as cp1252 (latin-1
+        where cp1252 leaves it undefined); None when the file has no multi-byte UTF-8
+        character at all, so is not UTF-8 anywhere.
+    """
+    if _UTF8_MULTIBYTE.search(data) is None:
+        return None
+    return data.decode("utf-8", errors=_FALLBACK_ERRORS)
+
+
+def _single_byte_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the offending bytes one by one as cp1252, else latin-1."""
+    assert isinstance(error, UnicodeDecodeError)
+    chunk = error.object[error.start : error.end]
+    replaced = "".join(_cp1252_or_latin1(byte) for byte in chunk)
+    return replaced, error.end
+
+
+def _cp1252_or_latin1(byte: int) -> str:
+    try:
+        return bytes([byte]).decode(_MIXED_FALLBACK)
+    except UnicodeDecodeError:
+        return bytes([byte]).decode("latin-1")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -213,3 +254,6 @@ def _codec_name(label: str) -> str | None:
         return codecs.lookup(label).name
     except LookupError:
         return None
+
+
+codecs.register_error(_FALLBACK_ERRORS, _single_byte_fallback)
