@@ -207,3 +207,8 @@ def test_template_lines_are_dropped_wherever_they_stand() -> None:
     assert [(b.kind, b.text) for b in doc.boilerplate] == [("navigation", "A Site Owned By Somebody Ltd")]
     assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
     assert "A Site Owned By Somebody Ltd" in _strip(dump, "text").text  # without the batch it reads as a heading
+
+
+def test_an_internal_dtd_subset_is_not_text() -> None:
+    page = f'<?xml version="1.0"?>\n<!DOCTYPE x [\n<!ENTITY a "aaa">\n]>\n<html><body><p>{PROSE}</p></body></html>'
+    assert _strip(page, "html").text == PROSE

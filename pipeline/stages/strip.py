@@ -115,6 +115,7 @@ _LIST_MARKER = re.compile(r"^(?:[-*•·◦‣▪]|\d{1,3}[.)])\s+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _WHITESPACE = re.compile(r"\s+")
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
 _MINOR_TITLE_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
 # A menu may hold a longer entry or two; most of its lines are short.
 _MENU_SHORT_SHARE = 0.8
@@ -220,7 +221,9 @@ class BoilerplateStripper(Stage):
             with warnings.catch_warnings():
                 # XHTML pages are still read as HTML on purpose: lxml's HTML parser forgives them.
                 warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-                soup = BeautifulSoup(doc.content, "lxml")
+                # lxml's HTML parser reads an internal DTD subset as text ("]>"); entity
+                # declarations are never expanded, so they can go unread.
+                soup = BeautifulSoup(_DOCTYPE_SUBSET.sub("", doc.content, count=1), "lxml")
             title = title or html_title(soup)
             document_date = document_date or html_document_date(soup)
             pieces = list(self._html_pieces(soup))
