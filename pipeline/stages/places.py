@@ -24,7 +24,7 @@ from typing import ClassVar
 
 from pipeline.document import Document
 from pipeline.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
-from pipeline.records import Mention, Place
+from pipeline.records import Mention, Place, PlaceKind
 from pipeline.stages.base import Stage
 
 Span = tuple[int, int]
@@ -50,6 +50,17 @@ _INTERNAL_QUALIFIER = re.compile(rf"(.+?),?[ ]({_STATE})")
 _POSTAL_CODE = re.compile(r"[A-Z]\.[A-Z]\.|[A-Z]{2}")
 _STATE_AFTER = re.compile(r"[ ]+[Ss]tate\b")
 _STATE_BEFORE = re.compile(r"\b[Ss]tate of[ ]+$")
+# A capitalized run after a word that introduces a place: "in Noida", "from Baguio".
+_LOCATIVE_RUN = re.compile(
+    r"\b(?P<word>[Ii]n|[Nn]ear|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Oo]utside|[Aa]round|[Ww]ithin|[Vv]isit(?:ing|ed)?)"
+    rf"[ ]+(?P<the>the[ ]+)?(?P<name>{_WORD}(?: {_WORD})*|[a-z]+(?: [a-z]+)?(?=[ ]*[.,;:!?]|$))",
+    re.MULTILINE,
+)
+# Up to three capitalized words, then a US state after a comma: "Bay Rd Saginaw, Michigan".
+_NAME_BEFORE_STATE = re.compile(rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}}),[ ](?P<state>{_STATE})(?![\w])")
+_MONTHS = frozenset(
+    "January February March April May June July August September October November December".split()
+)
 # Long enough for any list separator or a "state of " before a name.
 _LOOKBEHIND = 40
 # Long enough for a list item of three words; a capitalized run filling it is a longer title.
@@ -161,7 +172,50 @@ class PlaceResolver(Stage):
             country = self._country_span_after(text, anchor, starts, taken)
             if country is not None:
                 found.append(country)
-        return [span for span in found if span not in known and not _overlaps(span, spans)]
+        found.extend(self._after_locative_words(text, taken))
+        found.extend(self._before_states(text, taken))
+        return [span for span in _non_overlapping(found) if span not in known and not _overlaps(span, spans)]
+
+    def _before_states(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged US cities named with their state: "4783 Bay Rd Saginaw, Michigan".
+
+        The last one to three capitalized words before the state that name a city of that
+        state are the city; the state itself is then found as its qualifier.
+        """
+        found: list[Span] = []
+        for match in _NAME_BEFORE_STATE.finditer(text):
+            state = self.gazetteer.us_state(match.group("state"))
+            if state is None:
+                continue
+            words = match.group("name").split(" ")
+            for first in range(len(words)):
+                name = " ".join(words[first:])
+                span = (match.end("name") - len(name), match.end("name"))
+                if self._city_in(name, state) is not None and not _overlaps(span, taken):
+                    found.append(span)
+                    break
+        return found
+
+    def _after_locative_words(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged known places right after "in", "from", "near" ...: "living in Noida".
+
+        The whole capitalized run must be the own name of a city, country or region, so
+        that "in Dallas Street" or "in New York Times" add nothing.
+        """
+        found: list[Span] = []
+        for match in _LOCATIVE_RUN.finditer(text):
+            run = _first_sentence(text, match.start("name"), match.end("name"))
+            name = text[run[0] : run[1]]
+            if len(name.split(" ")) > _MAX_ITEM_WORDS or name in _MONTHS or _overlaps(run, taken):
+                continue
+            # "to" also makes infinitives and recipients ("forward to Brant"), "the" goes with
+            # titles ("the Bush administration"), and a name in lower case may be a word:
+            # there only a country or a US state counts ("going to mississippi").
+            loose = match.group("word").lower() == "to" or match.group("the") or name.islower()
+            kinds: tuple[PlaceKind, ...] = ("country", "region") if loose else ("country", "region", "city")
+            if self.gazetteer.is_place_name(name, kinds=kinds):
+                found.append(run)
+        return found
 
     def _list_around(
         self, text: str, anchor: Span, starts: dict[int, int], ends: dict[int, int], taken: list[Span]
