@@ -160,7 +160,7 @@ class EntityRecognizer(Stage):
                 label = "ORG" if ent.label_ in ORG_LABELS else "PLACE" if ent.label_ in PLACE_LABELS else None
                 if label is not None:
                     span = _clean(doc.text, _Span(block.start + ent.start_char, block.start + ent.end_char, label))
-                    if span is not None:
+                    if span is not None and not _is_heading(parsed.text, ent.text, label):
                         spans.append(span)
         return _join_split_names(doc.text, spans), person_words
 
@@ -397,6 +397,20 @@ def _without_person_names(
             continue
         kept.append(span)
     return kept
+
+
+def _is_heading(block: str, surface: str, label: str) -> bool:
+    """Whether an ORG span is a whole short block of title-case words: a heading or a review
+    title ("Great Family Fun", "WOW!"), not a name in a sentence.
+
+    Acronyms and names with an organization's head word ("Mozilla Foundation") stay.
+    """
+    return (
+        label == "ORG"
+        and block.strip().rstrip(".!?:,;") == surface
+        and not _is_acronym(surface)
+        and not _has_org_head(surface)
+    )
 
 
 def _has_place_head(surface: str) -> bool:
