@@ -79,6 +79,9 @@ _LOCATIVE_BEFORE = re.compile(
 _LOCATIVE_LOOKBEHIND = 30
 # A US state after a city: "Chillicothe, OH", "Miramar, California".
 _STATE_AFTER = re.compile(r",?[ ]+([A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+# A country or US state after a place and a comma: "Baikal, Russia", "Miramar, Florida";
+# of two words the first may be enough ("Russia August 2011").
+_QUALIFIER_AFTER = re.compile(r",[ ]+([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 _POSTAL_CODE = re.compile(r"[A-Z]{2}|[A-Z]\.[A-Z]\.")
 _NAME_AND_COMMA_BEFORE = re.compile(r"[A-Z][a-z]+,[ ]+$")
 # A long form reaches back at most this many words beyond the acronym's letter count.
@@ -380,15 +383,24 @@ def _without_person_names(
     """Drop one-word spans that the model reads at least as often elsewhere in the text as
     part of a person's name ("Traci" on a line of its own, "Traci Warner" in the signature).
 
-    Acronyms, defined names and the names of countries and US states ("Georgia") stay.
+    Acronyms, defined names, the names of countries and US states ("Georgia") and places
+    the text qualifies with their country or state somewhere ("Baikal, Russia") stay.
     """
     defined = {_key(text[d.acronym.start : d.acronym.end]) for d in definitions}
     counts = Counter(text[s.start : s.end] for s in spans)
+    qualified = {
+        text[s.start : s.end]
+        for s in spans
+        if s.label == "PLACE"
+        and (m := _QUALIFIER_AFTER.match(text, s.end))
+        and (is_country_or_region(m.group(1)) or is_country_or_region(m.group(1).split(" ")[0]))
+    }
     kept = []
     for span in spans:
         surface = text[span.start : span.end]
         if (
             person_words[surface] >= counts[surface]
+            and surface not in qualified
             and " " not in surface
             and not _is_acronym(surface)
             and _key(surface) not in defined
