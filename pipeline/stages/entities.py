@@ -32,7 +32,7 @@ from pipeline.config import EntitiesConfig
 from pipeline.document import Document
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.nlp import load_ner_model
-from pipeline.records import Mention, Organization, Place
+from pipeline.records import Mention, Organization, Place, PlaceKind
 from pipeline.stages.base import Stage
 
 ORG_LABELS = frozenset({"ORG"})
@@ -56,6 +56,8 @@ _PLACE_HEADS = frozenset(
 )
 # Lower-case words and commas between two names that the model sometimes takes into one span.
 _CONNECTING_WORD = re.compile(r"[ ]+(?:in|to|at|near|from|and)[ ]+|,[ ]+")
+# A street type right after a place name makes the two one street name: "on Dallas Street".
+_STREET_AFTER = re.compile(r"[ ](?:Street|Avenue|Road|Boulevard|Drive|Lane|(?:St|Ave|Rd|Blvd)\.)(?![\w])")
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE|an?|An?)\s+")
 # The model sometimes takes in a sentence-initial word before the article: "Later the Office".
 _LEADING_WORD_AND_DETERMINER = re.compile(r"^[A-Z][a-z]+\s+the\s+")
@@ -69,6 +71,7 @@ _CLAUSE_BREAK = re.compile(r"[;:!?\n]|\.\s|,\s")
 _ADDRESS_OR_FILE = re.compile(r"@|://|\bwww\.|\w\.[a-z]{2,4}\b")
 # Place codes are at most three letters ("U.S.", "UAE"); longer capitals are acronyms.
 _MAX_PLACE_CODE_LETTERS = 3
+_CITY: tuple[PlaceKind, ...] = ("city",)
 # NER labels that name people: their words overrule a lone first name read as an ORG.
 PERSON_LABELS = frozenset({"PERSON"})
 # Words after which a city's name is a place, not a company: "in Santa Fe", "from Miramar".
@@ -249,7 +252,7 @@ class EntityRecognizer(Stage):
         surface = text[span.start : span.end]
         if self.is_country_or_region(surface):
             return True
-        if not self.gazetteer.is_place_name(surface, kinds=("city",)):
+        if not self.gazetteer.is_place_name(surface, kinds=_CITY):
             return self._is_state_qualifier(text, span)
         if _LOCATIVE_BEFORE.search(text, max(0, span.start - _LOCATIVE_LOOKBEHIND), span.start):
             return True
@@ -340,7 +343,8 @@ def _clause_start(text: str, position: int) -> int:
 
 
 def _clean(text: str, span: _Span) -> _Span | None:
-    """Trim a leading determiner and a trailing possessive or punctuation from a span."""
+    """Trim a leading determiner and a trailing possessive or punctuation from a span, and
+    take a street type after a place into it."""
     surface = text[span.start : span.end]
     lead = _LEADING_WORD_AND_DETERMINER.match(surface) or _LEADING_DETERMINER.match(surface)
     start = span.start + (lead.end() if lead else 0)
@@ -355,6 +359,9 @@ def _clean(text: str, span: _Span) -> _Span | None:
         return None
     if span.label == "ORG" and _GERUND_HEADLINE.match(surface) and not _has_org_head(surface):
         return None  # "Transforming Child Protection Systems" is a headline, not a name
+    street = _STREET_AFTER.match(text, end) if span.label == "PLACE" else None
+    if street is not None:
+        end = street.end()  # "Dallas Street" is a street, not Dallas
     return _Span(start, end, span.label)
 
 
