@@ -58,9 +58,7 @@ _LOCATIVE_RUN = re.compile(
 )
 # Up to three capitalized words, then a US state after a comma: "Bay Rd Saginaw, Michigan".
 _NAME_BEFORE_STATE = re.compile(rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}}),[ ](?P<state>{_STATE})(?![\w])")
-_MONTHS = frozenset(
-    "January February March April May June July August September October November December".split()
-)
+_MONTHS = frozenset("January February March April May June July August September October November December".split())
 # Long enough for any list separator or a "state of " before a name.
 _LOOKBEHIND = 40
 # Long enough for a list item of three words; a capitalized run filling it is a longer title.
