@@ -339,3 +339,19 @@ def test_a_city_before_its_state_is_found() -> None:
     # The state picks the namesake (Saginaw, Texas), and a name no city of the state has is not taken.
     assert _summary(_resolve("They sold the Saginaw, Texas lot."))[0][:4] == ("Saginaw", "city", "US", 4724642)
     assert _resolve("They sold the Saginaw, Ohio lot.") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces", "expected"),
+    [
+        # Namesakes of like size in Argentina and the US, and nothing to choose: no guess.
+        ("A gallery in Santa Fe opened.", ("Santa Fe",), ("Santa Fe", "other", None, None)),
+        ("In Argentina, a gallery in Santa Fe opened.", ("Argentina", "Santa Fe"), ("Santa Fe", "city", "AR", 3836277)),
+        ("A gallery in Santa Fe, New Mexico opened.", ("Santa Fe",), ("Santa Fe", "city", "US", 5490263)),
+    ],
+)
+def test_ambiguous_cities_need_the_text_to_choose(
+    text: str, surfaces: tuple[str, ...], expected: tuple[str, str, str | None, int | None]
+) -> None:
+    place = _by_mention(_resolve(text, *surfaces), "Santa Fe")
+    assert (place.name, place.kind, place.country_code, place.geonameid) == expected

@@ -437,10 +437,13 @@ class PlaceResolver(Stage):
         in_states = [e for e in cities if e.country_code == "US" and e.admin1 in context.states]
         if in_states:
             return in_states[0]
-        if _dominant(cities):
+        if _dominant(cities) or len({e.country_code for e in cities}) == 1:
             return cities[0]
         # max() keeps the first of equals, and cities come largest first.
-        return max(cities, key=lambda e: context.countries[e.country_code or ""])
+        best = max(cities, key=lambda e: context.countries[e.country_code or ""])
+        # Namesakes of like size in several countries and nothing in the text to choose
+        # between them ("Santa Fe", "Newcastle"): the country would be a guess, so it stays open.
+        return best if context.countries[best.country_code or ""] > 0 else None
 
 
 def _ends_sentence(word: str) -> bool:
