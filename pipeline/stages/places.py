@@ -58,6 +58,7 @@ _LOCATIVE_RUN = re.compile(
 )
 # Up to three capitalized words, then a US state after a comma: "Bay Rd Saginaw, Michigan".
 _NAME_BEFORE_STATE = re.compile(rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}}),[ ](?P<state>{_STATE})(?![\w])")
+_COUNTRY_OR_REGION: tuple[PlaceKind, ...] = ("country", "region")
 _MONTHS = frozenset("January February March April May June July August September October November December".split())
 # Long enough for any list separator or a "state of " before a name.
 _LOOKBEHIND = 40
@@ -172,7 +173,28 @@ class PlaceResolver(Stage):
                 found.append(country)
         found.extend(self._after_locative_words(text, taken))
         found.extend(self._before_states(text, taken))
+        found.extend(self._countries_and_states(text, taken))
         return [span for span in _non_overlapping(found) if span not in known and not _overlaps(span, spans)]
+
+    def _countries_and_states(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged names of countries and US states standing on their own ("( Belarus )").
+
+        Unlike a city's, such a name is hardly ever anything but the place. A name inside a
+        longer capitalized run ("Georgia Tech") or written in capitals (a headline) is left.
+        """
+        found: list[Span] = []
+        for match in _RUN.finditer(text):
+            run = _first_sentence(text, match.start(), match.end())
+            name = text[run[0] : run[1]]
+            if (
+                run[1] == match.end()
+                and not name.isupper()
+                and len(name.split(" ")) <= _MAX_ITEM_WORDS
+                and not _overlaps(run, taken)
+                and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
+            ):
+                found.append(run)
+        return found
 
     def _before_states(self, text: str, taken: list[Span]) -> list[Span]:
         """Untagged US cities named with their state: "4783 Bay Rd Saginaw, Michigan".
