@@ -338,7 +338,7 @@ def test_a_city_before_its_state_is_found() -> None:
     ]
     # The state picks the namesake (Saginaw, Texas), and a name no city of the state has is not taken.
     assert _summary(_resolve("They sold the Saginaw, Texas lot."))[0][:4] == ("Saginaw", "city", "US", 4724642)
-    assert _resolve("They sold the Saginaw, Ohio lot.") == ()
+    assert [m.text for p in _resolve("They sold the Saginaw, Ohio lot.") for m in p.mentions] == ["Ohio"]
 
 
 @pytest.mark.parametrize(
@@ -355,3 +355,20 @@ def test_ambiguous_cities_need_the_text_to_choose(
 ) -> None:
     place = _by_mention(_resolve(text, *surfaces), "Santa Fe")
     assert (place.name, place.kind, place.country_code, place.geonameid) == expected
+
+
+def test_countries_and_states_standing_alone_are_places() -> None:
+    places = _resolve("Wilson Kipketer ( Denmark ) won in Georgia Tech colours. OHIO WINS. Ohio is proud.")
+    assert [(m.text, p.kind, p.country_code) for p in places for m in p.mentions] == [
+        ("Denmark", "country", "DK"),
+        ("Ohio", "region", "US"),
+    ]
+
+
+def test_datelines_name_places() -> None:
+    text = "MOSCOW 1996-08-30\nTEHRAN (AFP) - The fair opened.\nBOSTON 70 62 .530\nSOCCER - ROMANIA BEAT LITHUANIA"
+    places = _resolve(text)
+    assert [(m.text, p.name, p.country_code) for p in places for m in p.mentions] == [
+        ("MOSCOW", "Moscow", "RU"),
+        ("TEHRAN", "Tehran", "IR"),
+    ]

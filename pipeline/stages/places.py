@@ -59,6 +59,13 @@ _LOCATIVE_RUN = re.compile(
 # Up to three capitalized words, then a US state after a comma: "Bay Rd Saginaw, Michigan".
 _NAME_BEFORE_STATE = re.compile(rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}}),[ ](?P<state>{_STATE})(?![\w])")
 _COUNTRY_OR_REGION: tuple[PlaceKind, ...] = ("country", "region")
+# A dateline: up to three words in capitals opening a line, then a comma, "(", a dash or a
+# date ("1996-08-30", "8/30", "Aug 30"); other numbers are scores and standings ("BOSTON 70 62").
+_DATELINE = re.compile(
+    r"^(?P<name>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})[ ]*(?=,|\(|[-–—][ ]|\d{4}-\d\d|\d{1,2}/\d{1,2}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]\d)",
+    re.MULTILINE,
+)
 _MONTHS = frozenset("January February March April May June July August September October November December".split())
 # Long enough for any list separator or a "state of " before a name.
 _LOOKBEHIND = 40
@@ -174,7 +181,18 @@ class PlaceResolver(Stage):
         found.extend(self._after_locative_words(text, taken))
         found.extend(self._before_states(text, taken))
         found.extend(self._countries_and_states(text, taken))
+        found.extend(self._datelines(text, taken))
         return [span for span in _non_overlapping(found) if span not in known and not _overlaps(span, spans)]
+
+    def _datelines(self, text: str, taken: list[Span]) -> list[Span]:
+        """The place of a news dateline: a line opening with a known name in capitals and
+        then a date, a comma, a dash or a parenthesis ("MOSCOW 1996-08-30", "TEHRAN (AFP) -")."""
+        found: list[Span] = []
+        for match in _DATELINE.finditer(text):
+            span = match.span("name")
+            if not _overlaps(span, taken) and self.gazetteer.is_place_name(match.group("name")):
+                found.append(span)
+        return found
 
     def _countries_and_states(self, text: str, taken: list[Span]) -> list[Span]:
         """Untagged names of countries and US states standing on their own ("( Belarus )").
@@ -184,16 +202,15 @@ class PlaceResolver(Stage):
         """
         found: list[Span] = []
         for match in _RUN.finditer(text):
-            run = _first_sentence(text, match.start(), match.end())
-            name = text[run[0] : run[1]]
-            if (
-                run[1] == match.end()
-                and not name.isupper()
-                and len(name.split(" ")) <= _MAX_ITEM_WORDS
-                and not _overlaps(run, taken)
-                and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
-            ):
-                found.append(run)
+            for run in _sentences(text, match.start(), match.end()):
+                name = text[run[0] : run[1]]
+                if (
+                    not name.isupper()
+                    and len(name.split(" ")) <= _MAX_ITEM_WORDS
+                    and not _overlaps(run, taken)
+                    and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
+                ):
+                    found.append(run)
         return found
 
     def _before_states(self, text: str, taken: list[Span]) -> list[Span]:
@@ -481,6 +498,16 @@ def _first_sentence(text: str, start: int, end: int) -> Span:
             return (start, position + len(word) - 1)
         position += len(word) + 1
     return (start, end)
+
+
+def _sentences(text: str, start: int, end: int) -> list[Span]:
+    """The parts of a capitalized run between sentence ends ("WINS. Ohio" gives "WINS", "Ohio")."""
+    parts = []
+    while start < end:
+        part = _first_sentence(text, start, end)
+        parts.append(part)
+        start = part[1] + 2  # past the period and the space
+    return parts
 
 
 def _last_sentence(text: str, start: int, end: int) -> Span:
