@@ -1,15 +1,22 @@
 """Organizations: spaCy NER plus what a careful annotator adds.
 
 spaCy's small English model, run on the kept blocks only (never on boilerplate), proposes
-ORG, GPE and LOC spans. This stage then:
+ORG, GPE and LOC spans (its PERSON spans serve only as evidence). This stage then:
 
 * trims determiners and possessives ("the Office ...", "AIR's") and re-joins names the
   model split ("the US Agency for" + "International Development");
+* leaves out what is no name: a block that is nothing but an ORG span (a heading or review
+  title, "Great Family Fun"), addresses and file names, ORGs in lower case, place codes the
+  gazetteer does not know ("P.S."), and one-word names the model reads at least as often
+  as part of a person's name ("Traci" beside "Traci Warner");
 * finds acronym definitions, long form first ("Office of Juvenile Justice and Delinquency
   Prevention (OJJDP)") or acronym first, and ties the acronym to its long form; an acronym
   that is never defined is tied to a long form in the same text whose initials spell it;
-* fixes ORG/GPE confusions with the gazetteer (a country labelled ORG is a place; a
-  defined acronym labelled LOC is an organization);
+* fixes ORG/GPE confusions with the gazetteer: a country or US state labelled ORG is a
+  place, and so is a city with a cue ("in Santa Fe", "Chillicothe, OH", or read as a place
+  elsewhere in the text), a name ending in a feature or building word ("Orchestra Hall"),
+  and the place parts of a span run over "in/to/and" ("Noida and Greater Noida"); a
+  defined acronym labelled LOC is an organization;
 * marks every further occurrence of a known name or acronym, and lets the longest name win
   where spans overlap, so a truncated "Office of Juvenile Justice" becomes the full name;
 * groups mentions into entities named by their most complete form.
@@ -419,10 +426,11 @@ def _without_person_names(
 
 
 def _is_heading(block: str, surface: str, label: str) -> bool:
-    """Whether an ORG span is a whole short block of title-case words: a heading or a review
-    title ("Great Family Fun", "WOW!"), not a name in a sentence.
+    """Whether an ORG span is the whole of its block, punctuation aside: a heading or a review
+    title ("Great Family Fun", "WOW!") the model reads as a name for its capitals.
 
-    Acronyms and names with an organization's head word ("Mozilla Foundation") stay.
+    Acronyms and names with an organization's head word ("Mozilla Foundation") stay; a
+    bare name on a line of its own is lost, the price of dropping the far more common titles.
     """
     return (
         label == "ORG"

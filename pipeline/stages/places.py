@@ -7,10 +7,16 @@ The entities stage passes on one unresolved place per surface form. This stage:
   a mention of Ohio), with `merge_qualifiers` it joins the city's mention ("Columbus,
   OH"); a following country ("Baikal, Russia") stays a mention of its own either way but
   says which country the place before it is in;
-* adds places the model missed inside a coordinated list that already holds a place
-  ("Moscow, Perm, and St. Petersburg"), when the gazetteer knows the item exactly;
+* adds places the model missed, when the gazetteer knows the name exactly: inside a
+  coordinated list that already holds a place ("Moscow, Perm, and St. Petersburg"); after
+  a locative word ("living in Noida"; after "to" or "the", or in lower case, only
+  countries and US states); before the state that has such a city ("Saginaw, Michigan");
+  a country or US state name standing on its own; the place of a news dateline ("MOSCOW
+  1996-08-30");
 * resolves every mention: countries by name; cities by their qualifier, then by the US
-  states and countries the document names, then by population; unknown names keep nulls;
+  states and countries the document names, then a city that dwarfs its namesakes;
+  namesakes of like size in several countries with nothing to choose between them, and
+  unknown names, keep nulls;
 * groups the mentions of one place (same geonameid, or same name when unresolved).
 """
 
