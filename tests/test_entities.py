@@ -7,11 +7,13 @@ from conftest import make_source
 
 from pipeline.config import EntitiesConfig, StripConfig
 from pipeline.document import Document
-from pipeline.records import Organization
+from pipeline.records import Block, Organization
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
+from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
 
 RECOGNIZER = EntityRecognizer(EntitiesConfig())
+PLACES = PlaceResolver()
 
 
 def _entities(text: str) -> Document:
@@ -110,3 +112,95 @@ def test_nothing_is_found_in_boilerplate() -> None:
         "Home     About ICMEC     Supporters     Global Partners\nContact Us Privacy Policy Term of Use Follow ICMEC"
     )
     assert doc.text == "" and doc.organizations == () and doc.places == ()
+
+
+def _lines(text: str) -> Document:
+    """Run the recognizer and the resolver on `text` taken as an article, one block per line."""
+    blocks, position = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block(kind="paragraph", start=position, end=position + len(line)))
+        position += len(line) + 1
+    doc = Document(
+        id="t", source=make_source(text), content=text, content_format="text", text=text, blocks=tuple(blocks)
+    )
+    return PLACES(RECOGNIZER(doc))
+
+
+def _organizations(doc: Document) -> list[str]:
+    return [m.text for o in doc.organizations for m in o.mentions]
+
+
+def _places(doc: Document) -> list[tuple[str, str, str | None]]:
+    return [(m.text, p.kind, p.country_code) for p in doc.places for m in p.mentions]
+
+
+def test_a_name_read_as_a_person_elsewhere_is_not_an_organization() -> None:
+    # The model reads the lone "Natasha" as an ORG and "Natasha Lee" as a PERSON.
+    doc = _lines("Natasha is the best photographer we have ever worked with.\nNatasha Lee took the photos.")
+    assert "Natasha" not in _organizations(doc)
+
+
+def test_a_place_qualified_by_its_country_survives_a_person_reading() -> None:
+    # "Baikal" is read once as a PERSON and once as a GPE: a tie, but ", Russia" settles it.
+    doc = _lines("ICMEC travelled to Baikal and gave presentations.\nThe Child Welfare Forum in Baikal, Russia.")
+    assert [m for m in _places(doc) if m[0] == "Baikal"] == [("Baikal", "other", "RU")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great Family Fun\nWe spent the day at the zoo with staff from the Acme Corporation.",
+        "Quick and Cheap\nWe spent the day at the zoo with staff from the Acme Corporation.",
+    ],
+)
+def test_a_title_case_heading_is_not_an_organization(text: str) -> None:
+    assert _organizations(_lines(text)) == ["Acme Corporation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please send it to kent.shoemaker@ae.ge.com today.",
+        "Email: franz371...@gmail.com",
+        "I looked up the pictures on Seattlepi.com today.",
+        "Out of the 650k est stolen works of art, 70k still remain missing.",
+    ],
+)
+def test_addresses_file_names_and_lower_case_are_not_organizations(text: str) -> None:
+    assert _organizations(_lines(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # One ORG span over a connecting word: the parts that are places become places.
+        (
+            "Private buses run between Noida and Greater Noida every hour.",
+            [("Noida", "city", "IN"), ("Greater Noida", "city", "IN")],
+        ),
+        ("Going to Fiji and i can not wait?", [("Fiji", "country", "FJ")]),
+        (
+            "I recommend Bay View if you are looking for Accommodation in Camps Bay.",
+            [("Camps Bay", "other", None)],
+        ),
+        # A building or feature word at the end; nothing in the gazetteer, so nulls.
+        (
+            "Cheap restraunts close to Orchestra Hall in Chicago?",
+            [("Orchestra Hall", "other", None), ("Chicago", "city", "US")],
+        ),
+        # A state's code read as an ORG after a city and a comma; the city is then the state's.
+        ("We opened a gallery in Santa Fe, NM last year.", [("Santa Fe", "city", "US"), ("NM", "region", "US")]),
+        # A city read as an ORG before its state.
+        (
+            "People who live in or around the Chillicothe, OH area.",
+            [("Chillicothe", "city", "US"), ("OH", "region", "US")],
+        ),
+        # A street named after a place is a street.
+        ("There is a happy hour tonight on Dallas Street.", [("Dallas Street", "other", None)]),
+    ],
+)
+def test_organizations_that_are_places(text: str, places: list[tuple[str, str, str | None]]) -> None:
+    doc = _lines(text)
+    assert _places(doc) == places
+    assert _organizations(doc) == []

@@ -308,3 +308,67 @@ def test_output_does_not_depend_on_input_order() -> None:
 def test_resolved_documents_pass_through_unchanged() -> None:
     once = SEPARATE(_document(SEED_TEXT, SEED_SURFACES))
     assert SEPARATE(once).places == once.places
+
+
+def test_known_places_after_locative_words_are_found() -> None:
+    def found(text: str, organizations: tuple[str, ...] = ()) -> list[tuple[str, str | None]]:
+        return [(m.text, p.country_code) for p in _resolve(text, organizations=organizations) for m in p.mentions]
+
+    assert found("They moved to Fiji last year and now live in Kollam with friends.") == [
+        ("Fiji", "FJ"),
+        ("Kollam", "IN"),
+    ]
+    assert found("Birds from the Netherlands winter near Baguio.") == [("Netherlands", "NL"), ("Baguio", "PH")]
+    # In lower case only a country or a US state counts.
+    assert found("i have to go to mississippi.") == [("mississippi", "US")]
+    assert found("the shop is in reading.") == []
+    # Not after "to" (a verb or a person), nor after "the" (a title), nor a month, a longer
+    # name, an unknown name or an organization.
+    assert found("Go ahead and forward it to Jackson if you are ready.") == []
+    assert found("He is close to the Jackson administration.") == []
+    assert found("We met in March and in Dallas Street and in Xanadu.") == []
+    assert found("It was in Perm Motors.", organizations=("Perm Motors",)) == []
+
+
+def test_a_city_before_its_state_is_found() -> None:
+    places = _resolve("HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604")
+    assert _summary(places) == [
+        ("Saginaw", "city", "US", 5007989, ["Saginaw"]),
+        ("Michigan", "region", "US", 5001836, ["Michigan"]),
+    ]
+    # The state picks the namesake (Saginaw, Texas), and a name no city of the state has is not taken.
+    assert _summary(_resolve("They sold the Saginaw, Texas lot."))[0][:4] == ("Saginaw", "city", "US", 4724642)
+    assert [m.text for p in _resolve("They sold the Saginaw, Ohio lot.") for m in p.mentions] == ["Ohio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces", "expected"),
+    [
+        # Namesakes of like size in Argentina and the US, and nothing to choose: no guess.
+        ("A gallery in Santa Fe opened.", ("Santa Fe",), ("Santa Fe", "other", None, None)),
+        ("In Argentina, a gallery in Santa Fe opened.", ("Argentina", "Santa Fe"), ("Santa Fe", "city", "AR", 3836277)),
+        ("A gallery in Santa Fe, New Mexico opened.", ("Santa Fe",), ("Santa Fe", "city", "US", 5490263)),
+    ],
+)
+def test_ambiguous_cities_need_the_text_to_choose(
+    text: str, surfaces: tuple[str, ...], expected: tuple[str, str, str | None, int | None]
+) -> None:
+    place = _by_mention(_resolve(text, *surfaces), "Santa Fe")
+    assert (place.name, place.kind, place.country_code, place.geonameid) == expected
+
+
+def test_countries_and_states_standing_alone_are_places() -> None:
+    places = _resolve("Wilson Kipketer ( Denmark ) won in Georgia Tech colours. OHIO WINS. Ohio is proud.")
+    assert [(m.text, p.kind, p.country_code) for p in places for m in p.mentions] == [
+        ("Denmark", "country", "DK"),
+        ("Ohio", "region", "US"),
+    ]
+
+
+def test_datelines_name_places() -> None:
+    text = "MOSCOW 1996-08-30\nTEHRAN (AFP) - The fair opened.\nBOSTON 70 62 .530\nSOCCER - ROMANIA BEAT LITHUANIA"
+    places = _resolve(text)
+    assert [(m.text, p.name, p.country_code) for p in places for m in p.mentions] == [
+        ("MOSCOW", "Moscow", "RU"),
+        ("TEHRAN", "Tehran", "IR"),
+    ]

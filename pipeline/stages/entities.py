@@ -1,15 +1,22 @@
 """Organizations: spaCy NER plus what a careful annotator adds.
 
 spaCy's small English model, run on the kept blocks only (never on boilerplate), proposes
-ORG, GPE and LOC spans. This stage then:
+ORG, GPE and LOC spans (its PERSON spans serve only as evidence). This stage then:
 
 * trims determiners and possessives ("the Office ...", "AIR's") and re-joins names the
   model split ("the US Agency for" + "International Development");
+* leaves out what is no name: a block that is nothing but an ORG span (a heading or review
+  title, "Great Family Fun"), addresses and file names, ORGs in lower case, place codes the
+  gazetteer does not know ("P.S."), and one-word names the model reads at least as often
+  as part of a person's name ("Traci" beside "Traci Warner");
 * finds acronym definitions, long form first ("Office of Juvenile Justice and Delinquency
   Prevention (OJJDP)") or acronym first, and ties the acronym to its long form; an acronym
   that is never defined is tied to a long form in the same text whose initials spell it;
-* fixes ORG/GPE confusions with the gazetteer (a country labelled ORG is a place; a
-  defined acronym labelled LOC is an organization);
+* fixes ORG/GPE confusions with the gazetteer: a country or US state labelled ORG is a
+  place, and so is a city with a cue ("in Santa Fe", "Chillicothe, OH", or read as a place
+  elsewhere in the text), a name ending in a feature or building word ("Orchestra Hall"),
+  and the place parts of a span run over "in/to/and" ("Noida and Greater Noida"); a
+  defined acronym labelled LOC is an organization;
 * marks every further occurrence of a known name or acronym, and lets the longest name win
   where spans overlap, so a truncated "Office of Juvenile Justice" becomes the full name;
 * groups mentions into entities named by their most complete form.
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -29,8 +37,9 @@ from spacy.language import Language
 
 from pipeline.config import EntitiesConfig
 from pipeline.document import Document
+from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.nlp import load_ner_model
-from pipeline.records import Mention, Organization, Place
+from pipeline.records import Mention, Organization, Place, PlaceKind
 from pipeline.stages.base import Stage
 
 ORG_LABELS = frozenset({"ORG"})
@@ -44,6 +53,18 @@ _ORG_HEADS = frozenset(
     ministry office organisation organization partnership party program programme school service society
     union university""".split()
 )
+# Last words that make a capitalized phrase a place: geographic features, streets and the
+# buildings NER corpora count as locations. "House", "Center", "Museum" and "Hotel" are left
+# out: they as often name the organization inside ("Random House").
+_PLACE_HEADS = frozenset(
+    """airport auditorium avenue bay beach boulevard bridge canyon castle cathedral church coast desert forest gulf
+    base hall harbor harbour island islands lake mosque mountain mountains ocean palace park peninsula plaza
+    river road sea square stadium station street temple tower valley""".split()
+)
+# Lower-case words and commas between two names that the model sometimes takes into one span.
+_CONNECTING_WORD = re.compile(r"[ ]+(?:in|to|at|near|from|and)[ ]+|,[ ]+")
+# A street type right after a place name makes the two one street name: "on Dallas Street".
+_STREET_AFTER = re.compile(r"[ ](?:Street|Avenue|Road|Boulevard|Drive|Lane|(?:St|Ave|Rd|Blvd)\.)(?![\w])")
 _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE|an?|An?)\s+")
 # The model sometimes takes in a sentence-initial word before the article: "Later the Office".
 _LEADING_WORD_AND_DETERMINER = re.compile(r"^[A-Z][a-z]+\s+the\s+")
@@ -53,6 +74,26 @@ _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{1,11})\s*\)")
 _LONG_FORM_IN_PARENS = re.compile(r"\b([A-Z][A-Z&.\-]{1,11}[A-Z])\s*\(\s*([^()]{5,120}?)\s*\)")
 _WORD = re.compile(r"[^\s()]+")
 _CLAUSE_BREAK = re.compile(r"[;:!?\n]|\.\s|,\s")
+# E-mail and web addresses, host names and file names: "a@b.com", "www.x.org", "TEXT.htm".
+_ADDRESS_OR_FILE = re.compile(r"@|://|\bwww\.|\w\.[a-z]{2,4}\b")
+# Place codes are at most three letters ("U.S.", "UAE"); longer capitals are acronyms.
+_MAX_PLACE_CODE_LETTERS = 3
+_CITY: tuple[PlaceKind, ...] = ("city",)
+# NER labels that name people: their words overrule a lone first name read as an ORG.
+PERSON_LABELS = frozenset({"PERSON"})
+# Words after which a city's name is a place, not a company: "in Santa Fe", "from Miramar".
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:[Ii]n|[Nn]ear|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Oo]utside|[Aa]round|[Ww]ithin|[Vv]isit(?:ing|ed)?)"
+    r"[ ]+(?:the[ ]+)?$"
+)
+_LOCATIVE_LOOKBEHIND = 30
+# A US state after a city: "Chillicothe, OH", "Miramar, California".
+_STATE_AFTER = re.compile(r",?[ ]+([A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+# A country or US state after a place and a comma: "Baikal, Russia", "Miramar, Florida";
+# of two words the first may be enough ("Russia August 2011").
+_QUALIFIER_AFTER = re.compile(r",[ ]+([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
+_POSTAL_CODE = re.compile(r"[A-Z]{2}|[A-Z]\.[A-Z]\.")
+_NAME_AND_COMMA_BEFORE = re.compile(r"[A-Z][a-z]+,[ ]+$")
 # A long form reaches back at most this many words beyond the acronym's letter count.
 _EXTRA_LONG_FORM_WORDS = 4
 
@@ -76,15 +117,10 @@ class EntityRecognizer(Stage):
     name: ClassVar[str] = "entities"
     version: ClassVar[str] = "1"
 
-    def __init__(
-        self,
-        config: EntitiesConfig,
-        nlp: Language | None = None,
-        is_country_or_region: Callable[[str], bool] | None = None,
-    ) -> None:
+    def __init__(self, config: EntitiesConfig, nlp: Language | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.config = config
         self._nlp = nlp
-        self._is_country_or_region = is_country_or_region
+        self._gazetteer = gazetteer
 
     @property
     def nlp(self) -> Language:
@@ -93,52 +129,151 @@ class EntityRecognizer(Stage):
             self._nlp = load_ner_model(self.config.model)
         return self._nlp
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, built on first use (it takes a second) and shared across the process."""
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
+
     def is_country_or_region(self, name: str) -> bool:
         """Tell whether the gazetteer knows `name` as a country, US state or continent."""
-        if self._is_country_or_region is None:
-            from pipeline.gazetteer import load_gazetteer  # built on first use: it takes a second
-
-            self._is_country_or_region = load_gazetteer().is_country_or_region
-        return self._is_country_or_region(name)
+        return self.gazetteer.is_country_or_region(name)
 
     def __call__(self, doc: Document) -> Document:
         """Set `doc.organizations` and the unresolved `doc.places`."""
         text = doc.text
-        spans = self._model_spans(doc)
+        spans, person_words = self._model_spans(doc)
         definitions = _organization_definitions(text, find_acronym_definitions(text), spans)
         spans = self._relabel(text, spans, definitions)
+        spans = _without_person_names(text, spans, definitions, person_words, self.is_country_or_region)
+        spans = [s for s in spans if self._is_plausible(text[s.start : s.end], s.label)]
         surfaces = _group_surfaces(text, spans, definitions, self.is_country_or_region)
         spans = _all_occurrences(text, spans, surfaces)
         organizations = _organizations(text, [s for s in spans if s.label == "ORG"], surfaces, definitions)
         places = _unresolved_places(text, [s for s in spans if s.label == "PLACE"])
         return doc.model_copy(update={"organizations": organizations, "places": places})
 
-    def _model_spans(self, doc: Document) -> list[_Span]:
-        """Run NER block by block, so no entity crosses from a heading into the next line."""
+    def _model_spans(self, doc: Document) -> tuple[list[_Span], Counter[str]]:
+        """Run NER block by block, so no entity crosses from a heading into the next line.
+
+        Returns:
+            The cleaned organization and place spans, and how often each word appears in
+            names the model read as people's (to overrule a lone name it read as an ORG).
+        """
         blocks = [b for b in doc.blocks if b.end > b.start]
         texts = (doc.text[b.start : b.end] for b in blocks)
         spans: list[_Span] = []
+        person_words: Counter[str] = Counter()
         for block, parsed in zip(blocks, self.nlp.pipe(texts, batch_size=self.config.batch_size), strict=True):
             for ent in parsed.ents:
+                if ent.label_ in PERSON_LABELS:
+                    person_words.update(w for w in ent.text.split() if w[:1].isupper())
+                    continue
                 label = "ORG" if ent.label_ in ORG_LABELS else "PLACE" if ent.label_ in PLACE_LABELS else None
                 if label is not None:
                     span = _clean(doc.text, _Span(block.start + ent.start_char, block.start + ent.end_char, label))
-                    if span is not None:
+                    if span is not None and not _is_heading(parsed.text, ent.text, label):
                         spans.append(span)
-        return _join_split_names(doc.text, spans)
+        return _join_split_names(doc.text, spans), person_words
 
     def _relabel(self, text: str, spans: list[_Span], definitions: Sequence[_Definition]) -> list[_Span]:
-        """Correct ORG/GPE confusions: countries labelled ORG, defined organizations labelled GPE."""
+        """Correct ORG/GPE confusions: places labelled ORG, defined organizations labelled GPE."""
         defined = {_key(text[s.start : s.end]) for d in definitions for s in (d.long_form, d.acronym)}
+        spans = [part for whole in spans for part in self._split_at_places(text, whole)]
+        # A city the model reads as a place somewhere in the text is that place wherever it
+        # reads it as an organization: one name means one thing within a document.
+        places = {text[s.start : s.end] for s in spans if s.label == "PLACE"}
         relabelled = []
         for span in spans:
             surface = text[span.start : span.end]
-            if span.label == "ORG" and self.is_country_or_region(surface) and not _has_org_head(surface):
+            if (
+                span.label == "ORG"
+                and not _has_org_head(surface)
+                and (
+                    _has_place_head(surface)
+                    or (surface in places and self.gazetteer.is_place_name(surface))
+                    or self._is_place_here(text, span)
+                )
+            ):
                 span = _Span(span.start, span.end, "PLACE")
             elif span.label == "PLACE" and _key(surface) in defined:
                 span = _Span(span.start, span.end, "ORG")
             relabelled.append(span)
         return relabelled
+
+    def _split_at_places(self, text: str, span: _Span) -> list[_Span]:
+        """Split an ORG span that runs over a connecting word into the places it names.
+
+        The model reads "Accommodation in Camps Bay" or "Noida and Greater Noida" as one
+        organization. When a part between the connecting words is a known place or ends in
+        a place word, the parts that are places become places and the rest is dropped
+        unless it has an organization's head word; otherwise the span stays as it is.
+        """
+        if span.label != "ORG":
+            return [span]
+        parts: list[_Span] = []
+        start = span.start
+        for match in _CONNECTING_WORD.finditer(text, span.start, span.end):
+            parts.append(_Span(start, match.start(), "ORG"))
+            start = match.end()
+        if not parts:
+            return [span]
+        parts.append(_Span(start, span.end, "ORG"))
+        places = [
+            p
+            for p in parts
+            if _has_place_head(text[p.start : p.end]) or self.gazetteer.is_place_name(text[p.start : p.end])
+        ]
+        if not places:
+            return [span]
+        return [
+            _Span(p.start, p.end, "PLACE") if p in places else p
+            for p in parts
+            if p in places or _has_org_head(text[p.start : p.end])
+        ]
+
+    def _is_plausible(self, surface: str, label: str) -> bool:
+        """Tell whether a span can be a name at all.
+
+        Addresses and file names ("kent@ae.ge.com", "TEXT.htm") are not; an organization is
+        written with a capital ("chitosan", "650k" are not); a short code read as a place
+        ("P.S.", "LD") is one only if the gazetteer knows the code. The model's rare places
+        in lower case ("kerala") are mostly right, and are kept.
+        """
+        if _ADDRESS_OR_FILE.search(surface):
+            return False
+        if label == "ORG":
+            return any(c.isupper() for c in surface)
+        if _is_acronym(surface) and len(_acronym_letters(surface)) <= _MAX_PLACE_CODE_LETTERS:
+            return bool(self.gazetteer.lookup(surface)) or self.gazetteer.us_state(surface) is not None
+        return True
+
+    def _is_place_here(self, text: str, span: _Span) -> bool:
+        """Tell whether an ORG span is a place: a country or US state anywhere; a city where
+        the words around say so ("in Santa Fe", "Chillicothe, OH", "Lawrence, KS").
+
+        City names are too often company or family names ("Toyota", "Caldwell insurance")
+        to overrule the model without such a cue.
+        """
+        surface = text[span.start : span.end]
+        if self.is_country_or_region(surface):
+            return True
+        if not self.gazetteer.is_place_name(surface, kinds=_CITY):
+            return self._is_state_qualifier(text, span)
+        if _LOCATIVE_BEFORE.search(text, max(0, span.start - _LOCATIVE_LOOKBEHIND), span.start):
+            return True
+        qualifier = _STATE_AFTER.match(text, span.end)
+        return qualifier is not None and self.gazetteer.us_state(qualifier.group(1)) is not None
+
+    def _is_state_qualifier(self, text: str, span: _Span) -> bool:
+        """A US state's postal code right after a place name and a comma ("Lawrence, KS")."""
+        surface = text[span.start : span.end]
+        return (
+            _POSTAL_CODE.fullmatch(surface) is not None
+            and self.gazetteer.us_state(surface) is not None
+            and _NAME_AND_COMMA_BEFORE.search(text, max(0, span.start - _LOCATIVE_LOOKBEHIND), span.start) is not None
+        )
 
 
 def find_acronym_definitions(text: str) -> list[_Definition]:
@@ -215,7 +350,8 @@ def _clause_start(text: str, position: int) -> int:
 
 
 def _clean(text: str, span: _Span) -> _Span | None:
-    """Trim a leading determiner and a trailing possessive or punctuation from a span."""
+    """Trim a leading determiner and a trailing possessive or punctuation from a span, and
+    take a street type after a place into it."""
     surface = text[span.start : span.end]
     lead = _LEADING_WORD_AND_DETERMINER.match(surface) or _LEADING_DETERMINER.match(surface)
     start = span.start + (lead.end() if lead else 0)
@@ -230,6 +366,9 @@ def _clean(text: str, span: _Span) -> _Span | None:
         return None
     if span.label == "ORG" and _GERUND_HEADLINE.match(surface) and not _has_org_head(surface):
         return None  # "Transforming Child Protection Systems" is a headline, not a name
+    street = _STREET_AFTER.match(text, end) if span.label == "PLACE" else None
+    if street is not None:
+        end = street.end()  # "Dallas Street" is a street, not Dallas
     return _Span(start, end, span.label)
 
 
@@ -246,6 +385,65 @@ def _join_split_names(text: str, spans: list[_Span]) -> list[_Span]:
                 continue
         joined.append(span)
     return joined
+
+
+def _without_person_names(
+    text: str,
+    spans: list[_Span],
+    definitions: Sequence[_Definition],
+    person_words: Counter[str],
+    is_country_or_region: Callable[[str], bool],
+) -> list[_Span]:
+    """Drop one-word spans that the model reads at least as often elsewhere in the text as
+    part of a person's name ("Traci" on a line of its own, "Traci Warner" in the signature).
+
+    Acronyms, defined names, the names of countries and US states ("Georgia") and places
+    the text qualifies with their country or state somewhere ("Baikal, Russia") stay.
+    """
+    defined = {_key(text[d.acronym.start : d.acronym.end]) for d in definitions}
+    counts = Counter(text[s.start : s.end] for s in spans)
+    qualified = {
+        text[s.start : s.end]
+        for s in spans
+        if s.label == "PLACE"
+        and (m := _QUALIFIER_AFTER.match(text, s.end))
+        and (is_country_or_region(m.group(1)) or is_country_or_region(m.group(1).split(" ")[0]))
+    }
+    kept = []
+    for span in spans:
+        surface = text[span.start : span.end]
+        if (
+            person_words[surface] >= counts[surface]
+            and surface not in qualified
+            and " " not in surface
+            and not _is_acronym(surface)
+            and _key(surface) not in defined
+            and not is_country_or_region(surface)
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
+def _is_heading(block: str, surface: str, label: str) -> bool:
+    """Whether an ORG span is the whole of its block, punctuation aside: a heading or a review
+    title ("Great Family Fun", "WOW!") the model reads as a name for its capitals.
+
+    Acronyms and names with an organization's head word ("Mozilla Foundation") stay; a
+    bare name on a line of its own is lost, the price of dropping the far more common titles.
+    """
+    return (
+        label == "ORG"
+        and block.strip().rstrip(".!?:,;") == surface
+        and not _is_acronym(surface)
+        and not _has_org_head(surface)
+    )
+
+
+def _has_place_head(surface: str) -> bool:
+    """Whether a name ends in a word for a geographic feature or a building ("Orchestra Hall")."""
+    words = surface.split()
+    return len(words) >= 2 and words[-1].lower() in _PLACE_HEADS and words[-1][:1].isupper()
 
 
 def _has_org_head(surface: str) -> bool:

@@ -7,10 +7,16 @@ The entities stage passes on one unresolved place per surface form. This stage:
   a mention of Ohio), with `merge_qualifiers` it joins the city's mention ("Columbus,
   OH"); a following country ("Baikal, Russia") stays a mention of its own either way but
   says which country the place before it is in;
-* adds places the model missed inside a coordinated list that already holds a place
-  ("Moscow, Perm, and St. Petersburg"), when the gazetteer knows the item exactly;
+* adds places the model missed, when the gazetteer knows the name exactly: inside a
+  coordinated list that already holds a place ("Moscow, Perm, and St. Petersburg"); after
+  a locative word ("living in Noida"; after "to" or "the", or in lower case, only
+  countries and US states); before the state that has such a city ("Saginaw, Michigan");
+  a country or US state name standing on its own; the place of a news dateline ("MOSCOW
+  1996-08-30");
 * resolves every mention: countries by name; cities by their qualifier, then by the US
-  states and countries the document names, then by population; unknown names keep nulls;
+  states and countries the document names, then a city that dwarfs its namesakes;
+  namesakes of like size in several countries with nothing to choose between them, and
+  unknown names, keep nulls;
 * groups the mentions of one place (same geonameid, or same name when unresolved).
 """
 
@@ -24,7 +30,7 @@ from typing import ClassVar
 
 from pipeline.document import Document
 from pipeline.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
-from pipeline.records import Mention, Place
+from pipeline.records import Mention, Place, PlaceKind
 from pipeline.stages.base import Stage
 
 Span = tuple[int, int]
@@ -50,6 +56,23 @@ _INTERNAL_QUALIFIER = re.compile(rf"(.+?),?[ ]({_STATE})")
 _POSTAL_CODE = re.compile(r"[A-Z]\.[A-Z]\.|[A-Z]{2}")
 _STATE_AFTER = re.compile(r"[ ]+[Ss]tate\b")
 _STATE_BEFORE = re.compile(r"\b[Ss]tate of[ ]+$")
+# A capitalized run after a word that introduces a place: "in Noida", "from Baguio".
+_LOCATIVE_RUN = re.compile(
+    r"\b(?P<word>[Ii]n|[Nn]ear|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Oo]utside|[Aa]round|[Ww]ithin|[Vv]isit(?:ing|ed)?)"
+    rf"[ ]+(?P<the>the[ ]+)?(?P<name>{_WORD}(?: {_WORD})*|[a-z]+(?: [a-z]+)?(?=[ ]*[.,;:!?]|$))",
+    re.MULTILINE,
+)
+# Up to three capitalized words, then a US state after a comma: "Bay Rd Saginaw, Michigan".
+_NAME_BEFORE_STATE = re.compile(rf"(?P<name>{_WORD}(?: {_WORD}){{0,2}}),[ ](?P<state>{_STATE})(?![\w])")
+_COUNTRY_OR_REGION: tuple[PlaceKind, ...] = ("country", "region")
+# A dateline: up to three words in capitals opening a line, then a comma, "(", a dash or a
+# date ("1996-08-30", "8/30", "Aug 30"); other numbers are scores and standings ("BOSTON 70 62").
+_DATELINE = re.compile(
+    r"^(?P<name>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})[ ]*(?=,|\(|[-–—][ ]|\d{4}-\d\d|\d{1,2}/\d{1,2}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]\d)",
+    re.MULTILINE,
+)
+_MONTHS = frozenset("January February March April May June July August September October November December".split())
 # Long enough for any list separator or a "state of " before a name.
 _LOOKBEHIND = 40
 # Long enough for a list item of three words; a capitalized run filling it is a longer title.
@@ -161,7 +184,81 @@ class PlaceResolver(Stage):
             country = self._country_span_after(text, anchor, starts, taken)
             if country is not None:
                 found.append(country)
-        return [span for span in found if span not in known and not _overlaps(span, spans)]
+        found.extend(self._after_locative_words(text, taken))
+        found.extend(self._before_states(text, taken))
+        found.extend(self._countries_and_states(text, taken))
+        found.extend(self._datelines(text, taken))
+        return [span for span in _non_overlapping(found) if span not in known and not _overlaps(span, spans)]
+
+    def _datelines(self, text: str, taken: list[Span]) -> list[Span]:
+        """The place of a news dateline: a line opening with a known name in capitals and
+        then a date, a comma, a dash or a parenthesis ("MOSCOW 1996-08-30", "TEHRAN (AFP) -")."""
+        found: list[Span] = []
+        for match in _DATELINE.finditer(text):
+            span = match.span("name")
+            if not _overlaps(span, taken) and self.gazetteer.is_place_name(match.group("name")):
+                found.append(span)
+        return found
+
+    def _countries_and_states(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged names of countries and US states standing on their own ("( Belarus )").
+
+        Unlike a city's, such a name is hardly ever anything but the place. A name inside a
+        longer capitalized run ("Georgia Tech") or written in capitals (a headline) is left.
+        """
+        found: list[Span] = []
+        for match in _RUN.finditer(text):
+            for run in _sentences(text, match.start(), match.end()):
+                name = text[run[0] : run[1]]
+                if (
+                    not name.isupper()
+                    and len(name.split(" ")) <= _MAX_ITEM_WORDS
+                    and not _overlaps(run, taken)
+                    and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
+                ):
+                    found.append(run)
+        return found
+
+    def _before_states(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged US cities named with their state: "4783 Bay Rd Saginaw, Michigan".
+
+        The last one to three capitalized words before the state that name a city of that
+        state are the city; the state itself is then found as its qualifier.
+        """
+        found: list[Span] = []
+        for match in _NAME_BEFORE_STATE.finditer(text):
+            state = self.gazetteer.us_state(match.group("state"))
+            if state is None:
+                continue
+            words = match.group("name").split(" ")
+            for first in range(len(words)):
+                name = " ".join(words[first:])
+                span = (match.end("name") - len(name), match.end("name"))
+                if self._city_in(name, state) is not None and not _overlaps(span, taken):
+                    found.append(span)
+                    break
+        return found
+
+    def _after_locative_words(self, text: str, taken: list[Span]) -> list[Span]:
+        """Untagged known places right after "in", "from", "near" ...: "living in Noida".
+
+        The whole capitalized run must be the own name of a city, country or region, so
+        that "in Dallas Street" or "in New York Times" add nothing.
+        """
+        found: list[Span] = []
+        for match in _LOCATIVE_RUN.finditer(text):
+            run = _first_sentence(text, match.start("name"), match.end("name"))
+            name = text[run[0] : run[1]]
+            if len(name.split(" ")) > _MAX_ITEM_WORDS or name in _MONTHS or _overlaps(run, taken):
+                continue
+            # "to" also makes infinitives and recipients ("forward to Brant"), "the" goes with
+            # titles ("the Bush administration"), and a name in lower case may be a word:
+            # there only a country or a US state counts ("going to mississippi").
+            loose = match.group("word").lower() == "to" or match.group("the") or name.islower()
+            kinds: tuple[PlaceKind, ...] = ("country", "region") if loose else ("country", "region", "city")
+            if self.gazetteer.is_place_name(name, kinds=kinds):
+                found.append(run)
+        return found
 
     def _list_around(
         self, text: str, anchor: Span, starts: dict[int, int], ends: dict[int, int], taken: list[Span]
@@ -385,10 +482,13 @@ class PlaceResolver(Stage):
         in_states = [e for e in cities if e.country_code == "US" and e.admin1 in context.states]
         if in_states:
             return in_states[0]
-        if _dominant(cities):
+        if _dominant(cities) or len({e.country_code for e in cities}) == 1:
             return cities[0]
         # max() keeps the first of equals, and cities come largest first.
-        return max(cities, key=lambda e: context.countries[e.country_code or ""])
+        best = max(cities, key=lambda e: context.countries[e.country_code or ""])
+        # Namesakes of like size in several countries and nothing in the text to choose
+        # between them ("Santa Fe", "Newcastle"): the country would be a guess, so it stays open.
+        return best if context.countries[best.country_code or ""] > 0 else None
 
 
 def _ends_sentence(word: str) -> bool:
@@ -404,6 +504,16 @@ def _first_sentence(text: str, start: int, end: int) -> Span:
             return (start, position + len(word) - 1)
         position += len(word) + 1
     return (start, end)
+
+
+def _sentences(text: str, start: int, end: int) -> list[Span]:
+    """The parts of a capitalized run between sentence ends ("WINS. Ohio" gives "WINS", "Ohio")."""
+    parts = []
+    while start < end:
+        part = _first_sentence(text, start, end)
+        parts.append(part)
+        start = part[1] + 2  # past the period and the space
+    return parts
 
 
 def _last_sentence(text: str, start: int, end: int) -> Span:
