@@ -115,7 +115,7 @@ class EntityRecognizer(Stage):
     """Find organizations (grouped, with acronyms) and pass place mentions on for resolving."""
 
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def __init__(self, config: EntitiesConfig, nlp: Language | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.config = config

@@ -120,7 +120,7 @@ class PlaceResolver(Stage):
     """Resolve place mentions to gazetteer entries and group them into places."""
 
     name: ClassVar[str] = "places"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, merge_qualifiers: bool = False) -> None:
         """Create the stage.
