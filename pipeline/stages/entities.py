@@ -69,7 +69,9 @@ _LEADING_DETERMINER = re.compile(r"^(?:the|The|THE|an?|An?)\s+")
 # The model sometimes takes in a sentence-initial word before the article: "Later the Office".
 _LEADING_WORD_AND_DETERMINER = re.compile(r"^[A-Z][a-z]+\s+the\s+")
 _GERUND_HEADLINE = re.compile(r"^[A-Z][a-z]{3,}ing\s+\S")
-_TRAILING_JUNK = re.compile(r"\s*(?:['’]s|['’])?[\s,.;:!?\-–—]*$")
+_TRAILING_JUNK = re.compile(r"\s*(?:['’]s|['’])?[\s,.;:!?\-–—\"”»]*$")
+# An opening quote the model takes into a name: "“Eurasia Foundation”".
+_LEADING_QUOTE = re.compile(r"[\"'“‘«„]+\s*")
 _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z&.\-]{1,11})\s*\)")
 _LONG_FORM_IN_PARENS = re.compile(r"\b([A-Z][A-Z&.\-]{1,11}[A-Z])\s*\(\s*([^()]{5,120}?)\s*\)")
 _WORD = re.compile(r"[^\s()]+")
@@ -355,6 +357,8 @@ def _clean(text: str, span: _Span) -> _Span | None:
     surface = text[span.start : span.end]
     lead = _LEADING_WORD_AND_DETERMINER.match(surface) or _LEADING_DETERMINER.match(surface)
     start = span.start + (lead.end() if lead else 0)
+    quote = _LEADING_QUOTE.match(text, start, span.end)  # 'the “Eurasia Foundation”'
+    start = quote.end() if quote else start
     trail = _TRAILING_JUNK.search(text[start : span.end])
     end = start + (trail.start() if trail else span.end - start)
     surface = text[start:end]
