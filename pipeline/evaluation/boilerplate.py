@@ -2,13 +2,15 @@
 
 Each page is scored twice with our strip stage, once as HTML and once as a text dump of
 the same page (menus, forms and footers still in it, as a browser's "save as text" writes
-them), and once with trafilatura on the HTML. Counting follows trafilatura's own
+them), and twice with trafilatura: on the HTML, and on the text dump wrapped as a page of
+paragraphs (it reads only HTML). Counting follows trafilatura's own
 evaluation: a keep snippet found is a true positive, one missing a false negative; a drop
 snippet found is a false positive, one absent a true negative.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from collections.abc import Callable
@@ -81,7 +83,7 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def html_to_text_dump(html: str) -> str:
+def html_to_text_dump(page: str) -> str:
     """Render a page as text the way a browser's "save as text" does, menus and footers included.
 
     Paragraph-level elements are set apart by blank lines and line-level ones by line breaks;
@@ -90,7 +92,7 @@ def html_to_text_dump(html: str) -> str:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(html, "lxml")
+        soup = BeautifulSoup(page, "lxml")
     for tag in soup.find_all(_INVISIBLE_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -108,11 +110,17 @@ def html_to_text_dump(html: str) -> str:
     return text.strip() + "\n"
 
 
+def text_dump_as_html(dump: str) -> str:
+    """A text dump as the simplest page trafilatura reads: one paragraph per blank-line group."""
+    paragraphs = (f"<p>{html.escape(group)}</p>" for group in dump.split("\n\n") if group.strip())
+    return f"<html><body>{''.join(paragraphs)}</body></html>"
+
+
 def evaluate_boilerplate(gold: Path, config: PipelineConfig, limit: int | None, baseline: bool) -> EvalReport:
     """Score the strip stage on HTML and on text dumps, and trafilatura on HTML."""
     stripper = BoilerplateStripper(config.strip)
     extract, note = _trafilatura() if baseline else (None, None)
-    html_tally, text_tally, baseline_tally = Tally(), Tally(), Tally()
+    html_tally, text_tally, baseline_tally, baseline_text_tally = Tally(), Tally(), Tally(), Tally()
     documents = 0
     for page in read_gold(gold, limit):
         documents += 1
@@ -121,9 +129,10 @@ def evaluate_boilerplate(gold: Path, config: PipelineConfig, limit: int | None, 
         text_tally.add(_stripped(stripper, page, "text"), keep, drop)
         if extract is not None:
             baseline_tally.add(extract(page["html"]) or "", keep, drop)
+            baseline_text_tally.add(extract(text_dump_as_html(html_to_text_dump(page["html"]))) or "", keep, drop)
     rows = [html_tally.row("pipeline", "html"), text_tally.row("pipeline", "text dump")]
     if extract is not None:
-        rows.append(baseline_tally.row("trafilatura", "html"))
+        rows += [baseline_tally.row("trafilatura", "html"), baseline_text_tally.row("trafilatura", "text dump")]
     return EvalReport(
         suite="boilerplate",
         gold=str(gold),
@@ -149,4 +158,7 @@ def _trafilatura() -> tuple[Callable[[str], str | None] | None, str | None]:
     def extract(html: str) -> str | None:
         return trafilatura.extract(html)
 
-    return extract, f"trafilatura {version}: trafilatura.extract(html) with its default settings"
+    return extract, (
+        f"trafilatura {version}: trafilatura.extract with its default settings, on the HTML and on the text dump"
+        " given as one paragraph per blank-line group"
+    )

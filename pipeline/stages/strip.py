@@ -61,6 +61,11 @@ _CALL_TO_ACTION_PATTERNS: tuple[tuple[str, BoilerplateKind], ...] = (
         "form",
     ),
     (r"\byour email address will not be published\b|\brequired fields are marked\b", "form"),
+    (
+        r"\balready (?:a )?(?:subscriber|member)\b|\bsubscribe to (?:continue|read|view|access)\b|"
+        r"\bplease subscribe\b|\bto (?:view|read|continue reading) the (?:full|whole|rest of the) (?:story|article)\b",
+        "form",
+    ),
     (r"\bcookies?\b.{0,80}\b(?:enable|disable|accept|consent|preferences|this (?:web)?site)\b", "other"),
     (
         r"\bcomments? (?:are|is|will be|may be) (?:moderated|reviewed|republished|published)\b|\bleave a (?:reply|comment)\b",
