@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -16,13 +17,24 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.cache import CACHE_FILE, ResultCache, input_key, run_fingerprint
 from pipeline.config import PipelineConfig
-from pipeline.errors import PipelineError
-from pipeline.reader import list_inputs
+from pipeline.errors import DocumentError, PipelineError
+from pipeline.executors import WINDOW_PER_WORKER, PendingOutcome, SerialExecutor, in_order, make_executor
+from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
 from pipeline.stages.validate import describe_validation_error
-from pipeline.writer import DOCS_DIR, MANIFEST_FILE, RECORDS_FILE, OutputWriter, canonical_json, doc_path, record_pretty
+from pipeline.writer import (
+    DOCS_DIR,
+    MANIFEST_FILE,
+    RECORDS_FILE,
+    OutputWriter,
+    canonical_json,
+    doc_path,
+    record_line,
+    record_pretty,
+)
 
 # Distributions whose versions can change the output; recorded in every manifest.
 VERSIONED_DISTRIBUTIONS = (
@@ -40,12 +52,19 @@ VERSIONED_DISTRIBUTIONS = (
 
 @dataclass
 class RunSummary:
-    """Counts and failures of one run; timings are for the log only, never the output."""
+    """Counts and failures of one run; timings are for the log only, never the output.
+
+    Attributes:
+        reused: Records taken from the cache instead of being processed again.
+        stage_seconds: Seconds per stage, when the run was asked to time its stages.
+    """
 
     out_dir: Path
     counts: dict[str, int]
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    reused: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -53,38 +72,95 @@ class RunSummary:
         return self.counts.get("failed", 0) == 0
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One document of a run: its cache key (None when its bytes could not be read) and cached line."""
+
+    ref: InputRef
+    sha256: str | None
+    key: str | None
+    cached_line: str | None
+
+
 def run(
     inputs: Sequence[Path],
     out_dir: Path,
     config: PipelineConfig | None = None,
     progress: bool = False,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    time_stages: bool = False,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
+
+    Only inputs whose bytes, sidecar date, configuration or versions changed since the last
+    run into `out_dir` are processed; the others are taken from its cache (`.cache.sqlite`).
+    Whatever the executor and the number of workers, the output is the same bytes.
 
     Args:
         inputs: Folders and files to process.
         out_dir: The output folder; files of earlier runs that this run does not produce are removed.
         config: The run's configuration (defaults when None).
         progress: Show a progress bar on standard error.
+        jobs: Local worker processes, each loading the model once (default: every core);
+            1 processes in this process. Workers start only if some input needs processing.
+        force: Process every input again, ignoring (and then refreshing) the cache.
+        executor: "local" (this machine, see `jobs`) or "dask" (tasks on a dask.distributed cluster).
+        scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
+        time_stages: Measure the seconds spent in each stage (only when documents are processed
+            in this process, i.e. `jobs` 1) into `RunSummary.stage_seconds`; never into the output.
 
     Returns:
-        The counts per status and the failed inputs with their reasons.
+        The counts per status, the failed inputs with their reasons, and how many records were reused.
 
     Raises:
-        PipelineError: An input root does not exist, or the set-up is broken (e.g. no model).
+        PipelineError: An input root does not exist, the set-up is broken (e.g. no model), or
+            the executor options are invalid.
     """
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs)
     pipeline = Pipeline(config)
+    stage_seconds = pipeline.time_stages() if time_stages else {}
+    fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, versions())
+    requested = (os.cpu_count() or 1) if jobs is None else jobs
+    # More workers than documents would only load the model for nothing.
+    workers = min(requested, max(1, len(listing.refs)))
     entries = [_entry(e.id, e.path, e.sha256, e.status, e.message) for e in listing.entries]
-    with OutputWriter(out_dir) as writer:
-        for ref in tqdm(listing.refs, desc="documents", unit="doc", disable=not progress, file=sys.stderr):
-            outcome = pipeline.process(ref)
-            if outcome.record is not None:
-                writer.add(outcome.record)
+    reused = 0
+    with (
+        ResultCache(out_dir / CACHE_FILE) as cache,
+        make_executor(executor, config, workers, scheduler, lambda: pipeline) as documents,
+        OutputWriter(out_dir) as writer,
+    ):
+
+        def submit(task: _Task) -> PendingOutcome | None:
+            return None if task.cached_line is not None else documents.submit(task.ref)
+
+        tasks = _tasks(listing.refs, cache, fingerprint, config.load.max_bytes, force)
+        # Serial work is done at submit time: a window of one keeps the progress bar honest.
+        window = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER * documents.workers
+        results = in_order(tasks, submit, window)
+        for task, outcome in tqdm(
+            results, total=len(listing.refs), desc="documents", unit="doc", disable=not progress, file=sys.stderr
+        ):
+            ref = task.ref
+            if outcome is None:
+                assert task.cached_line is not None
+                writer.add_line(ref.id, task.cached_line)
+                entries.append(_entry(ref.id, ref.path, task.sha256, "ok"))
+                reused += 1
+            elif outcome.record is not None:
+                line = record_line(outcome.record)
+                writer.add_line(ref.id, line)
+                if task.key is not None:
+                    cache.put(ref.id, task.key, line)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok"))
             else:
+                cache.discard(ref.id)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "failed", outcome.error))
         entries.sort(key=lambda e: (e["path"], e["id"] or ""))
         counts = {status: sum(e["status"] == status for e in entries) for status in ("ok", "failed", "skipped")}
@@ -100,8 +176,30 @@ def run(
             "inputs": entries,
         }
         writer.finish(manifest)
+        cache.prune(ref.id for ref in listing.refs)
     failures = [(f"{e['path']}", e["error"]) for e in entries if e["status"] == "failed"]
-    return RunSummary(out_dir=out_dir, counts=counts, failures=failures, seconds=time.perf_counter() - started)
+    return RunSummary(
+        out_dir=out_dir,
+        counts=counts,
+        failures=failures,
+        seconds=time.perf_counter() - started,
+        reused=reused,
+        stage_seconds=dict(stage_seconds),
+    )
+
+
+def _tasks(
+    refs: Sequence[InputRef], cache: ResultCache, fingerprint: str, max_bytes: int, force: bool
+) -> Iterator[_Task]:
+    """Each input with its cache key and, unless `force`, its cached record line (read lazily)."""
+    for ref in refs:
+        try:
+            raw = read_input(ref, max_bytes)
+        except DocumentError:
+            yield _Task(ref, None, None, None)  # processing reports why it cannot be read
+            continue
+        key = input_key(fingerprint, raw)
+        yield _Task(ref, raw.sha256, key, None if force else cache.get(ref.id, key))
 
 
 def versions() -> dict[str, str]:
