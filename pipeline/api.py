@@ -156,7 +156,9 @@ def run(
             elif outcome.record is not None:
                 line = record_line(outcome.record)
                 writer.add_line(ref.id, line)
-                if task.key is not None:
+                # Stored only if the worker read the bytes the key was made from (the file
+                # may change during the run).
+                if task.key is not None and outcome.sha256 == task.sha256:
                     cache.put(ref.id, task.key, line)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok"))
             else:

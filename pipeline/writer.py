@@ -150,6 +150,13 @@ class OutputWriter:
             os.replace(self._records_tmp, records)
         self._remove_stale_docs()
         write_if_changed(self.out_dir / MANIFEST_FILE, canonical_json(manifest))
+        self._remove_leftover_temporaries()
+
+    def _remove_leftover_temporaries(self) -> None:
+        # A run killed with -9 leaves its temporary files behind (under its own process id).
+        for name in (RECORDS_FILE, MANIFEST_FILE):
+            for leftover in self.out_dir.glob(f".{name}.*.tmp"):
+                leftover.unlink(missing_ok=True)
 
     def _remove_stale_docs(self) -> None:
         docs = self.out_dir / DOCS_DIR

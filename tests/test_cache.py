@@ -183,3 +183,15 @@ def test_the_seed_output_is_the_same_from_the_cache(seed_run: Path, tmp_path: Pa
     summary = _run(RAW, out)
     assert summary.reused == 2
     assert output_tree(out) == output_tree(seed_run)
+
+
+def test_a_run_after_a_killed_run_reuses_its_records_and_clears_its_leftovers(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run(corpus, out)
+    # What kill -9 during the next run leaves: a partial records file under another process id.
+    (out / "records.jsonl").unlink()
+    (out / ".records.jsonl.99999.tmp").write_text('{"id": "a"', encoding="utf-8")
+    summary = _run(corpus, out)
+    assert summary.reused == 4
+    assert output_tree(out) == _fresh(corpus, tmp_path)
+    assert not list(out.glob(".*.tmp"))
