@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint schema browser clean
+.PHONY: run test lint schema browser bench clean
 
 run: $(STAMP)
 	$(BIN)/pipeline run raw --out output
@@ -29,6 +29,10 @@ browser:
 
 schema: $(STAMP)
 	$(BIN)/pipeline schema --out schemas/record.schema.json
+
+# Speed and memory against bare spaCy NER and a naive script; needs ../shared beside the repo.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
 
 # Installs exactly the pinned versions; nothing is downloaded at run time (the spaCy
 # model is a pinned package too).

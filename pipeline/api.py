@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -16,16 +17,29 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, input_key, run_fingerprint
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
 from pipeline.diff_report import HtmlReport
-from pipeline.errors import PipelineError
-from pipeline.reader import list_inputs
+from pipeline.errors import DocumentError, PipelineError
+from pipeline.executors import WINDOW_PER_WORKER, PendingOutcome, SerialExecutor, in_order, make_executor
+from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
+from pipeline.stages.load import DocumentLoader
 from pipeline.stages.validate import describe_validation_error
-from pipeline.writer import DOCS_DIR, MANIFEST_FILE, RECORDS_FILE, OutputWriter, canonical_json, doc_path, record_pretty
+from pipeline.templates import find_template_lines, template_hash
+from pipeline.writer import (
+    DOCS_DIR,
+    MANIFEST_FILE,
+    RECORDS_FILE,
+    OutputWriter,
+    canonical_json,
+    doc_path,
+    record_line,
+    record_pretty,
+)
 
 # Distributions whose versions can change the output; recorded in every manifest.
 VERSIONED_DISTRIBUTIONS = (
@@ -43,12 +57,19 @@ VERSIONED_DISTRIBUTIONS = (
 
 @dataclass
 class RunSummary:
-    """Counts and failures of one run; timings are for the log only, never the output."""
+    """Counts and failures of one run; timings are for the log only, never the output.
+
+    Attributes:
+        reused: Records taken from the cache instead of being processed again.
+        stage_seconds: Seconds per stage, when the run was asked to time its stages.
+    """
 
     out_dir: Path
     counts: dict[str, int]
     failures: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    reused: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -56,42 +77,104 @@ class RunSummary:
         return self.counts.get("failed", 0) == 0
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One document of a run: its cache key (None when its bytes could not be read) and cached line."""
+
+    ref: InputRef
+    sha256: str | None
+    key: str | None
+    cached: CachedRecord | None
+
+
 def run(
     inputs: Sequence[Path],
     out_dir: Path,
     config: PipelineConfig | None = None,
     progress: bool = False,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    time_stages: bool = False,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
+
+    Only inputs whose bytes, sidecar date, configuration or versions changed since the last
+    run into `out_dir` are processed; the others are taken from its cache (`.cache.sqlite`).
+    Whatever the executor and the number of workers, the output is the same bytes.
 
     Args:
         inputs: Folders and files to process.
         out_dir: The output folder; files of earlier runs that this run does not produce are removed.
         config: The run's configuration (defaults when None).
         progress: Show a progress bar on standard error.
+        jobs: Local worker processes, each loading the model once (default: every core);
+            1 processes in this process. Workers start only if some input needs processing.
+        force: Process every input again, ignoring (and then refreshing) the cache.
+        executor: "local" (this machine, see `jobs`) or "dask" (tasks on a dask.distributed cluster).
+        scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
+        time_stages: Measure the seconds spent in each stage (only when documents are processed
+            in this process, i.e. `jobs` 1) into `RunSummary.stage_seconds`; never into the output.
 
     Returns:
-        The counts per status and the failed inputs with their reasons.
+        The counts per status, the failed inputs with their reasons, and how many records were reused.
 
     Raises:
-        PipelineError: An input root does not exist, or the set-up is broken (e.g. no model).
+        PipelineError: An input root does not exist, the set-up is broken (e.g. no model), or
+            the executor options are invalid.
     """
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs)
-    pipeline = Pipeline(config)
+    template_lines = _batch_template_lines(listing.refs, config)
+    templates = template_hash(template_lines)
+    pipeline = Pipeline(config, template_lines)
+    stage_seconds = pipeline.time_stages() if time_stages else {}
+    fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, versions(), templates)
+    requested = (os.cpu_count() or 1) if jobs is None else jobs
+    # More workers than documents would only load the model for nothing.
+    workers = min(requested, max(1, len(listing.refs)))
     entries = [_entry(e.id, e.path, e.sha256, e.status, e.message) for e in listing.entries]
-    with OutputWriter(out_dir) as writer:
-        for ref in tqdm(listing.refs, desc="documents", unit="doc", disable=not progress, file=sys.stderr):
-            outcome = pipeline.process(ref)
-            if outcome.record is not None:
-                writer.add(outcome.record)
-                entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok"))
+    reused = 0
+    with (
+        ResultCache(out_dir / CACHE_FILE) as cache,
+        make_executor(executor, config, workers, scheduler, lambda: pipeline, template_lines) as documents,
+        OutputWriter(out_dir) as writer,
+    ):
+
+        def submit(task: _Task) -> PendingOutcome | None:
+            return None if task.cached is not None else documents.submit(task.ref)
+
+        tasks = _tasks(listing.refs, cache, fingerprint, config.load.max_bytes, force)
+        # Serial work is done at submit time: a window of one keeps the progress bar honest.
+        window = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER * documents.workers
+        results = in_order(tasks, submit, window)
+        for task, outcome in tqdm(
+            results, total=len(listing.refs), desc="documents", unit="doc", disable=not progress, file=sys.stderr
+        ):
+            ref = task.ref
+            if outcome is None:
+                assert task.cached is not None
+                writer.add_line(ref.id, task.cached.line)
+                entries.append(_entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates))
+                reused += 1
+            elif outcome.record is not None:
+                line = record_line(outcome.record)
+                writer.add_line(ref.id, line)
+                # Stored only if the worker read the bytes the key was made from (the file
+                # may change during the run).
+                if task.key is not None and outcome.sha256 == task.sha256:
+                    cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates))
+                entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates))
             else:
+                cache.discard(ref.id)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "failed", outcome.error))
         entries.sort(key=lambda e: (e["path"], e["id"] or ""))
         counts = {status: sum(e["status"] == status for e in entries) for status in ("ok", "failed", "skipped")}
         counts["inputs"] = len(entries)
+
         manifest = {
             "pipeline_version": __version__,
             "schema_version": SCHEMA_VERSION,
@@ -99,12 +182,57 @@ def run(
             "config": config.model_dump(mode="json"),
             "versions": versions(),
             "stages": pipeline.stage_versions,
+            "template_lines": {"count": len(template_lines), "sha256": templates},
             "counts": counts,
+            "unresolved_relative_dates": sum(e.get("unresolved_relative_dates", 0) for e in entries),
             "inputs": entries,
         }
         writer.finish(manifest)
+        cache.prune(ref.id for ref in listing.refs)
     failures = [(f"{e['path']}", e["error"]) for e in entries if e["status"] == "failed"]
-    return RunSummary(out_dir=out_dir, counts=counts, failures=failures, seconds=time.perf_counter() - started)
+    return RunSummary(
+        out_dir=out_dir,
+        counts=counts,
+        failures=failures,
+        seconds=time.perf_counter() - started,
+        reused=reused,
+        stage_seconds=dict(stage_seconds),
+    )
+
+
+def _batch_template_lines(refs: Sequence[InputRef], config: PipelineConfig) -> frozenset[str]:
+    """The lines that the batch's text dumps share (`pipeline.templates`); read once, before the run.
+
+    Unreadable inputs are passed over here; processing reports why they fail.
+    """
+    if len(refs) < config.strip.template_min_documents:
+        return frozenset()
+    loader = DocumentLoader(config.load)
+
+    def texts() -> Iterator[str]:
+        for ref in refs:
+            try:
+                doc = loader(read_input(ref, config.load.max_bytes))
+            except DocumentError:
+                continue
+            if doc.content_format == "text":
+                yield doc.content
+
+    return find_template_lines(texts(), config.strip.template_min_documents)
+
+
+def _tasks(
+    refs: Sequence[InputRef], cache: ResultCache, fingerprint: str, max_bytes: int, force: bool
+) -> Iterator[_Task]:
+    """Each input with its cache key and, unless `force`, its cached record line (read lazily)."""
+    for ref in refs:
+        try:
+            raw = read_input(ref, max_bytes)
+        except DocumentError:
+            yield _Task(ref, None, None, None)  # processing reports why it cannot be read
+            continue
+        key = input_key(fingerprint, raw)
+        yield _Task(ref, raw.sha256, key, None if force else cache.get(ref.id, key))
 
 
 def versions() -> dict[str, str]:
@@ -196,10 +324,21 @@ def export_schema(path: Path) -> Path:
 
 
 def _entry(
-    record_id: str | None, path: str, sha256: str | None, status: str, message: str | None = None
+    record_id: str | None,
+    path: str,
+    sha256: str | None,
+    status: str,
+    message: str | None = None,
+    unresolved: int | None = None,
 ) -> dict[str, Any]:
-    """A manifest entry: a failure carries its `error`, a skipped file the `reason` it was skipped."""
+    """A manifest entry.
+
+    A failure carries its `error`, a skipped file the `reason` it was skipped, and a record
+    the number of relative dates it leaves out for want of an anchor.
+    """
     entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
     if message is not None:
         entry["error" if status == "failed" else "reason"] = message
+    if unresolved is not None:
+        entry["unresolved_relative_dates"] = unresolved
     return entry

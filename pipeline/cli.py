@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline import api
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
+from pipeline.executors import EXECUTORS
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
@@ -33,12 +34,31 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "run",
         "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
-        "pipeline run raw/ --out output/",
+        "pipeline run raw/ --out output/ --jobs 4",
     )
     run.add_argument(
         "inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)"
     )
     run.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes, each loading the model once (default: every core; 1 = in this process)",
+    )
+    run.add_argument(
+        "--force", action="store_true", help="process every input again instead of reusing unchanged records"
+    )
+    run.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="where documents are processed: this machine (default) or a dask.distributed cluster",
+    )
+    run.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786"
+    )
 
     diff = _command(
         commands,
@@ -112,13 +132,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    summary = api.run(args.inputs, args.out, progress=sys.stderr.isatty())
+    summary = api.run(
+        args.inputs,
+        args.out,
+        progress=sys.stderr.isatty(),
+        jobs=args.jobs,
+        force=args.force,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
     for path, reason in summary.failures:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     counts = summary.counts
     print(
-        f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped"
-        f" -> {summary.out_dir} ({summary.seconds:.1f} s)",
+        f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
+        f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
         file=sys.stderr,
     )
     return 0 if summary.ok else 1

@@ -28,6 +28,8 @@ class Document(FrozenModel):
             `<time>`, or a sidecar `NAME.meta.json`), as YYYY-MM-DD; anchors relative dates.
         title: The page title, when the source gives one.
         text: The article text once boilerplate is removed.
+        unresolved_dates: Relative date expressions with nothing to anchor them (no document
+            date, no earlier date in the text): left out of `dates`, counted in the manifest.
     """
 
     id: str = Field(min_length=1)
@@ -42,3 +44,4 @@ class Document(FrozenModel):
     dates: tuple[DateMention, ...] = ()
     organizations: tuple[Organization, ...] = ()
     places: tuple[Place, ...] = ()
+    unresolved_dates: int = Field(default=0, ge=0)

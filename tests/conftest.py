@@ -36,3 +36,14 @@ def seed_records(seed_run: Path) -> dict[str, dict[str, Any]]:
 def make_source(text: str = "x") -> Source:
     """A source for documents built by hand in unit tests."""
     return Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=len(text.encode()))
+
+
+def output_tree(root: Path) -> dict[str, bytes]:
+    """Every file of an output folder by relative path, without the cache (not part of the output)."""
+    from pipeline.cache import CACHE_FILE
+
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(CACHE_FILE)
+    }

@@ -135,3 +135,13 @@ def test_sets_and_numbered_things_are_not_dates() -> None:
         ("Tuesday", "2012-06-12", None, "day")
     ]
     assert _values("See page 1999 and room 2010 of the report published in 1998.") == [("1998", "1998", None, "year")]
+
+
+def test_relatives_with_no_anchor_are_left_out_and_counted() -> None:
+    text = "Yesterday the talks began. The following day they ended. On 14 May 2010 a deal came; the next day, a vote."
+    doc = Document(id="t", source=make_source(text), content=text, content_format="text", text=text)
+    doc = EXTRACTOR(doc)
+    assert [(d.text, d.value) for d in doc.dates] == [("14 May 2010", "2010-05-14"), ("the next day", "2010-05-15")]
+    assert doc.unresolved_dates == 2  # "Yesterday" and "The following day": no document date, no earlier date
+    dated = EXTRACTOR(doc.model_copy(update={"document_date": "2010-06-01"}))
+    assert dated.unresolved_dates == 0

@@ -207,5 +207,5 @@ def test_organizations_that_are_places(text: str, places: list[tuple[str, str, s
 
 
 def test_quotes_around_a_name_are_not_part_of_it() -> None:
-    doc = _entities("The “Eurasia Foundation” – a partner – met the \"World Health Organization\" in Geneva last year.")
+    doc = _entities('The “Eurasia Foundation” – a partner – met the "World Health Organization" in Geneva last year.')
     assert [o.name for o in doc.organizations] == ["Eurasia Foundation", "World Health Organization"]

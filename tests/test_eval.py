@@ -111,7 +111,7 @@ def test_ner_suite_scores_organizations_as_org_and_places_as_loc(tmp_path: Path)
 
 def test_unknown_gold_format_is_a_clear_error(tmp_path: Path) -> None:
     gold = _write_gold(tmp_path / "x.jsonl", [{"id": "x", "words": []}])
-    with pytest.raises(PipelineError, match="E102"):
+    with pytest.raises(PipelineError, match="E501"):
         evaluate(gold)
     assert main(["eval", str(tmp_path / "missing.jsonl")]) == 2
 

@@ -35,7 +35,7 @@ def evaluate(
         baseline: Also run the suite's baseline system on the same documents.
 
     Raises:
-        PipelineError: The file is missing or is not in a known gold format (E102).
+        PipelineError: The file is missing or is not in a known gold format (E501).
     """
     config = config or PipelineConfig()
     suite = detect_suite(gold)
@@ -51,4 +51,4 @@ def evaluate(
         from pipeline.evaluation.ner import evaluate_ner
 
         return evaluate_ner(gold, config, limit, baseline)
-    raise PipelineError("E102", f"{gold}: not a gold file of a known suite")
+    raise PipelineError("E501", f"{gold}: not a gold file of a known suite")

@@ -21,10 +21,10 @@ def read_gold(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Yield the documents of a gold file in file order (the first `limit` when given).
 
     Raises:
-        PipelineError: The file is missing or a line is not a JSON object (E102).
+        PipelineError: The file is missing or a line is not a JSON object (E501).
     """
     if not path.is_file():
-        raise PipelineError("E102", f"{path}: gold file not found")
+        raise PipelineError("E501", f"{path}: gold file not found")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
         for number, line in enumerate(itertools.islice(handle, limit), start=1):
@@ -33,9 +33,9 @@ def read_gold(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
             try:
                 document = json.loads(line)
             except ValueError as error:
-                raise PipelineError("E102", f"{path}:{number}: not JSON ({error})") from error
+                raise PipelineError("E501", f"{path}:{number}: not JSON ({error})") from error
             if not isinstance(document, dict):
-                raise PipelineError("E102", f"{path}:{number}: not a JSON object")
+                raise PipelineError("E501", f"{path}:{number}: not a JSON object")
             yield document
 
 
@@ -43,21 +43,21 @@ def detect_suite(path: Path) -> Suite:
     """Tell the suite of a gold file from the fields of its first document.
 
     Raises:
-        PipelineError: The file is empty, unreadable or of no known suite (E102).
+        PipelineError: The file is empty, unreadable or of no known suite (E501).
     """
     try:
         first = next(read_gold(path, limit=1))
     except StopIteration:
-        raise PipelineError("E102", f"{path}: gold file is empty") from None
+        raise PipelineError("E501", f"{path}: gold file is empty") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise PipelineError("E102", f"{path}: unreadable ({error})") from error
+        raise PipelineError("E501", f"{path}: unreadable ({error})") from error
     if {"html", "keep", "drop"} <= first.keys():
         return "boilerplate"
     if "timexes" in first and "text" in first:
         return "temporal"
     if "entities" in first and "text" in first:
         return "ner"
-    raise PipelineError("E102", f"{path}: not a boilerplate, temporal or ner gold file (fields: {sorted(first)})")
+    raise PipelineError("E501", f"{path}: not a boilerplate, temporal or ner gold file (fields: {sorted(first)})")
 
 
 def gold_document(

@@ -210,12 +210,18 @@ class DateExtractor(Stage):
                 if resolved is not None:
                     found.append(_mention(candidate, text, resolved, anchor=None))
         absolutes = sorted(found, key=lambda d: d.start)
+        unresolved = 0
         for candidate in candidates:
             if candidate.kind in ("deictic", "anaphoric", "yearless"):
-                mention = self._resolve_relative(candidate, text, absolutes, doc.document_date)
+                anchor = _anchor_of(candidate, text, absolutes, doc.document_date)
+                if anchor is None:
+                    unresolved += 1  # no value without an anchor: left out, and counted
+                    continue
+                mention = self._resolve_relative(candidate, text, anchor)
                 if mention is not None:
                     found.append(mention)
-        return doc.model_copy(update={"dates": tuple(sorted(found, key=lambda d: (d.start, d.end)))})
+        dates = tuple(sorted(found, key=lambda d: (d.start, d.end)))
+        return doc.model_copy(update={"dates": dates, "unresolved_dates": unresolved})
 
     # -- absolute -----------------------------------------------------------------------
 
@@ -264,24 +270,26 @@ class DateExtractor(Stage):
 
     # -- relative -----------------------------------------------------------------------
 
-    def _resolve_relative(
-        self, candidate: _Candidate, text: str, absolutes: list[DateMention], document_date: str | None
-    ) -> DateMention | None:
-        earlier = _anchor_in_text(absolutes, text, candidate.start)
-        from_document = (
-            DateMention(text=document_date, start=0, end=len(document_date), value=document_date, precision="day")
-            if document_date
-            else None
-        )
-        # Deictic words point at the moment of writing; anaphoric ones at the story's last date.
-        anchor = (from_document or earlier) if candidate.kind != "anaphoric" else (earlier or from_document)
-        if anchor is None:
-            return None
+    def _resolve_relative(self, candidate: _Candidate, text: str, anchor: DateMention) -> DateMention | None:
         groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
         resolved = _shift(candidate.kind, groups, anchor)
         if resolved is None or not self._year_ok(resolved.value[:4]):
             return None
         return _mention(candidate, text, resolved, anchor=anchor.text)
+
+
+def _anchor_of(
+    candidate: _Candidate, text: str, absolutes: list[DateMention], document_date: str | None
+) -> DateMention | None:
+    """What a relative expression is resolved against, or None when nothing can anchor it."""
+    earlier = _anchor_in_text(absolutes, text, candidate.start)
+    from_document = (
+        DateMention(text=document_date, start=0, end=len(document_date), value=document_date, precision="day")
+        if document_date
+        else None
+    )
+    # Deictic words point at the moment of writing; anaphoric ones at the story's last date.
+    return (from_document or earlier) if candidate.kind != "anaphoric" else (earlier or from_document)
 
 
 _SET_CUE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)

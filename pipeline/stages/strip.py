@@ -316,16 +316,17 @@ class BoilerplateStripper(Stage):
         return len(lines) <= _HEADLINE_MAX_LINES and all(self._is_title(line) for line in lines)
 
     def _is_prose(self, line: str) -> bool:
+        return self._reads_as_prose(line) and not self._is_template(line)
+
+    def _reads_as_prose(self, line: str) -> bool:
         short = self.config.short_line_words
-        return (
-            not self._is_title(line)
-            and not is_menu_row(line)
-            and cue_kind(line, short) is None
-            and not self._is_template(line)
-        )
+        return not self._is_title(line) and not is_menu_row(line) and cue_kind(line, short) is None
 
     def _is_template(self, line: str) -> bool:
-        return bool(self.template_lines) and template_key(line) in self.template_lines
+        if not self.template_lines or template_key(line) not in self.template_lines:
+            return False
+        # A long sentence found in many documents is a syndicated story, not the site's template.
+        return len(line) < _PROSE_MIN_CHARS or not self._reads_as_prose(line)
 
     def _is_title(self, line: str) -> bool:
         short = self.config.short_line_words

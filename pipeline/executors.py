@@ -1,0 +1,303 @@
+"""Where documents are processed: in this process, in a pool of local processes, or on a Dask cluster.
+
+Every executor runs the same unit of work, `Pipeline.process(ref) -> Outcome`, with one
+`Pipeline` (and so one spaCy model) per worker process, and hands back results through
+`in_order`, which keeps a bounded window of documents in flight and yields them in the
+order they were submitted (id order). The output is therefore the same bytes whatever
+executor and number of workers produced it, and memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import PipelineError
+from pipeline.reader import InputRef
+from pipeline.runner import Outcome, Pipeline
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+EXECUTORS = ("local", "dask")
+# Documents in flight per worker: enough to keep every worker busy while the main process
+# writes, few enough that results waiting for their turn stay a handful.
+WINDOW_PER_WORKER = 4
+
+# How long to try to reach a Dask scheduler before the run stops with E103.
+DASK_CONNECT_SECONDS = 30
+
+T = TypeVar("T")
+
+
+class PendingOutcome(Protocol):
+    """A document handed to an executor; `result()` waits for its outcome."""
+
+    def result(self) -> Outcome:
+        """The outcome, once the document is processed.
+
+        Raises:
+            PipelineError: The run cannot go on (e.g. the model is not installed).
+        """
+        ...
+
+
+class DocumentExecutor(Protocol):
+    """Processes documents somewhere; a context manager that releases its workers on exit."""
+
+    workers: int
+
+    def submit(self, ref: InputRef) -> PendingOutcome:
+        """Start processing `ref`."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Done:
+    """An outcome computed already."""
+
+    outcome: Outcome
+
+    def result(self) -> Outcome:
+        return self.outcome
+
+
+@dataclass(frozen=True)
+class _RunStopped:
+    """A `PipelineError` raised in a worker, as data: it has no pickle support of its own."""
+
+    code: str
+    message: str
+
+    def reraise(self) -> PipelineError:
+        return PipelineError(self.code, self.message.removeprefix(f"[{self.code}] "))
+
+
+def _unwrap(value: Outcome | _RunStopped) -> Outcome:
+    if isinstance(value, _RunStopped):
+        raise value.reraise()
+    return value
+
+
+def _process_guarded(pipeline: Pipeline, ref: InputRef) -> Outcome | _RunStopped:
+    try:
+        return pipeline.process(ref)
+    except PipelineError as error:
+        return _RunStopped(error.code, str(error))
+
+
+class SerialExecutor:
+    """Processes each document in this process, when it is submitted."""
+
+    workers = 1
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def submit(self, ref: InputRef) -> PendingOutcome:
+        """Process `ref` now."""
+        return _Done(self.pipeline.process(ref))
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        return None
+
+
+# The pipeline of a pool worker process, built once by the pool's initializer.
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_pool_worker(config: PipelineConfig, template_lines: frozenset[str]) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = Pipeline(config, template_lines)
+
+
+def _process_in_pool_worker(ref: InputRef) -> Outcome | _RunStopped:
+    assert _WORKER_PIPELINE is not None, "the pool initializer builds the pipeline"
+    return _process_guarded(_WORKER_PIPELINE, ref)
+
+
+@dataclass(frozen=True)
+class _PoolPending:
+    future: Future[Outcome | _RunStopped]
+
+    def result(self) -> Outcome:
+        return _unwrap(self.future.result())
+
+
+class ProcessPoolDocumentExecutor:
+    """Processes documents in `workers` local processes, started on the first submit.
+
+    Workers are started with 'spawn': a forked copy of a process that has already loaded
+    spaCy (and its BLAS threads) can deadlock, and spawn behaves the same on every platform.
+    Nothing is started when every document comes from the cache.
+    """
+
+    def __init__(self, config: PipelineConfig, workers: int, template_lines: frozenset[str]) -> None:
+        self.config = config
+        self.workers = workers
+        self.template_lines = template_lines
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, ref: InputRef) -> PendingOutcome:
+        """Queue `ref` for a worker."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_pool_worker,
+                initargs=(self.config, self.template_lines),
+            )
+        return _PoolPending(self._pool.submit(_process_in_pool_worker, ref))
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
+            self._pool = None
+
+
+# Pipelines of a Dask worker process by configuration and template set: built on a worker's
+# first task of a run.
+_DASK_PIPELINES: dict[tuple[str, frozenset[str]], Pipeline] = {}
+
+
+def _process_on_dask_worker(
+    config: PipelineConfig, template_lines: frozenset[str], ref: InputRef
+) -> Outcome | _RunStopped:
+    key = (config.config_hash(), template_lines)
+    pipeline = _DASK_PIPELINES.get(key)
+    if pipeline is None:
+        pipeline = _DASK_PIPELINES[key] = Pipeline(config, template_lines)
+    return _process_guarded(pipeline, ref)
+
+
+@dataclass(frozen=True)
+class _DaskPending:
+    future: Any  # distributed.Future; its result is typed Any
+
+    def result(self) -> Outcome:
+        value: Outcome | _RunStopped = self.future.result()
+        return _unwrap(value)
+
+
+class DaskDocumentExecutor:
+    """Processes documents as tasks on a Dask cluster (dask.distributed), one task per document.
+
+    The workers must see the input paths (a shared or local file system) and have this
+    package and the pinned dependencies installed; the results come back to this process,
+    which alone writes the output and the cache.
+    """
+
+    def __init__(self, config: PipelineConfig, scheduler: str, template_lines: frozenset[str]) -> None:
+        self.config = config
+        self.scheduler = scheduler
+        self.template_lines = template_lines
+        self.workers = 1
+        self._client: Client | None = None
+
+    def submit(self, ref: InputRef) -> PendingOutcome:
+        """Send `ref` to the cluster."""
+        assert self._client is not None, "use DaskDocumentExecutor as a context manager"
+        task = self._client.submit(_process_on_dask_worker, self.config, self.template_lines, ref, pure=False)
+        return _DaskPending(task)
+
+    def __enter__(self) -> Self:
+        """Connect to the scheduler; `workers` becomes the cluster's thread count.
+
+        Raises:
+            PipelineError: The scheduler cannot be reached.
+        """
+        from distributed import Client  # imported here: it takes a second and most runs are local
+
+        try:
+            # distributed's Client is not annotated; its use here is narrow and tested.
+            self._client = Client(self.scheduler, timeout=DASK_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as error:
+            raise PipelineError("E103", f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from error
+        workers = self._client.scheduler_info().get("workers", {}).values()
+        self.workers = max(1, sum(int(worker.get("nthreads", 1)) for worker in workers))
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            self._client.close()  # type: ignore[no-untyped-call]
+            self._client = None
+
+
+def make_executor(
+    executor: str,
+    config: PipelineConfig,
+    jobs: int,
+    scheduler: str | None,
+    pipeline: Callable[[], Pipeline],
+    template_lines: frozenset[str] = frozenset(),
+) -> DocumentExecutor:
+    """The executor a run asked for.
+
+    Args:
+        executor: "local" (this machine) or "dask" (a dask.distributed cluster).
+        config: The run's configuration, sent to every worker.
+        jobs: Local worker processes; 1 processes in this process.
+        scheduler: The Dask scheduler address (required for "dask").
+        pipeline: Builds the in-process pipeline when `jobs` is 1.
+        template_lines: The batch's template lines (`pipeline.templates`), sent to every worker.
+
+    Raises:
+        PipelineError: An unknown executor, a bad `jobs`, or "dask" without a scheduler.
+    """
+    if executor not in EXECUTORS:
+        raise PipelineError("E102", f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if executor == "dask":
+        if not scheduler:
+            raise PipelineError("E102", "the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
+        return DaskDocumentExecutor(config, scheduler, template_lines)
+    if jobs < 1:
+        raise PipelineError("E102", f"jobs must be at least 1, not {jobs}")
+    if jobs == 1:
+        return SerialExecutor(pipeline())
+    return ProcessPoolDocumentExecutor(config, jobs, template_lines)
+
+
+def in_order(
+    tasks: Iterable[T], submit: Callable[[T], PendingOutcome | None], window: int
+) -> Iterator[tuple[T, Outcome | None]]:
+    """Submit tasks and yield each with its outcome, in submission order, at most `window` in flight.
+
+    Args:
+        tasks: What to process, in output order; consumed lazily.
+        submit: Starts one task, or returns None for a task that needs no processing (a
+            cache hit), which is yielded with None as soon as its turn comes.
+        window: How many tasks may be submitted and not yet yielded.
+    """
+    pending: deque[tuple[T, PendingOutcome | None]] = deque()
+    for task in tasks:
+        pending.append((task, submit(task)))
+        while len(pending) >= window or (pending and pending[0][1] is None):
+            head, handle = pending.popleft()
+            yield head, None if handle is None else handle.result()
+    while pending:
+        head, handle = pending.popleft()
+        yield head, None if handle is None else handle.result()
