@@ -23,7 +23,14 @@ from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
 from pipeline.diff_report import HtmlReport
 from pipeline.errors import DocumentError, PipelineError
-from pipeline.executors import WINDOW_PER_WORKER, PendingOutcome, SerialExecutor, in_order, make_executor
+from pipeline.executors import (
+    CHUNK_DOCUMENTS,
+    WINDOW_PER_WORKER,
+    PendingOutcome,
+    SerialExecutor,
+    in_order,
+    make_executor,
+)
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
@@ -148,8 +155,10 @@ def run(
             return None if task.cached is not None else documents.submit(task.ref)
 
         tasks = _tasks(listing.refs, cache, fingerprint, config.load.max_bytes, force)
-        # Serial work is done at submit time: a window of one keeps the progress bar honest.
-        window = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER * documents.workers
+        # Work goes out in chunks (see `executors`): one chunk at a time in this process, a few
+        # per worker otherwise.
+        per_worker = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER
+        window = CHUNK_DOCUMENTS * per_worker * documents.workers
         results = in_order(tasks, submit, window)
         for task, outcome in tqdm(
             results, total=len(listing.refs), desc="documents", unit="doc", disable=not progress, file=sys.stderr

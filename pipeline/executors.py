@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
@@ -29,6 +29,9 @@ EXECUTORS = ("local", "dask")
 # Documents in flight per worker: enough to keep every worker busy while the main process
 # writes, few enough that results waiting for their turn stay a handful.
 WINDOW_PER_WORKER = 4
+# Documents per unit of work: enough blocks for the model to read in large batches, few
+# enough that a chunk's documents and parsed blocks stay small in memory.
+CHUNK_DOCUMENTS = 16
 
 # How long to try to reach a Dask scheduler before the run stops with E103.
 DASK_CONNECT_SECONDS = 30
@@ -65,16 +68,6 @@ class DocumentExecutor(Protocol):
 
 
 @dataclass(frozen=True)
-class _Done:
-    """An outcome computed already."""
-
-    outcome: Outcome
-
-    def result(self) -> Outcome:
-        return self.outcome
-
-
-@dataclass(frozen=True)
 class _RunStopped:
     """A `PipelineError` raised in a worker, as data: it has no pickle support of its own."""
 
@@ -85,30 +78,90 @@ class _RunStopped:
         return PipelineError(self.code, self.message.removeprefix(f"[{self.code}] "))
 
 
-def _unwrap(value: Outcome | _RunStopped) -> Outcome:
+def _process_guarded(pipeline: Pipeline, refs: tuple[InputRef, ...]) -> list[Outcome] | _RunStopped:
+    try:
+        return pipeline.process_many(refs)
+    except PipelineError as error:
+        return _RunStopped(error.code, str(error))
+
+
+def _unwrap_many(value: list[Outcome] | _RunStopped) -> list[Outcome]:
     if isinstance(value, _RunStopped):
         raise value.reraise()
     return value
 
 
-def _process_guarded(pipeline: Pipeline, ref: InputRef) -> Outcome | _RunStopped:
-    try:
-        return pipeline.process(ref)
-    except PipelineError as error:
-        return _RunStopped(error.code, str(error))
+class _ChunkResults(Protocol):
+    def outcomes(self) -> list[Outcome]: ...
+
+
+@dataclass(frozen=True)
+class _DoneChunk:
+    done: list[Outcome]
+
+    def outcomes(self) -> list[Outcome]:
+        return self.done
+
+
+class _Slot:
+    """One submitted document: its place in a chunk, and the chunk's results once it is sent."""
+
+    def __init__(self, chunks: _Chunks) -> None:
+        self._chunks = chunks
+        self._results: _ChunkResults | None = None
+        self._index = 0
+
+    def bind(self, results: _ChunkResults, index: int) -> None:
+        self._results, self._index = results, index
+
+    def result(self) -> Outcome:
+        if self._results is None:
+            self._chunks.flush()  # its chunk is not full yet: send what there is
+        assert self._results is not None
+        return self._results.outcomes()[self._index]
+
+
+class _Chunks:
+    """Gathers submitted documents into chunks of `CHUNK_DOCUMENTS`, sent as one unit of work.
+
+    A chunk lets the model read many documents' blocks in one batch (`Pipeline.process_many`);
+    a chunk is sent when it is full or when the outcome of one of its documents is needed.
+    """
+
+    def __init__(self, send: Callable[[tuple[InputRef, ...]], _ChunkResults]) -> None:
+        self._send = send
+        self._refs: list[InputRef] = []
+        self._slots: list[_Slot] = []
+
+    def submit(self, ref: InputRef) -> PendingOutcome:
+        slot = _Slot(self)
+        self._refs.append(ref)
+        self._slots.append(slot)
+        if len(self._refs) >= CHUNK_DOCUMENTS:
+            self.flush()
+        return slot
+
+    def flush(self) -> None:
+        if not self._refs:
+            return
+        results = self._send(tuple(self._refs))
+        for index, slot in enumerate(self._slots):
+            slot.bind(results, index)
+        self._refs, self._slots = [], []
 
 
 class SerialExecutor:
-    """Processes each document in this process, when it is submitted."""
+    """Processes documents in this process, a chunk at a time."""
 
     workers = 1
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
+        self._chunks = _Chunks(lambda refs: _DoneChunk(self.pipeline.process_many(refs)))
 
     def submit(self, ref: InputRef) -> PendingOutcome:
-        """Process `ref` now."""
-        return _Done(self.pipeline.process(ref))
+        """Queue `ref`; its chunk is processed when full or when an outcome is asked for."""
+        return self._chunks.submit(ref)
 
     def __enter__(self) -> Self:
         return self
@@ -128,17 +181,18 @@ def _init_pool_worker(config: PipelineConfig, template_lines: frozenset[str]) ->
     _WORKER_PIPELINE = Pipeline(config, template_lines)
 
 
-def _process_in_pool_worker(ref: InputRef) -> Outcome | _RunStopped:
+def _process_in_pool_worker(refs: tuple[InputRef, ...]) -> list[Outcome] | _RunStopped:
     assert _WORKER_PIPELINE is not None, "the pool initializer builds the pipeline"
-    return _process_guarded(_WORKER_PIPELINE, ref)
+    return _process_guarded(_WORKER_PIPELINE, refs)
 
 
 @dataclass(frozen=True)
-class _PoolPending:
-    future: Future[Outcome | _RunStopped]
+class _FutureChunk:
+    future: Any  # a concurrent.futures or distributed Future of list[Outcome] | _RunStopped
 
-    def result(self) -> Outcome:
-        return _unwrap(self.future.result())
+    def outcomes(self) -> list[Outcome]:
+        value: list[Outcome] | _RunStopped = self.future.result()
+        return _unwrap_many(value)
 
 
 class ProcessPoolDocumentExecutor:
@@ -154,9 +208,13 @@ class ProcessPoolDocumentExecutor:
         self.workers = workers
         self.template_lines = template_lines
         self._pool: ProcessPoolExecutor | None = None
+        self._chunks = _Chunks(self._send)
 
     def submit(self, ref: InputRef) -> PendingOutcome:
-        """Queue `ref` for a worker."""
+        """Queue `ref` for a worker, in a chunk of documents."""
+        return self._chunks.submit(ref)
+
+    def _send(self, refs: tuple[InputRef, ...]) -> _ChunkResults:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -164,7 +222,7 @@ class ProcessPoolDocumentExecutor:
                 initializer=_init_pool_worker,
                 initargs=(self.config, self.template_lines),
             )
-        return _PoolPending(self._pool.submit(_process_in_pool_worker, ref))
+        return _FutureChunk(self._pool.submit(_process_in_pool_worker, refs))
 
     def __enter__(self) -> Self:
         return self
@@ -183,22 +241,13 @@ _DASK_PIPELINES: dict[tuple[str, frozenset[str]], Pipeline] = {}
 
 
 def _process_on_dask_worker(
-    config: PipelineConfig, template_lines: frozenset[str], ref: InputRef
-) -> Outcome | _RunStopped:
+    config: PipelineConfig, template_lines: frozenset[str], refs: tuple[InputRef, ...]
+) -> list[Outcome] | _RunStopped:
     key = (config.config_hash(), template_lines)
     pipeline = _DASK_PIPELINES.get(key)
     if pipeline is None:
         pipeline = _DASK_PIPELINES[key] = Pipeline(config, template_lines)
-    return _process_guarded(pipeline, ref)
-
-
-@dataclass(frozen=True)
-class _DaskPending:
-    future: Any  # distributed.Future; its result is typed Any
-
-    def result(self) -> Outcome:
-        value: Outcome | _RunStopped = self.future.result()
-        return _unwrap(value)
+    return _process_guarded(pipeline, refs)
 
 
 class DaskDocumentExecutor:
@@ -215,12 +264,17 @@ class DaskDocumentExecutor:
         self.template_lines = template_lines
         self.workers = 1
         self._client: Client | None = None
+        self._chunks = _Chunks(self._send)
 
     def submit(self, ref: InputRef) -> PendingOutcome:
-        """Send `ref` to the cluster."""
+        """Queue `ref` for the cluster, in a chunk of documents (one task per chunk)."""
+        return self._chunks.submit(ref)
+
+    def _send(self, refs: tuple[InputRef, ...]) -> _ChunkResults:
         assert self._client is not None, "use DaskDocumentExecutor as a context manager"
-        task = self._client.submit(_process_on_dask_worker, self.config, self.template_lines, ref, pure=False)
-        return _DaskPending(task)
+        return _FutureChunk(
+            self._client.submit(_process_on_dask_worker, self.config, self.template_lines, refs, pure=False)
+        )
 
     def __enter__(self) -> Self:
         """Connect to the scheduler; `workers` becomes the cluster's thread count.

@@ -8,11 +8,12 @@ stops the batch; only run-level errors (`PipelineError`) do.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from pipeline.config import PipelineConfig
+from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.gazetteer import load_gazetteer
 from pipeline.limits import TimeLimitExceeded, time_limit
@@ -60,6 +61,7 @@ class Pipeline:
         )
         self.validator = RecordValidator()
         self._warm = False
+        self._stage_totals: dict[str, float] | None = None
 
     def warm_up(self) -> None:
         """Load the spaCy model and build the gazetteer, once.
@@ -93,6 +95,7 @@ class Pipeline:
             Seconds per stage name (load, strip, ..., validate), growing as documents are processed.
         """
         totals: dict[str, float] = {}
+        self._stage_totals = totals
         self.loader = cast(DocumentLoader, _TimedStage(self.loader, totals))
         self.stages = tuple(cast(Stage, _TimedStage(stage, totals)) for stage in self.stages)
         self.validator = cast(RecordValidator, _TimedStage(self.validator, totals))
@@ -104,30 +107,83 @@ class Pipeline:
         The whole of it runs under `limits.time_limit_seconds` (see `pipeline.limits`): an
         input that takes longer fails with the stage it was stopped in.
         """
+        return self.process_many([ref])[0]
+
+    def process_many(self, refs: Sequence[InputRef]) -> list[Outcome]:
+        """Process several inputs, in order; the model reads all their article blocks in one batch.
+
+        Each document runs under its own time limit up to the entity stage and again from
+        there on; the shared model pass runs under the limit of all of them together. If that
+        pass fails or is stopped, each document has the model read its own blocks instead,
+        within its own limit, so a bad document is still told from the good ones.
+        """
         self.warm_up()
-        progress = _Progress()
+        first = len(self.stages) - 2  # entities and places come after the model pass
+        started = [self._limited(ref, _Progress(), self.stages[:first], None) for ref in refs]
+        ready = [doc for _, _, doc in started if doc is not None]
+        if len(ready) > 1:
+            self._read_ahead(ready)
+        outcomes: list[Outcome] = []
+        for ref, (outcome, progress, doc) in zip(refs, started, strict=True):
+            if doc is None:
+                assert outcome is not None
+                outcomes.append(outcome)
+                continue
+            finished, _, _ = self._limited(ref, progress, self.stages[first:], doc)
+            assert finished is not None
+            outcomes.append(finished)
+        return outcomes
+
+    def _read_ahead(self, docs: list[Document]) -> None:
+        started = time.perf_counter()
+        try:
+            with time_limit(self.config.limits.time_limit_seconds * len(docs)):
+                self._recognizer.read_ahead(docs)
+        except PipelineError:
+            raise
+        except (TimeLimitExceeded, Exception):
+            pass  # each document then has its own blocks read, within its own limit
+        finally:
+            if self._stage_totals is not None:
+                self._stage_totals["entities"] += time.perf_counter() - started
+
+    def _limited(
+        self, ref: InputRef, progress: _Progress, stages: Sequence[Stage], doc: Document | None
+    ) -> tuple[Outcome | None, _Progress, Document | None]:
+        """Run `stages` (from loading when `doc` is None, to validation when they are the last).
+
+        Returns:
+            The outcome once the document is finished or failed; else the document so far.
+        """
         try:
             with time_limit(self.config.limits.time_limit_seconds):
-                return self._process(ref, progress)
+                return self._run(ref, progress, stages, doc)
         except TimeLimitExceeded as error:
-            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}")
+            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}"), progress, None
 
-    def _process(self, ref: InputRef, progress: _Progress) -> Outcome:
+    def _run(
+        self, ref: InputRef, progress: _Progress, stages: Sequence[Stage], doc: Document | None
+    ) -> tuple[Outcome | None, _Progress, Document | None]:
         try:
-            raw = read_input(ref, self.config.load.max_bytes)
-            progress.sha256 = raw.sha256
-            doc = self.loader(raw)
-            for stage in self.stages:
+            if doc is None:
+                raw = read_input(ref, self.config.load.max_bytes)
+                progress.sha256 = raw.sha256
+                doc = self.loader(raw)
+            for stage in stages:
                 progress.stage = stage.name
                 doc = stage(doc)
+            if stages and stages[-1] is not self.stages[-1]:
+                return None, progress, doc
             progress.stage = self.validator.name
-            return Outcome(ref, progress.sha256, record=self.validator(doc), unresolved_dates=doc.unresolved_dates)
+            record = self.validator(doc)
+            return Outcome(ref, progress.sha256, record=record, unresolved_dates=doc.unresolved_dates), progress, None
         except DocumentError as error:
-            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}")
+            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}"), progress, None
         except PipelineError:
             raise
         except Exception as error:  # one bad document must not end the batch
-            return Outcome(ref, progress.sha256, error=f"{progress.stage}: unexpected {type(error).__name__}: {error}")
+            message = f"{progress.stage}: unexpected {type(error).__name__}: {error}"
+            return Outcome(ref, progress.sha256, error=message), progress, None
 
 
 @dataclass

@@ -104,3 +104,30 @@ def test_timing_the_stages_changes_no_output(tmp_path: Path) -> None:
     assert all(seconds > 0 for seconds in timed.stage_seconds.values())
     assert timed.failures == plain.failures == [("empty.txt", "load: empty file: no text to extract")]
     assert output_tree(tmp_path / "timed") == output_tree(tmp_path / "plain")
+
+
+def test_a_chunk_gives_the_outcomes_of_its_documents_one_by_one(tmp_path: Path) -> None:
+    from pipeline.reader import list_inputs
+    from pipeline.runner import Pipeline
+
+    refs = list_inputs([small_corpus(tmp_path / "raw")]).refs
+    pipeline = Pipeline(PipelineConfig())
+    together = pipeline.process_many(refs)
+    assert [o.ref for o in together] == list(refs)
+    assert together == [pipeline.process(ref) for ref in refs]
+    assert sum(o.record is not None for o in together) == 6  # and the empty file fails, alone
+
+
+def test_a_chunk_whose_model_pass_fails_falls_back_to_each_document(tmp_path: Path) -> None:
+    from pipeline.reader import list_inputs
+    from pipeline.runner import Pipeline
+
+    refs = list_inputs([small_corpus(tmp_path / "raw")]).refs
+    expected = Pipeline(PipelineConfig()).process_many(refs)
+    pipeline = Pipeline(PipelineConfig())
+
+    def broken(docs: object) -> None:
+        raise ValueError("the batch is too long for the model")
+
+    pipeline._recognizer.read_ahead = broken  # type: ignore[method-assign]
+    assert pipeline.process_many(refs) == expected
