@@ -212,3 +212,10 @@ def test_template_lines_are_dropped_wherever_they_stand() -> None:
 def test_an_internal_dtd_subset_is_not_text() -> None:
     page = f'<?xml version="1.0"?>\n<!DOCTYPE x [\n<!ENTITY a "aaa">\n]>\n<html><body><p>{PROSE}</p></body></html>'
     assert _strip(page, "html").text == PROSE
+
+
+def test_a_repeated_dateline_is_not_template() -> None:
+    dump = f"LONDON 1996-08-30\n\n{PROSE}"
+    stripper = BoilerplateStripper(StripConfig(), template_lines=frozenset({"LONDON 1996-08-30"}))
+    doc = stripper(Document(id="t", source=make_source(dump), content=dump, content_format="text"))
+    assert doc.text.startswith("LONDON 1996-08-30")

@@ -118,6 +118,7 @@ _MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _LIST_MARKER = re.compile(r"^(?:[-*•·◦‣▪]|\d{1,3}[.)])\s+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _WHITESPACE = re.compile(r"\s+")
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
@@ -325,7 +326,10 @@ class BoilerplateStripper(Stage):
     def _is_template(self, line: str) -> bool:
         if not self.template_lines or template_key(line) not in self.template_lines:
             return False
-        # A long sentence found in many documents is a syndicated story, not the site's template.
+        # A long sentence found in many documents is a syndicated story, not the site's
+        # template; a dated line is a dateline ("LONDON 1996-08-30"), which wires repeat.
+        if _ISO_DAY.search(line) or (_MONTH.search(line) and _YEAR.search(line)):
+            return False
         return len(line) < _PROSE_MIN_CHARS or not self._reads_as_prose(line)
 
     def _is_title(self, line: str) -> bool:
