@@ -174,7 +174,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation import evaluate, format_report  # loads the baselines' libraries
 
-    reports = [evaluate(gold, limit=args.limit, baseline=not args.no_baseline) for gold in args.gold]
+    progress = sys.stderr.isatty()
+    reports = [evaluate(gold, limit=args.limit, baseline=not args.no_baseline, progress=progress) for gold in args.gold]
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False))
     else:

@@ -24,7 +24,11 @@ __all__ = ["EvalReport", "evaluate", "format_report"]
 
 
 def evaluate(
-    gold: Path, config: PipelineConfig | None = None, limit: int | None = None, baseline: bool = True
+    gold: Path,
+    config: PipelineConfig | None = None,
+    limit: int | None = None,
+    baseline: bool = True,
+    progress: bool = False,
 ) -> EvalReport:
     """Score the pipeline on one gold file.
 
@@ -33,6 +37,7 @@ def evaluate(
         config: The pipeline configuration to score (defaults when None).
         limit: Score only the first `limit` documents (for quick checks).
         baseline: Also run the suite's baseline system on the same documents.
+        progress: Show a progress bar on standard error.
 
     Raises:
         PipelineError: The file is missing or is not in a known gold format (E501).
@@ -42,13 +47,13 @@ def evaluate(
     if suite == "boilerplate":
         from pipeline.evaluation.boilerplate import evaluate_boilerplate
 
-        return evaluate_boilerplate(gold, config, limit, baseline)
+        return evaluate_boilerplate(gold, config, limit, baseline, progress)
     if suite == "temporal":
         from pipeline.evaluation.temporal import evaluate_temporal
 
-        return evaluate_temporal(gold, config, limit, baseline)
+        return evaluate_temporal(gold, config, limit, baseline, progress)
     if suite == "ner":
         from pipeline.evaluation.ner import evaluate_ner
 
-        return evaluate_ner(gold, config, limit, baseline)
+        return evaluate_ner(gold, config, limit, baseline, progress)
     raise PipelineError("E501", f"{gold}: not a gold file of a known suite")

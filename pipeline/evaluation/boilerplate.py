@@ -116,13 +116,15 @@ def text_dump_as_html(dump: str) -> str:
     return f"<html><body>{''.join(paragraphs)}</body></html>"
 
 
-def evaluate_boilerplate(gold: Path, config: PipelineConfig, limit: int | None, baseline: bool) -> EvalReport:
+def evaluate_boilerplate(
+    gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
+) -> EvalReport:
     """Score the strip stage on HTML and on text dumps, and trafilatura on HTML."""
     stripper = BoilerplateStripper(config.strip)
     extract, note = _trafilatura() if baseline else (None, None)
     html_tally, text_tally, baseline_tally, baseline_text_tally = Tally(), Tally(), Tally(), Tally()
     documents = 0
-    for page in read_gold(gold, limit):
+    for page in read_gold(gold, limit, progress):
         documents += 1
         keep, drop = list(page["keep"]), list(page["drop"])
         html_tally.add(_stripped(stripper, page, "html"), keep, drop)

@@ -6,9 +6,12 @@ import gzip
 import hashlib
 import itertools
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
+
+from tqdm import tqdm
 
 from pipeline.document import ContentFormat, Document
 from pipeline.errors import PipelineError
@@ -17,8 +20,10 @@ from pipeline.records import Block, Source
 Suite = Literal["boilerplate", "temporal", "ner"]
 
 
-def read_gold(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def read_gold(path: Path, limit: int | None = None, progress: bool = False) -> Iterator[dict[str, Any]]:
     """Yield the documents of a gold file in file order (the first `limit` when given).
+
+    With `progress`, a bar on standard error counts the documents scored.
 
     Raises:
         PipelineError: The file is missing or a line is not a JSON object (E501).
@@ -27,7 +32,8 @@ def read_gold(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
         raise PipelineError("E501", f"{path}: gold file not found")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(itertools.islice(handle, limit), start=1):
+        lines = tqdm(itertools.islice(handle, limit), desc=path.name, unit="doc", disable=not progress, file=sys.stderr)
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:

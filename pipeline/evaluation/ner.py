@@ -61,14 +61,16 @@ class Tally:
         return rows
 
 
-def evaluate_ner(gold: Path, config: PipelineConfig, limit: int | None, baseline: bool) -> EvalReport:
+def evaluate_ner(
+    gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
+) -> EvalReport:
     """Score the entity and place stages, and bare spaCy, on every document of `gold`."""
     recognizer = EntityRecognizer(config.entities)
     resolver = PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers)
     bare = _bare_spacy(config.entities.model) if baseline else None
     ours, naive = Tally(), Tally()
     documents = 0
-    for item in read_gold(gold, limit):
+    for item in read_gold(gold, limit, progress):
         documents += 1
         expected = [(int(e["start"]), int(e["end"]), str(e["label"])) for e in item["entities"]]
         expected = [span for span in expected if span[2] in SCORED_TYPES]

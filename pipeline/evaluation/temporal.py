@@ -80,12 +80,14 @@ class Tally:
         )
 
 
-def evaluate_temporal(gold: Path, config: PipelineConfig, limit: int | None, baseline: bool) -> EvalReport:
+def evaluate_temporal(
+    gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
+) -> EvalReport:
     """Score the date stage, and `dateparser.search_dates`, on every document of `gold`."""
     extractor = DateExtractor(config.dates)
     ours, naive = Tally(), Tally()
     documents = 0
-    for item in read_gold(gold, limit):
+    for item in read_gold(gold, limit, progress):
         documents += 1
         timexes = list(item["timexes"])
         scored = [t for t in timexes if t.get("type") == "DATE" and SCORED_VALUE.match(str(t.get("value", "")))]
