@@ -166,16 +166,16 @@ def run(
             ref = task.ref
             if outcome is None:
                 assert task.cached is not None
-                writer.add_line(ref.id, task.cached.line)
+                writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
                 entries.append(_entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates))
                 reused += 1
             elif outcome.record is not None:
                 line = record_line(outcome.record)
-                writer.add_line(ref.id, line)
+                pretty_sha256 = writer.add_line(ref.id, line)
                 # Stored only if the worker read the bytes the key was made from (the file
                 # may change during the run).
                 if task.key is not None and outcome.sha256 == task.sha256:
-                    cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates))
+                    cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates))
             else:
                 cache.discard(ref.id)

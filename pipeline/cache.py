@@ -30,13 +30,14 @@ from pipeline.reader import RawInput
 
 CACHE_FILE = ".cache.sqlite"
 # Bump when the stored row or the key's recipe changes: every earlier entry then misses.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
     key TEXT NOT NULL,
     line TEXT NOT NULL,
-    unresolved_dates INTEGER NOT NULL DEFAULT 0
+    unresolved_dates INTEGER NOT NULL DEFAULT 0,
+    pretty_sha256 TEXT
 )
 """
 
@@ -47,6 +48,8 @@ class CachedRecord:
 
     line: str
     unresolved_dates: int = 0
+    # The sha256 of its pretty copy in docs/: a re-run that finds the file intact skips rendering it.
+    pretty_sha256: str | None = None
 
 
 def run_fingerprint(
@@ -117,18 +120,18 @@ class ResultCache:
     def get(self, record_id: str, key: str) -> CachedRecord | None:
         """The stored record of `record_id` if it was made under `key`, else None."""
         row = self._conn.execute(
-            "SELECT line, unresolved_dates FROM records WHERE id = ? AND key = ?", (record_id, key)
+            "SELECT line, unresolved_dates, pretty_sha256 FROM records WHERE id = ? AND key = ?", (record_id, key)
         ).fetchone()
-        return None if row is None else CachedRecord(str(row[0]), int(row[1]))
+        return None if row is None else CachedRecord(str(row[0]), int(row[1]), row[2])
 
     def put(self, record_id: str, key: str, record: CachedRecord) -> None:
         """Store (or replace) the record of `record_id`, committed at once."""
         with self._conn:
             self._conn.execute(
-                "INSERT INTO records (id, key, line, unresolved_dates) VALUES (?, ?, ?, ?)"
+                "INSERT INTO records (id, key, line, unresolved_dates, pretty_sha256) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET key = excluded.key, line = excluded.line,"
-                " unresolved_dates = excluded.unresolved_dates",
-                (record_id, key, record.line, record.unresolved_dates),
+                " unresolved_dates = excluded.unresolved_dates, pretty_sha256 = excluded.pretty_sha256",
+                (record_id, key, record.line, record.unresolved_dates, record.pretty_sha256),
             )
 
     def discard(self, record_id: str) -> None:

@@ -10,6 +10,7 @@ content would not change is not rewritten, so a re-run that changes nothing touc
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -83,6 +84,13 @@ def write_if_changed(path: Path, content: str, durable: bool = True) -> bool:
     return True
 
 
+def _sha256_of_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def doc_path(out_dir: Path, record_id: str) -> Path:
     """Where the pretty record of `record_id` goes; never outside `out_dir/docs`.
 
@@ -123,20 +131,33 @@ class OutputWriter:
         """Append `record` (records must come in id order) and write its pretty copy."""
         self.add_line(record.id, record_line(record))
 
-    def add_line(self, record_id: str, line: str) -> None:
+    def add_line(self, record_id: str, line: str, pretty_sha256: str | None = None) -> str:
         """Append a record given as its line (see `record_line`), in id order, and write its pretty copy.
 
         The pretty copy is only rewritten when its content changes.
+
+        Args:
+            record_id: The record's id.
+            line: The record as one JSON line.
+            pretty_sha256: The sha256 of the pretty copy, when known (from the cache): a file
+                that already has it is left alone without rendering the copy again.
+
+        Returns:
+            The sha256 of the pretty copy.
         """
         assert self._records is not None, "use OutputWriter as a context manager"
         target = doc_path(self.out_dir, record_id)
+        self.written.add(target)
+        self._records.write(line + "\n")
+        if pretty_sha256 is not None and _sha256_of_file(target) == pretty_sha256:
+            return pretty_sha256
+        pretty = pretty_from_line(line)
         # Not flushed one by one (that cost a tenth of a run, measured by `make bench`):
         # the rename keeps each file whole, records.jsonl and the manifest are flushed, and
         # a docs/ file lost to a power cut is one that `pipeline validate` reports and the
         # next run rewrites, since it differs from its record.
-        write_if_changed(target, pretty_from_line(line), durable=False)
-        self.written.add(target)
-        self._records.write(line + "\n")
+        write_if_changed(target, pretty, durable=False)
+        return hashlib.sha256(pretty.encode("utf-8")).hexdigest()
 
     def finish(self, manifest: dict[str, Any]) -> None:
         """Put `records.jsonl` and `manifest.json` in place and remove stale docs."""

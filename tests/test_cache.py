@@ -242,3 +242,13 @@ def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(tmp
     _site_pages(raw, 5, footer="A Site By Somebody Else")  # the template changes: every page is redone
     assert _run(raw, out).reused == 0
     assert output_tree(out) == _fresh(raw, tmp_path)
+
+
+def test_an_edited_or_lost_pretty_copy_is_restored_from_the_cache(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _run(corpus, out)
+    clean = output_tree(out)
+    (out / "docs" / "a.json").write_text('{"edited": true}\n', encoding="utf-8")
+    (out / "docs" / "b.json").unlink()
+    assert _run(corpus, out).reused == 4
+    assert output_tree(out) == clean
