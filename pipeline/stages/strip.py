@@ -108,6 +108,7 @@ _PAGE_LABEL = re.compile(
 _BARE_LABEL = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+)?\s?:\s*$")
 # "Read more: <another story's title>" and its kin introduce links to other pages.
 _TEASER_PREFIX = re.compile(r"^\s*(?:read (?:more|next|also)|see also|also read|related|more)\s*[:|»›]", re.IGNORECASE)
+# Share of a page's prose that must come before a "Comments" line for it to start the comments.
 _COMMENTS_MIN_PROSE_SHARE = 0.3
 # Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
 _COMMENTS_START = re.compile(
@@ -141,10 +142,12 @@ class Piece:
 
 
 def cue_kind(text: str, short_words: int) -> BoilerplateKind | None:
-    """Classify a block by the words it carries: copyright, footer, share or form; else None.
+    """Classify a block by the words it carries: copyright, footer, share, form or other; else None.
 
     Only short blocks are judged by cues: a paragraph that mentions a privacy policy or a
-    search is still a paragraph.
+    search is still a paragraph. Calls to action (subscription prompts, cookie notices,
+    affiliate disclosures, bio lines) are sentences, so they are judged up to
+    `_CALL_TO_ACTION_MAX_FACTOR` times the short-line length.
     """
     words = len(text.split())
     if words <= _CALL_TO_ACTION_MAX_FACTOR * short_words:
