@@ -24,7 +24,7 @@ from bs4.element import NavigableString
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.gold import gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.strip import BoilerplateStripper
+from pipeline.stages.strip import INVISIBLE_TAGS, BoilerplateStripper
 
 _WHITESPACE = re.compile(r"\s+")
 # Elements a browser renders as their own paragraph, and those it puts on a line of their own.
@@ -35,7 +35,6 @@ _PARAGRAPH_TAGS = frozenset(
 _LINE_TAGS = frozenset("br dd div dt figcaption li option tr caption legend label".split())
 _PARAGRAPH_MARK, _LINE_MARK = "\ue000", "\ue001"  # private-use: never in a page, never whitespace
 _BREAKS = re.compile(" ?[\ue000\ue001][\ue000\ue001 ]*")
-_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
 
 
 @dataclass
@@ -93,7 +92,7 @@ def html_to_text_dump(page: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(page, "lxml")
-    for tag in soup.find_all(_INVISIBLE_TAGS):
+    for tag in soup.find_all(INVISIBLE_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
         if tag.name in _PARAGRAPH_TAGS:

@@ -371,7 +371,7 @@ class BoilerplateStripper(Stage):
     def _html_pieces(self, soup: BeautifulSoup) -> Iterator[Piece]:
         for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
             node.extract()
-        for tag in soup.find_all(_INVISIBLE_TAGS):
+        for tag in soup.find_all(INVISIBLE_TAGS):
             tag.decompose()
         root = soup.body or soup
         stats = _subtree_stats(root)
@@ -645,7 +645,8 @@ def _class_hint(tag: Tag) -> BoilerplateKind | None:
     return None
 
 
-_INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head"]
+# Elements whose content no reader sees on the page.
+INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head"]
 _BLOCK_KINDS: dict[str, BlockKind] = {
     **{f"h{level}": "heading" for level in range(1, 7)},
     "p": "paragraph",
