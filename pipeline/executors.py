@@ -1,9 +1,10 @@
 """Where documents are processed: in this process, in a pool of local processes, or on a Dask cluster.
 
-Every executor runs the same unit of work, `Pipeline.process(ref) -> Outcome`, with one
-`Pipeline` (and so one spaCy model) per worker process, and hands back results through
-`in_order`, which keeps a bounded window of documents in flight and yields them in the
-order they were submitted (id order). The output is therefore the same bytes whatever
+Every executor runs the same unit of work, a chunk of documents through
+`Pipeline.process_many(refs) -> [Outcome]` (see `_Chunks`), with one `Pipeline` (and so one
+spaCy model) per worker process, and hands back results per document through `in_order`,
+which keeps a bounded window of documents in flight and yields them in the order they
+were submitted (id order). The output is therefore the same bytes whatever
 executor and number of workers produced it, and memory does not grow with the corpus.
 """
 
@@ -251,7 +252,7 @@ def _process_on_dask_worker(
 
 
 class DaskDocumentExecutor:
-    """Processes documents as tasks on a Dask cluster (dask.distributed), one task per document.
+    """Processes documents as tasks on a Dask cluster (dask.distributed), one task per chunk.
 
     The workers must see the input paths (a shared or local file system) and have this
     package and the pinned dependencies installed; the results come back to this process,
