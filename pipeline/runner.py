@@ -104,8 +104,8 @@ class Pipeline:
     def process(self, ref: InputRef) -> Outcome:
         """Read and process one input; never raises for a problem with the input itself.
 
-        The whole of it runs under `limits.time_limit_seconds` (see `pipeline.limits`): an
-        input that takes longer fails with the stage it was stopped in.
+        It runs under `limits.time_limit_seconds` (see `pipeline.limits` and `process_many`):
+        an input that takes longer fails with the stage it was stopped in.
         """
         return self.process_many([ref])[0]
 
