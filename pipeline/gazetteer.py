@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -149,25 +149,28 @@ class Gazetteer:
         self._us_states: dict[str, GazetteerEntry] = {}
         self._memo: dict[tuple[str, bool], tuple[GazetteerEntry, ...]] = {}  # (name, primary_only)
 
-    def add(self, alias: str, entry: GazetteerEntry, *, alternate: bool = False) -> None:
-        """Index `entry` under `alias`.
-
-        Args:
-            alias: A name of the place.
-            entry: The place.
-            alternate: Whether `alias` is one of GeoNames' alternate names, which are used
-                only where no city has it as its own name (see `lookup`).
-        """
+    def add(self, alias: str, entry: GazetteerEntry) -> None:
+        """Index `entry` under `alias`, one of its own names (a code if written as one)."""
         code = _code_key(alias)
-        if code is not None:
-            index, key = self._codes, code
-        else:
-            index, key = (self._alternates if alternate else self._names), normalize_name(alias)
+        index, key = (self._codes, code) if code is not None else (self._names, normalize_name(alias))
         if not key:
             return
         found = index.setdefault(key, [])
         if not any(e is entry for e in found):
             found.append(entry)
+        self._memo.clear()
+
+    def add_alternates(self, aliases: Iterable[str], entry: GazetteerEntry) -> None:
+        """Index `entry` under those of GeoNames' alternate names for it that can serve as names.
+
+        Alternate names are used only where no city has them as its own name (see `lookup`).
+        Codes are never among them (see `_usable_alternate`), so there is no code index here.
+        """
+        # One set per place: its alternates often differ only in case or accents. This runs
+        # for 150,000 names, a third of the gazetteer's build time, hence no call to `add`.
+        for key in {normalize_name(alias) for alias in aliases if _usable_alternate(alias)}:
+            if key:
+                self._alternates.setdefault(key, []).append(entry)
         self._memo.clear()
 
     def add_us_state(self, entry: GazetteerEntry) -> None:
@@ -272,7 +275,7 @@ def _usable_alternate(alias: str) -> bool:
     machine transliterations ("an dao er cheng"); other scripts cannot appear in an English
     text as written; very short ones are abbreviations.
     """
-    if alias.isupper() or alias.islower() or _NON_LATIN.search(alias):
+    if alias.isupper() or alias.islower() or (not alias.isascii() and _NON_LATIN.search(alias)):
         return False
     # Counting letters is only worth it for short names; long ones are never codes.
     return len(alias) > _LONG_ALTERNATE or sum(c.isalpha() for c in alias) >= _MIN_ALTERNATE_LETTERS
@@ -372,6 +375,4 @@ def _add_cities(gazetteer: Gazetteer, cities: Collection[dict[str, Any]], capita
         if is_us_capital:
             for alias in _US_CAPITAL_ALIASES:
                 gazetteer.add(alias, entry)
-        for alias in city.get("alternatenames") or ():
-            if alias != city["name"] and _usable_alternate(alias):
-                gazetteer.add(alias, entry, alternate=True)
+        gazetteer.add_alternates((a for a in city.get("alternatenames") or () if a != city["name"]), entry)

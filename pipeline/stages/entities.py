@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from spacy.language import Language
-from spacy.tokens import Doc as SpacyDoc
 
 from pipeline.config import EntitiesConfig
 from pipeline.document import Document
 from pipeline.gazetteer import Gazetteer, load_gazetteer
-from pipeline.nlp import load_ner_model
+from pipeline.nlp import load_ner_model, one_blas_thread
 from pipeline.records import Block, Mention, Organization, Place, PlaceKind
 from pipeline.stages.base import Stage
 
@@ -97,6 +96,9 @@ _STATE_AFTER = re.compile(r",?[ ]+([A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: 
 _QUALIFIER_AFTER = re.compile(r",[ ]+([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 _POSTAL_CODE = re.compile(r"[A-Z]{2}|[A-Z]\.[A-Z]\.")
 _NAME_AND_COMMA_BEFORE = re.compile(r"[A-Z][a-z]+,[ ]+$")
+# Blocks up to this long are remembered with what the model found in them, this many at a time.
+_REMEMBERED_BLOCK_CHARS = 200
+_REMEMBERED_BLOCKS = 10_000
 # A long form reaches back at most this many words beyond the acronym's letter count.
 _EXTRA_LONG_FORM_WORDS = 4
 
@@ -106,6 +108,15 @@ class _Span:
     start: int
     end: int
     label: str  # "ORG" or "PLACE"
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelEntity:
+    """An entity the model found in a block: offsets into the block, spaCy's label."""
+
+    start: int
+    end: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -118,14 +129,16 @@ class EntityRecognizer(Stage):
     """Find organizations (grouped, with acronyms) and pass place mentions on for resolving."""
 
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def __init__(self, config: EntitiesConfig, nlp: Language | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.config = config
         self._nlp = nlp
         self._gazetteer = gazetteer
         # Blocks the model read ahead (`read_ahead`), by document, until the document is called.
-        self._read: dict[int, tuple[Document, list[SpacyDoc]]] = {}
+        self._read: dict[int, tuple[Document, list[tuple[_ModelEntity, ...]]]] = {}
+        # What the model found in recent short blocks (see `_read_blocks`), oldest first.
+        self._recent: OrderedDict[str, tuple[_ModelEntity, ...]] = OrderedDict()
 
     @property
     def nlp(self) -> Language:
@@ -167,19 +180,44 @@ class EntityRecognizer(Stage):
         the records are the same. Documents not read ahead are read when they are called.
         """
         blocks = [(doc, block) for doc in docs for block in _model_blocks(doc)]
-        texts = (doc.text[block.start : block.end] for doc, block in blocks)
-        parsed = self.nlp.pipe(texts, batch_size=self.config.batch_size)
-        by_doc: dict[int, list[SpacyDoc]] = {id(doc): [] for doc in docs}
-        for (doc, _), parsed_block in zip(blocks, parsed, strict=True):
-            by_doc[id(doc)].append(parsed_block)
+        found = self._read_blocks([doc.text[block.start : block.end] for doc, block in blocks])
+        by_doc: dict[int, list[tuple[_ModelEntity, ...]]] = {id(doc): [] for doc in docs}
+        for (doc, _), entities in zip(blocks, found, strict=True):
+            by_doc[id(doc)].append(entities)
         self._read = {id(doc): (doc, by_doc[id(doc)]) for doc in docs}
 
-    def _parsed_blocks(self, doc: Document) -> list[SpacyDoc]:
+    def _entities_by_block(self, doc: Document) -> list[tuple[_ModelEntity, ...]]:
         read = self._read.pop(id(doc), None)
         if read is not None and read[0] is doc:
             return read[1]
-        texts = (doc.text[b.start : b.end] for b in _model_blocks(doc))
-        return list(self.nlp.pipe(texts, batch_size=self.config.batch_size))
+        return self._read_blocks([doc.text[b.start : b.end] for b in _model_blocks(doc)])
+
+    def _read_blocks(self, texts: Sequence[str]) -> list[tuple[_ModelEntity, ...]]:
+        """What the model finds in each text; each distinct text is read once.
+
+        Short blocks repeat across a site's pages and a wire service's stories (bylines,
+        datelines, sign-offs), and what the model finds in a block depends on nothing else,
+        so the recent ones are remembered. Long blocks rarely repeat and are not kept.
+        """
+        recent = self._recent
+        unread = [text for text in dict.fromkeys(texts) if text not in recent]
+        found: dict[str, tuple[_ModelEntity, ...]] = {}
+        with one_blas_thread():
+            for text, parsed in zip(unread, self.nlp.pipe(unread, batch_size=self.config.batch_size), strict=True):
+                found[text] = tuple(_ModelEntity(e.start_char, e.end_char, e.label_) for e in parsed.ents)
+        entities = []
+        for text in texts:
+            if text in found:
+                entities.append(found[text])
+            else:
+                recent.move_to_end(text)
+                entities.append(recent[text])
+        for text, in_text in found.items():
+            if len(text) <= _REMEMBERED_BLOCK_CHARS:
+                recent[text] = in_text
+        while len(recent) > _REMEMBERED_BLOCKS:
+            recent.popitem(last=False)
+        return entities
 
     def _model_spans(self, doc: Document) -> tuple[list[_Span], Counter[str]]:
         """Run NER block by block, so no entity crosses from a heading into the next line.
@@ -191,16 +229,16 @@ class EntityRecognizer(Stage):
         blocks = _model_blocks(doc)
         spans: list[_Span] = []
         person_words: Counter[str] = Counter()
-        for block, parsed in zip(blocks, self._parsed_blocks(doc), strict=True):
+        for block, entities in zip(blocks, self._entities_by_block(doc), strict=True):
             # Texts are sliced from the document: spaCy rebuilds `Doc.text` and `Span.text`
             # token by token on every call, which cost a third of this stage.
             block_text = doc.text[block.start : block.end]
-            for ent in parsed.ents:
-                start, end = block.start + ent.start_char, block.start + ent.end_char
-                if ent.label_ in PERSON_LABELS:
+            for ent in entities:
+                start, end = block.start + ent.start, block.start + ent.end
+                if ent.label in PERSON_LABELS:
                     person_words.update(w for w in doc.text[start:end].split() if w[:1].isupper())
                     continue
-                label = "ORG" if ent.label_ in ORG_LABELS else "PLACE" if ent.label_ in PLACE_LABELS else None
+                label = "ORG" if ent.label in ORG_LABELS else "PLACE" if ent.label in PLACE_LABELS else None
                 if label is not None:
                     span = _clean(doc.text, _Span(start, end, label))
                     if span is not None and not _is_heading(block_text, doc.text[start:end], label):
