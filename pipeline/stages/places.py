@@ -213,8 +213,8 @@ class PlaceResolver(Stage):
                 if (
                     not name.isupper()
                     and len(name.split(" ")) <= _MAX_ITEM_WORDS
-                    and not _overlaps(run, taken)
                     and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
+                    and not _overlaps(run, taken)
                 ):
                     found.append(run)
         return found
