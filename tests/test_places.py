@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
+from pipeline import gazetteer as gazetteer_module
 from pipeline.document import Document
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
@@ -372,3 +375,32 @@ def test_datelines_name_places() -> None:
         ("MOSCOW", "Moscow", "RU"),
         ("TEHRAN", "Tehran", "IR"),
     ]
+
+
+def test_the_build_cache_gives_the_gazetteer_it_was_built_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    built = gazetteer_module.build_gazetteer()
+    path = gazetteer_module.cache_file()
+    assert path is not None and path.parent == tmp_path and not path.exists()
+    load = gazetteer_module.load_gazetteer.__wrapped__  # without the per-process memo
+    stored = load()
+    assert path.is_file()
+    read = load()
+    assert type(read._names).__name__ == "_PackedIndex"  # read from the file, not built again
+    assert read.to_tables() == built.to_tables() == stored.to_tables()
+    for name in ("Moscow", "Kiev", "U.S.", "St. Petersburg", "Zürich", "Victoria", "Ohio", "Nowhere"):
+        assert read.lookup(name) == built.lookup(name), name
+        assert read.lookup(name, primary_only=True) == built.lookup(name, primary_only=True), name
+    assert read.us_state("OH") == built.us_state("OH")
+
+
+def test_a_damaged_build_cache_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    path = gazetteer_module.cache_file()
+    assert path is not None
+    path.write_bytes(b"\x00not marshal")
+    gazetteer = gazetteer_module.load_gazetteer.__wrapped__()
+    assert gazetteer.lookup("Moscow")[0].country_code == "RU"
+    assert gazetteer_module.Gazetteer.from_tables(marshal.loads(path.read_bytes())).to_tables() == gazetteer.to_tables()
+    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, "")
+    assert gazetteer_module.cache_file() is None
