@@ -277,7 +277,12 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
     )
     cli_rerun = time.perf_counter() - cli_started
     big = _in_subprocess("pipeline", str(work / "4x"), "--out", str(work / "out-4x"))
-    if first["counts"]["ok"] != docs or one["counts"]["ok"] != docs or big["counts"]["ok"] != docs_4x or one["rerun_reused"] != docs:
+    if (
+        first["counts"]["ok"] != docs
+        or one["counts"]["ok"] != docs
+        or big["counts"]["ok"] != docs_4x
+        or one["rerun_reused"] != docs
+    ):
         raise SystemExit(f"bench: not every document became a record: {one['counts']}, {big['counts']}")
 
     rows = [
