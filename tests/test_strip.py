@@ -182,6 +182,44 @@ def test_text_dump_keeps_the_run_richest_in_prose_and_stops_at_comments() -> Non
     assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["other"] * 4
 
 
+def test_text_dump_article_ends_at_the_sites_own_line_once_most_prose_is_read() -> None:
+    bio = "Jane Doe has covered the coast and its ports for the paper since the harbour last flooded, ten years ago."
+    dump = "\n".join(
+        [
+            "The harbour reopens",
+            "",
+            PROSE,
+            "",
+            "Photograph by the port authority",
+            "",
+            PROSE,
+            "",
+            PROSE,
+            "",
+            "Share this article",
+            "",
+            bio,
+            "",
+            TEASER + " " + TEASER,
+        ]
+    )
+    doc = _strip(dump, "text")
+    # A photo credit also stands inside articles, so it ends nothing; the share line comes
+    # after most of the prose, so what follows it is the site's, prose though it is.
+    assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE, PROSE])
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [
+        ("other", "Photograph by the port authority"),
+        ("share", "Share this article"),
+        ("other", bio),
+        ("other", TEASER + " " + TEASER),
+    ]
+    # Before most of the prose, the same line is dropped and the article goes on after it.
+    early = _strip(
+        dump.replace(f"{PROSE}\n\n{PROSE}\n\nShare", f"{PROSE}\n\nShare", 1) + f"\n\n{PROSE}\n\n{PROSE}", "text"
+    )
+    assert early.text.endswith(f"{TEASER} {TEASER}\n\n{PROSE}\n\n{PROSE}")
+
+
 def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
     assert cue_kind("Subscribe now to our weekly edition for the full story.", 8) == "form"
     assert cue_kind("Follow The Gleaner on Twitter and Instagram for more updates from us.", 8) == "share"

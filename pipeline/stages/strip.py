@@ -109,6 +109,15 @@ _PAGE_LABEL = re.compile(
 _BARE_LABEL = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+)?\s?:\s*$")
 # "Read more: <another story's title>" and its kin introduce links to other pages.
 _TEASER_PREFIX = re.compile(r"^\s*(?:read (?:more|next|also)|see also|also read|related|more)\s*[:|»›]", re.IGNORECASE)
+# Labels that stand inside articles as well as around them: photo credits, advertisement
+# slots, links to one other story.
+_INLINE_LABEL = re.compile(
+    r"^\s*(?:(?:photo(?:graph)?|image) (?:by|credit)|advertisement|sponsored|read (?:more|next|also)|see also|also read)\b",
+    re.IGNORECASE,
+)
+# Share of an article's prose that must come before a line of the site's own (a share bar,
+# "Related Articles") for that line to end the article; see `_page_end`.
+_PAGE_END_MIN_PROSE_SHARE = 0.6
 # Share of a page's prose that must come before a "Comments" line for it to start the comments.
 _COMMENTS_MIN_PROSE_SHARE = 0.3
 # Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
@@ -214,7 +223,7 @@ class BoilerplateStripper(Stage):
     """Remove menus, forms, footers, share bars and copyright lines; keep the article."""
 
     name: ClassVar[str] = "strip"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
 
     def __init__(self, config: StripConfig, template_lines: frozenset[str] = frozenset()) -> None:
         """Set up the stage.
@@ -308,9 +317,29 @@ class BoilerplateStripper(Stage):
             # Short sentences and captions right after the last paragraph still belong to it.
             while last + 1 < len(scores) and scores[last + 1] == 0:
                 last += 1
-            return first, last
+            return first, self._page_end(groups, scores, first, last)
         sentences = [i for i, lines in enumerate(groups) if any(self._is_prose(line) for line in lines)]
         return (sentences[0], sentences[-1]) if sentences else (len(groups), -1)
+
+    def _page_end(self, groups: list[list[str]], scores: list[int], first: int, last: int) -> int:
+        """Where the article ends: before the first line the site says in its own voice (a
+        share bar, a newsletter prompt, "Related Articles", a copyright line) once most of
+        its prose has been read; else at `last`.
+
+        What follows such a line is the site's, however much prose it holds: author bios,
+        summaries of other stories, comment rules. Labels that also stand inside articles
+        (photo credits, advertisement slots, links to one other story) never end one.
+        """
+        short = self.config.short_line_words
+        total_prose = sum(max(0, score) for score in scores[first : last + 1])
+        prose_before = 0
+        for index in range(first, last + 1):
+            if prose_before > _PAGE_END_MIN_PROSE_SHARE * total_prose and any(
+                cue_kind(line, short) is not None and not _INLINE_LABEL.match(line) for line in groups[index]
+            ):
+                return index - 1
+            prose_before += max(0, scores[index])
+        return last
 
     def _line_score(self, line: str) -> int:
         """Long prose counts for the article, menus and labels against it; short sentences are neutral."""
