@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -642,8 +642,7 @@ def _all_occurrences(text: str, spans: list[_Span], surfaces: _Surfaces) -> list
         # a model's guess such as "Child Protection" is not repeated across the text.
         if not (_is_acronym(surface) or _has_org_head(surface) or surface in surfaces.defined):
             continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
-            candidates.append(_Span(match.start(), match.end(), "ORG"))
+        candidates.extend(_Span(start, end, "ORG") for start, end in _whole_name_occurrences(text, surface))
     # Longest first: a full name beats the truncated or shifted span the model proposed.
     candidates.sort(key=lambda s: (-(s.end - s.start), s.start, s.label))
     kept: list[_Span] = []
@@ -652,6 +651,26 @@ def _all_occurrences(text: str, spans: list[_Span], surfaces: _Surfaces) -> list
         if taken.add(span.start, span.end):
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end))
+
+
+def _whole_name_occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where `name` stands in `text` with no word character or hyphen on either side.
+
+    What `(?<![\\w-])NAME(?![\\w-])` finds, without compiling a pattern for every name of
+    every document.
+    """
+    start = text.find(name)
+    while start != -1:
+        end = start + len(name)
+        if not (_is_word_char(text, start - 1) or _is_word_char(text, end)):
+            yield start, end
+            start = text.find(name, end)
+        else:
+            start = text.find(name, start + 1)
+
+
+def _is_word_char(text: str, position: int) -> bool:
+    return 0 <= position < len(text) and (text[position].isalnum() or text[position] in "_-")
 
 
 class _DisjointSpans:
