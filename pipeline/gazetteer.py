@@ -382,13 +382,26 @@ def load_gazetteer() -> Gazetteer:
     path = cache_file()
     if path is not None:
         try:
-            return Gazetteer.from_tables(marshal.loads(path.read_bytes()))
+            return Gazetteer.from_tables(marshal.loads(_checked(path.read_bytes())))
         except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
             pass  # missing, old or damaged: build it again
     gazetteer = build_gazetteer()
     if path is not None:
-        _store(path, marshal.dumps(gazetteer.to_tables()))
+        payload = marshal.dumps(gazetteer.to_tables())
+        _store(path, hashlib.sha256(payload).digest() + payload)
     return gazetteer
+
+
+def _checked(content: bytes) -> bytes:
+    """The payload of a cache file, after its leading sha256 (marshal must never read a torn file).
+
+    Raises:
+        ValueError: The payload does not match its digest.
+    """
+    digest, payload = content[:32], content[32:]
+    if hashlib.sha256(payload).digest() != digest:
+        raise ValueError("gazetteer cache file: the content does not match its digest")
+    return payload
 
 
 def cache_file() -> Path | None:

@@ -47,8 +47,9 @@ def _thread_pools() -> ThreadpoolController:
 def one_blas_thread() -> Iterator[None]:
     """Run the model's matrix products on one thread (the model's `nlp.pipe` goes inside).
 
-    OpenBLAS spreads even the model's small products over every core: 10% less wall time
-    for 75% more CPU on two cores, and `--jobs` already has a process on each core.
+    Left alone, OpenBLAS spreads even the model's small products over every core: on two
+    cores that took 75% more CPU time than one thread for no less wall time (bench corpus),
+    and `--jobs` already puts a process on each core.
     """
     with _thread_pools().limit(limits=1, user_api="blas"):
         yield
