@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import cast
+
 import pytest
 from conftest import make_source
+from spacy.language import Language
+from spacy.tokens import Doc as SpacyDoc
 
 from pipeline.config import EntitiesConfig, StripConfig
 from pipeline.document import Document
+from pipeline.nlp import load_ner_model
 from pipeline.records import Block, Organization
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
 from pipeline.stages.places import PlaceResolver
@@ -209,3 +215,22 @@ def test_organizations_that_are_places(text: str, places: list[tuple[str, str, s
 def test_quotes_around_a_name_are_not_part_of_it() -> None:
     doc = _entities('The “Eurasia Foundation” – a partner – met the "World Health Organization" in Geneva last year.')
     assert [o.name for o in doc.organizations] == ["Eurasia Foundation", "World Health Organization"]
+
+
+def test_a_repeated_block_is_read_by_the_model_once() -> None:
+    byline = "By Jane Doe, Reuters, in Moscow"
+    story = "The Eurasia Foundation met in Moscow to plan the exchange programme. " * 5  # too long to remember
+    read: list[str] = []
+    nlp = load_ner_model(EntitiesConfig().model)
+
+    class CountingModel:
+        def pipe(self, texts: list[str], batch_size: int) -> Iterator[SpacyDoc]:
+            read.extend(texts)
+            return nlp.pipe(texts, batch_size=batch_size)
+
+    recognizer = EntityRecognizer(EntitiesConfig(), nlp=cast(Language, CountingModel()))
+    first = recognizer._read_blocks([byline, story, byline])
+    second = recognizer._read_blocks([story, byline])
+    assert read == [byline, story, story]  # the short block once; the long one is not kept
+    assert first[0] == first[2] == second[1] and first[1] == second[0]
+    assert [(e.label, byline[e.start : e.end]) for e in first[0]] == [(e.label_, e.text) for e in nlp(byline).ents]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -139,6 +140,7 @@ class EntityRecognizer(Stage):
         self._read: dict[int, tuple[Document, list[tuple[_ModelEntity, ...]]]] = {}
         # What the model found in recent short blocks (see `_read_blocks`), oldest first.
         self._recent: OrderedDict[str, tuple[_ModelEntity, ...]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def nlp(self) -> Language:
@@ -199,25 +201,24 @@ class EntityRecognizer(Stage):
         datelines, sign-offs), and what the model finds in a block depends on nothing else,
         so the recent ones are remembered. Long blocks rarely repeat and are not kept.
         """
-        recent = self._recent
-        unread = [text for text in dict.fromkeys(texts) if text not in recent]
+        distinct = dict.fromkeys(texts)
+        # One recognizer may serve several threads (a Dask worker's), hence the lock.
+        with self._recent_lock:
+            known = {text: self._recent[text] for text in distinct if text in self._recent}
+            for text in known:
+                self._recent.move_to_end(text)
+        unread = [text for text in distinct if text not in known]
         found: dict[str, tuple[_ModelEntity, ...]] = {}
         with one_blas_thread():
             for text, parsed in zip(unread, self.nlp.pipe(unread, batch_size=self.config.batch_size), strict=True):
                 found[text] = tuple(_ModelEntity(e.start_char, e.end_char, e.label_) for e in parsed.ents)
-        entities = []
-        for text in texts:
-            if text in found:
-                entities.append(found[text])
-            else:
-                recent.move_to_end(text)
-                entities.append(recent[text])
-        for text, in_text in found.items():
-            if len(text) <= _REMEMBERED_BLOCK_CHARS:
-                recent[text] = in_text
-        while len(recent) > _REMEMBERED_BLOCKS:
-            recent.popitem(last=False)
-        return entities
+        with self._recent_lock:
+            self._recent.update(
+                (text, in_text) for text, in_text in found.items() if len(text) <= _REMEMBERED_BLOCK_CHARS
+            )
+            while len(self._recent) > _REMEMBERED_BLOCKS:
+                self._recent.popitem(last=False)
+        return [found[text] if text in found else known[text] for text in texts]
 
     def _model_spans(self, doc: Document) -> tuple[list[_Span], Counter[str]]:
         """Run NER block by block, so no entity crosses from a heading into the next line.
