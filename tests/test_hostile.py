@@ -356,8 +356,9 @@ def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Pa
         folder.mkdir()
         (folder / "b-good.txt").write_text(GOOD, encoding="utf-8")
         (folder / "c-good.html").write_text(f"<p>{GOOD}</p>", encoding="utf-8")
-    # Distinct blocks: the model reads a repeated block once.
-    blocks = (GOOD.replace("programme", f"programme number {n}") for n in range(3000))
+    # Distinct blocks (the model reads a repeated block once), enough that the shared model
+    # pass outlasts its limit (1 s for each of the three documents) on a fast machine too.
+    blocks = (GOOD.replace("programme", f"programme number {n}") for n in range(8000))
     (raw / "a-many-blocks.txt").write_text("\n".join(blocks), encoding="utf-8")
     api.run([small], tmp_path / "reference")
     summary = api.run([raw], tmp_path / "out", PipelineConfig(limits=LimitsConfig(time_limit_seconds=1)))
