@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import ClassVar
@@ -297,13 +297,16 @@ class BoilerplateStripper(Stage):
         # Readers' comments can out-write the article; they are never part of it. A
         # "Comments" link beside the byline is not where they start: some of the article must
         # come first.
-        total_prose = sum(score for score in scores if score > 0)
-        prose_before = 0
-        for index, lines in enumerate(groups):
-            if prose_before > _COMMENTS_MIN_PROSE_SHARE * total_prose and any(_COMMENTS_START.match(x) for x in lines):
-                scores = scores[:index]
-                break
-            prose_before += max(0, scores[index])
+        comments = _first_marked_group(
+            groups,
+            scores,
+            0,
+            len(groups) - 1,
+            _COMMENTS_MIN_PROSE_SHARE,
+            lambda line: bool(_COMMENTS_START.match(line)),
+        )
+        if comments is not None:
+            scores = scores[:comments]
         best, best_span = 0, (-1, -2)
         running, start = 0, 0
         for index, score in enumerate(scores):
@@ -331,15 +334,15 @@ class BoilerplateStripper(Stage):
         (photo credits, advertisement slots, links to one other story) never end one.
         """
         short = self.config.short_line_words
-        total_prose = sum(max(0, score) for score in scores[first : last + 1])
-        prose_before = 0
-        for index in range(first, last + 1):
-            if prose_before > _PAGE_END_MIN_PROSE_SHARE * total_prose and any(
-                cue_kind(line, short) is not None and not _INLINE_LABEL.match(line) for line in groups[index]
-            ):
-                return index - 1
-            prose_before += max(0, scores[index])
-        return last
+        end = _first_marked_group(
+            groups,
+            scores,
+            first,
+            last,
+            _PAGE_END_MIN_PROSE_SHARE,
+            lambda line: cue_kind(line, short) is not None and not _INLINE_LABEL.match(line),
+        )
+        return last if end is None else end - 1
 
     def _line_score(self, line: str) -> int:
         """Long prose counts for the article, menus and labels against it; short sentences are neutral."""
@@ -635,6 +638,20 @@ def _fields_between_form_lines(pieces: list[Piece]) -> list[Piece]:
         Piece(p.text, p.block_kind, "form") if first < i < last and p.drop_kind == "navigation" else p
         for i, p in enumerate(pieces)
     ]
+
+
+def _first_marked_group(
+    groups: list[list[str]], scores: list[int], first: int, last: int, share: float, is_marker: Callable[[str], bool]
+) -> int | None:
+    """The first of `groups[first..last]` with a line `is_marker` accepts that comes after more
+    than `share` of the prose (the positive `scores`) of those groups; None if there is none."""
+    total_prose = sum(max(0, score) for score in scores[first : last + 1])
+    prose_before = 0
+    for index in range(first, last + 1):
+        if prose_before > share * total_prose and any(is_marker(line) for line in groups[index]):
+            return index
+        prose_before += max(0, scores[index])
+    return None
 
 
 def _line_groups(content: str) -> list[list[str]]:
