@@ -96,6 +96,18 @@ class _Task:
     cached: CachedRecord | None
 
 
+@dataclass(frozen=True)
+class _Survey:
+    """What a run reads of its inputs before it starts: each input's identity and the template lines.
+
+    Every input is read once here (a no-change re-run reads nothing else), and only the
+    sha256 and sidecar date of each are kept, not its bytes.
+    """
+
+    identities: dict[str, tuple[str, str | None] | None]  # by record id; None: unreadable
+    template_lines: frozenset[str]
+
+
 def run(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -137,11 +149,13 @@ def run(
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs)
-    template_lines = _batch_template_lines(listing.refs, config)
+    survey = _survey(listing.refs, config)
+    template_lines = survey.template_lines
     templates = template_hash(template_lines)
     pipeline = Pipeline(config, template_lines)
     stage_seconds = pipeline.time_stages() if time_stages else {}
-    fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, versions(), templates)
+    installed = versions()
+    fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, installed, templates)
     requested = (os.cpu_count() or 1) if jobs is None else jobs
     # More workers than documents would only load the model for nothing.
     workers = min(requested, max(1, len(listing.refs)))
@@ -156,7 +170,7 @@ def run(
         def submit(task: _Task) -> PendingOutcome | None:
             return None if task.cached is not None else documents.submit(task.ref)
 
-        tasks = _tasks(listing.refs, cache, fingerprint, config.load.max_bytes, force)
+        tasks = _tasks(listing.refs, survey, cache, fingerprint, force)
         # Work goes out in chunks (see `executors`): one chunk at a time in this process, a few
         # per worker otherwise.
         per_worker = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER
@@ -191,7 +205,7 @@ def run(
             "schema_version": SCHEMA_VERSION,
             "config_hash": config.config_hash(),
             "config": config.model_dump(mode="json"),
-            "versions": versions(),
+            "versions": installed,
             "stages": pipeline.stage_versions,
             "template_lines": {"count": len(template_lines), "sha256": templates},
             "counts": counts,
@@ -211,39 +225,49 @@ def run(
     )
 
 
-def _batch_template_lines(refs: Sequence[InputRef], config: PipelineConfig) -> frozenset[str]:
-    """The lines that the batch's text dumps share (`pipeline.templates`); read once, before the run.
+def _survey(refs: Sequence[InputRef], config: PipelineConfig) -> _Survey:
+    """Read every input once: its identity (for its cache key) and, for a batch, its template lines.
 
+    The template lines are the lines the batch's text dumps share (`pipeline.templates`).
     Unreadable inputs are passed over here; processing reports why they fail.
     """
-    if len(refs) < config.strip.template_min_documents:
-        return frozenset()
+    identities: dict[str, tuple[str, str | None] | None] = {}
+    with_templates = len(refs) >= config.strip.template_min_documents
     loader = DocumentLoader(config.load)
 
     def texts() -> Iterator[str]:
         for ref in refs:
             try:
-                doc = loader(read_input(ref, config.load.max_bytes))
+                raw = read_input(ref, config.load.max_bytes)
+            except DocumentError:
+                identities[ref.id] = None
+                continue
+            identities[ref.id] = (raw.sha256, raw.sidecar_date)
+            if not with_templates:
+                continue
+            try:
+                doc = loader(raw)
             except DocumentError:
                 continue
             if doc.content_format == "text":
                 yield doc.content
 
-    return find_template_lines(texts(), config.strip.template_min_documents)
+    # Consumed whole even without templates: it fills `identities`.
+    return _Survey(identities, find_template_lines(texts(), config.strip.template_min_documents))
 
 
 def _tasks(
-    refs: Sequence[InputRef], cache: ResultCache, fingerprint: str, max_bytes: int, force: bool
+    refs: Sequence[InputRef], survey: _Survey, cache: ResultCache, fingerprint: str, force: bool
 ) -> Iterator[_Task]:
     """Each input with its cache key and, unless `force`, its cached record line (read lazily)."""
     for ref in refs:
-        try:
-            raw = read_input(ref, max_bytes)
-        except DocumentError:
+        identity = survey.identities[ref.id]
+        if identity is None:
             yield _Task(ref, None, None, None)  # processing reports why it cannot be read
             continue
-        key = input_key(fingerprint, raw)
-        yield _Task(ref, raw.sha256, key, None if force else cache.get(ref.id, key))
+        sha256, sidecar_date = identity
+        key = input_key(fingerprint, ref, sha256, sidecar_date)
+        yield _Task(ref, sha256, key, None if force else cache.get(ref.id, key))
 
 
 def versions() -> dict[str, str]:

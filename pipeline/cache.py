@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from pipeline.reader import RawInput
+from pipeline.reader import InputRef
 
 CACHE_FILE = ".cache.sqlite"
 # Bump when the stored row or the key's recipe changes: every earlier entry then misses.
@@ -83,9 +83,9 @@ def run_fingerprint(
     return _sha256_json(parts)
 
 
-def input_key(fingerprint: str, raw: RawInput) -> str:
+def input_key(fingerprint: str, ref: InputRef, sha256: str, sidecar_date: str | None) -> str:
     """The cache key of one input: the run's fingerprint, the input's identity, bytes and sidecar date."""
-    return _sha256_json([fingerprint, raw.ref.id, raw.ref.path, raw.sha256, raw.sidecar_date])
+    return _sha256_json([fingerprint, ref.id, ref.path, sha256, sidecar_date])
 
 
 class ResultCache:

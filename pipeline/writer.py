@@ -103,11 +103,37 @@ def doc_path(out_dir: Path, record_id: str) -> Path:
     Raises:
         PipelineError: The id would name a file outside the docs folder.
     """
-    docs = (out_dir / DOCS_DIR).resolve()
-    target = (docs / f"{record_id}.json").resolve()
-    if docs not in target.parents:
-        raise PipelineError("E301", f"record id {record_id!r} would write outside {docs}")
-    return target
+    return _DocsFolder(out_dir / DOCS_DIR).path_of(record_id)
+
+
+class _DocsFolder:
+    """Paths of pretty records under one docs folder, checked to stay inside it.
+
+    Resolving every file's path was a third of a no-change re-run (bench corpus), so each
+    subfolder is resolved once and a file's path is its folder's plus the id's last part,
+    which ends in ".json" and so can be neither ".." nor a link that `os.replace` follows.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        self.root = docs.resolve()
+        self._folders: dict[str, Path] = {}
+
+    def path_of(self, record_id: str) -> Path:
+        """The pretty record's path.
+
+        Raises:
+            PipelineError: The id would name a file outside the docs folder.
+        """
+        folder, _, name = record_id.rpartition("/")
+        parent = self._folders.get(folder)
+        if parent is None:
+            parent = (self.root / folder).resolve() if folder else self.root
+            if parent != self.root and self.root not in parent.parents:
+                raise PipelineError("E301", f"record id {record_id!r} would write outside {self.root}")
+            self._folders[folder] = parent
+        if not name:
+            raise PipelineError("E301", f"record id {record_id!r} names no file in {self.root}")
+        return parent / f"{name}.json"
 
 
 class OutputWriter:
@@ -115,7 +141,8 @@ class OutputWriter:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.written: set[Path] = set()
+        self._docs = _DocsFolder(out_dir / DOCS_DIR)
+        self.written: set[str] = set()  # the paths of this run's docs/ files
         self._records: IO[str] | None = None
         self._records_tmp = out_dir / f".{RECORDS_FILE}.{os.getpid()}.tmp"
 
@@ -152,8 +179,8 @@ class OutputWriter:
             The sha256 of the pretty copy.
         """
         assert self._records is not None, "use OutputWriter as a context manager"
-        target = doc_path(self.out_dir, record_id)
-        self.written.add(target)
+        target = self._docs.path_of(record_id)
+        self.written.add(str(target))
         self._records.write(line + "\n")
         if pretty_sha256 is not None and _sha256_of_file(target) == pretty_sha256:
             return pretty_sha256
@@ -194,13 +221,14 @@ class OutputWriter:
                 path.unlink(missing_ok=True)
 
     def _remove_stale_docs(self) -> None:
-        docs = self.out_dir / DOCS_DIR
+        docs = self._docs.root
         if not docs.is_dir():
             return
+        # os.walk follows no links to folders, so every path it gives is resolved already.
         for folder, _subfolders, filenames in os.walk(docs, topdown=False):
             for name in filenames:
-                path = Path(folder) / name
-                if path.resolve() not in self.written:
-                    path.unlink()
-            if Path(folder) != docs and not os.listdir(folder):
+                path = os.path.join(folder, name)
+                if path not in self.written:
+                    os.unlink(path)
+            if folder != str(docs) and not os.listdir(folder):
                 os.rmdir(folder)

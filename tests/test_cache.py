@@ -14,6 +14,7 @@ from pipeline import api
 from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache
 from pipeline.cli import main
 from pipeline.config import PipelineConfig, PlacesConfig
+from pipeline.reader import InputRef, RawInput, read_input
 from pipeline.runner import Pipeline
 from pipeline.writer import pretty_from_line, record_line, record_pretty
 
@@ -229,7 +230,9 @@ def _site_pages(raw: Path, count: int, footer: str = "A Site By Somebody Ltd") -
         (raw / f"page{n}.txt").write_text(text, encoding="utf-8")
 
 
-def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(tmp_path: Path) -> None:
+def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     _site_pages(raw, 5)
     _run(raw, out)
@@ -238,7 +241,16 @@ def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(tmp
     record = json.loads((out / "docs" / "page0.json").read_text(encoding="utf-8"))
     assert {"kind": "navigation", "text": "A Site By Somebody Ltd"} in record["boilerplate"]
     assert "Somebody" not in record["text"]
+    reads: list[str] = []
+
+    def counted_read(ref: InputRef, max_bytes: int) -> RawInput:
+        reads.append(ref.id)
+        return read_input(ref, max_bytes)
+
+    monkeypatch.setattr(api, "read_input", counted_read)
     assert _run(raw, out).reused == 5
+    # One read of each page gives both its cache key and its lines for the template set.
+    assert sorted(reads) == [f"page{n}" for n in range(5)]
     _site_pages(raw, 5, footer="A Site By Somebody Else")  # the template changes: every page is redone
     assert _run(raw, out).reused == 0
     assert output_tree(out) == _fresh(raw, tmp_path)

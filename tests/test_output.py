@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import RAW, REPO, SEED_IDS
 
 from pipeline import api
 from pipeline.cache import CACHE_FILE
+from pipeline.errors import PipelineError
+from pipeline.writer import doc_path
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -85,3 +88,14 @@ def test_stale_documents_are_removed(tmp_path: Path) -> None:
     (inputs / "b.txt").unlink()
     api.run([inputs], out)
     assert sorted(_tree(out)) == ["docs/a.json", "manifest.json", "records.jsonl"]
+
+
+def test_a_record_file_never_lands_outside_the_docs_folder(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "docs").mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / "docs" / "site").symlink_to(elsewhere, target_is_directory=True)
+    assert doc_path(out, "news/2011/story") == (out / "docs" / "news" / "2011" / "story.json").resolve()
+    for record_id in ("../story", "news/../../story", "site/story"):
+        with pytest.raises(PipelineError, match="would write outside"):
+            doc_path(out, record_id)
