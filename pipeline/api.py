@@ -7,7 +7,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, input_key, run_fingerprint
+from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, batch_key, input_key, run_fingerprint
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
@@ -35,6 +35,7 @@ from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.validate import describe_validation_error
 from pipeline.templates import find_template_lines, template_hash
 from pipeline.writer import (
@@ -100,8 +101,7 @@ class _Task:
 class _Survey:
     """What a run reads of its inputs before it starts: each input's identity and the template lines.
 
-    Every input is read once here (a no-change re-run reads nothing else), and only the
-    sha256 and sidecar date of each are kept, not its bytes.
+    Only the sha256 and sidecar date of each input are kept, not its bytes.
     """
 
     identities: dict[str, tuple[str, str | None] | None]  # by record id; None: unreadable
@@ -149,12 +149,13 @@ def run(
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs)
-    survey = _survey(listing.refs, config)
+    installed = versions()
+    with ResultCache(out_dir / CACHE_FILE) as cache:
+        survey = _survey(listing.refs, config, cache, installed, force)
     template_lines = survey.template_lines
     templates = template_hash(template_lines)
     pipeline = Pipeline(config, template_lines)
     stage_seconds = pipeline.time_stages() if time_stages else {}
-    installed = versions()
     fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, installed, templates)
     requested = (os.cpu_count() or 1) if jobs is None else jobs
     # More workers than documents would only load the model for nothing.
@@ -225,26 +226,59 @@ def run(
     )
 
 
-def _survey(refs: Sequence[InputRef], config: PipelineConfig) -> _Survey:
-    """Read every input once: its identity (for its cache key) and, for a batch, its template lines.
+def _survey(
+    refs: Sequence[InputRef], config: PipelineConfig, cache: ResultCache, installed: Mapping[str, str], force: bool
+) -> _Survey:
+    """Read every input once for its identity (its cache key), and find the batch's template lines.
 
-    The template lines are the lines the batch's text dumps share (`pipeline.templates`).
-    Unreadable inputs are passed over here; processing reports why they fail.
+    The template lines (`pipeline.templates`) come from the text of every text dump of the
+    batch. They are kept in the cache under the identities of all the batch's inputs, so a
+    re-run of an unchanged batch decodes nothing. Unreadable inputs are passed over here;
+    processing reports why they fail.
     """
     identities: dict[str, tuple[str, str | None] | None] = {}
-    with_templates = len(refs) >= config.strip.template_min_documents
+    for ref in refs:
+        try:
+            raw = read_input(ref, config.load.max_bytes)
+        except DocumentError:
+            identities[ref.id] = None
+            continue
+        identities[ref.id] = (raw.sha256, raw.sidecar_date)
+    if len(refs) < config.strip.template_min_documents:
+        return _Survey(identities, frozenset())
+    # What decides the lines besides the texts: decoding (load) and finding them (strip).
+    stages = {stage.name: stage.version for stage in (DocumentLoader, BoilerplateStripper)}
+    fingerprint = run_fingerprint(config.config_hash(), __version__, stages, installed)
+    key = batch_key(fingerprint, ((ref.id, ref.path, _sha256_of(identities[ref.id])) for ref in refs))
+    lines = None if force else cache.template_lines(key)
+    if lines is None:
+        lines, unchanged = _template_lines(refs, identities, config)
+        if unchanged:
+            cache.put_template_lines(key, lines)
+    return _Survey(identities, lines)
+
+
+def _sha256_of(identity: tuple[str, str | None] | None) -> str | None:
+    return None if identity is None else identity[0]
+
+
+def _template_lines(
+    refs: Sequence[InputRef], identities: Mapping[str, tuple[str, str | None] | None], config: PipelineConfig
+) -> tuple[frozenset[str], bool]:
+    """The lines the batch's text dumps share, and whether every input still held the surveyed bytes."""
     loader = DocumentLoader(config.load)
+    unchanged = True
 
     def texts() -> Iterator[str]:
+        nonlocal unchanged
         for ref in refs:
+            surveyed = _sha256_of(identities[ref.id])
             try:
                 raw = read_input(ref, config.load.max_bytes)
             except DocumentError:
-                identities[ref.id] = None
+                unchanged = unchanged and surveyed is None
                 continue
-            identities[ref.id] = (raw.sha256, raw.sidecar_date)
-            if not with_templates:
-                continue
+            unchanged = unchanged and raw.sha256 == surveyed
             try:
                 doc = loader(raw)
             except DocumentError:
@@ -252,8 +286,8 @@ def _survey(refs: Sequence[InputRef], config: PipelineConfig) -> _Survey:
             if doc.content_format == "text":
                 yield doc.content
 
-    # Consumed whole even without templates: it fills `identities`.
-    return _Survey(identities, find_template_lines(texts(), config.strip.template_min_documents))
+    lines = find_template_lines(texts(), config.strip.template_min_documents)
+    return lines, unchanged
 
 
 def _tasks(

@@ -13,6 +13,10 @@ the cause should retry them, and they are few and mostly fail early and cheaply.
 
 Each stored record is committed at once, in WAL mode: a run killed at any point (kill -9)
 leaves a consistent cache that holds every record finished before the kill.
+
+Beside the records it keeps the template lines of the last batch (`pipeline.templates`)
+under a key made of every input's identity, so a re-run of the same batch does not decode
+every input again to find them.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from pipeline.reader import InputRef
 
 CACHE_FILE = ".cache.sqlite"
 # Bump when the stored row or the key's recipe changes: every earlier entry then misses.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
+_TABLES = ("records", "batches")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
@@ -38,7 +43,11 @@ CREATE TABLE IF NOT EXISTS records (
     line TEXT NOT NULL,
     unresolved_dates INTEGER NOT NULL DEFAULT 0,
     pretty_sha256 TEXT
-)
+);
+CREATE TABLE IF NOT EXISTS batches (
+    key TEXT PRIMARY KEY,
+    template_lines TEXT NOT NULL
+);
 """
 
 
@@ -81,6 +90,12 @@ def run_fingerprint(
         "templates": template_hash,
     }
     return _sha256_json(parts)
+
+
+def batch_key(fingerprint: str, identities: Iterable[tuple[str, str, str | None]]) -> str:
+    """The key of a batch's template lines: the fingerprint of everything but the templates, and
+    the id, path and sha256 of every input (None for an unreadable one), in order."""
+    return _sha256_json([fingerprint, list(identities)])
 
 
 def input_key(fingerprint: str, ref: InputRef, sha256: str, sidecar_date: str | None) -> str:
@@ -134,6 +149,20 @@ class ResultCache:
                 (record_id, key, record.line, record.unresolved_dates, record.pretty_sha256),
             )
 
+    def template_lines(self, key: str) -> frozenset[str] | None:
+        """The template lines stored under a batch key (`batch_key`), or None."""
+        row = self._conn.execute("SELECT template_lines FROM batches WHERE key = ?", (key,)).fetchone()
+        return None if row is None else frozenset(json.loads(row[0]))
+
+    def put_template_lines(self, key: str, lines: frozenset[str]) -> None:
+        """Store the template lines of a batch, in place of any other batch's."""
+        with self._conn:
+            self._conn.execute("DELETE FROM batches")
+            self._conn.execute(
+                "INSERT INTO batches (key, template_lines) VALUES (?, ?)",
+                (key, json.dumps(sorted(lines), ensure_ascii=False)),
+            )
+
     def discard(self, record_id: str) -> None:
         """Forget `record_id` (its input failed this time)."""
         with self._conn:
@@ -166,9 +195,10 @@ class ResultCache:
             db.execute("PRAGMA synchronous=NORMAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != int(CACHE_FORMAT):
                 # A cache of another format: its rows would never match a key of this one.
-                db.execute("DROP TABLE IF EXISTS records")
+                for table in _TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
                 db.execute(f"PRAGMA user_version = {int(CACHE_FORMAT)}")
-            db.execute(_SCHEMA)
+            db.executescript(_SCHEMA)
             db.commit()
         except sqlite3.DatabaseError:
             db.close()

