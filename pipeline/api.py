@@ -249,7 +249,7 @@ def _survey(
     # What decides the lines besides the texts: decoding (load) and finding them (strip).
     stages = {stage.name: stage.version for stage in (DocumentLoader, BoilerplateStripper)}
     fingerprint = run_fingerprint(config.config_hash(), __version__, stages, installed)
-    key = batch_key(fingerprint, ((ref.id, ref.path, _sha256_of(identities[ref.id])) for ref in refs))
+    key = batch_key(fingerprint, ((ref.id, ref.path, _surveyed_sha256(identities[ref.id])) for ref in refs))
     lines = None if force else cache.template_lines(key)
     if lines is None:
         lines, unchanged = _template_lines(refs, identities, config)
@@ -258,7 +258,7 @@ def _survey(
     return _Survey(identities, lines)
 
 
-def _sha256_of(identity: tuple[str, str | None] | None) -> str | None:
+def _surveyed_sha256(identity: tuple[str, str | None] | None) -> str | None:
     return None if identity is None else identity[0]
 
 
@@ -272,7 +272,7 @@ def _template_lines(
     def texts() -> Iterator[str]:
         nonlocal unchanged
         for ref in refs:
-            surveyed = _sha256_of(identities[ref.id])
+            surveyed = _surveyed_sha256(identities[ref.id])
             try:
                 raw = read_input(ref, config.load.max_bytes)
             except DocumentError:

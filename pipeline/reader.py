@@ -199,7 +199,7 @@ def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]
     Links to folders and unreadable folders become entries. Links to folders are not
     followed: a link loop must not hang the listing, and a link must not bring in a folder
     from outside the input. A folder's entries say what they are, so listing costs no call
-    to the file system per file.
+    to the file system per plain file (listing was nearly a third of a no-change re-run).
     """
     folders = [""]
     while folders:
