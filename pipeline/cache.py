@@ -93,8 +93,11 @@ def run_fingerprint(
 
 
 def batch_key(fingerprint: str, identities: Iterable[tuple[str, str, str | None]]) -> str:
-    """The key of a batch's template lines: the fingerprint of everything but the templates, and
-    the id, path and sha256 of every input (None for an unreadable one), in order."""
+    """The key of a batch's template lines.
+
+    It hashes the fingerprint of everything but the templates and the id, path and sha256 of
+    every input (None for an unreadable one), in order.
+    """
     return _sha256_json([fingerprint, list(identities)])
 
 
