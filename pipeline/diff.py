@@ -36,6 +36,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 
+from pipeline.diff_manifest import ManifestDiff, compare_manifests
 from pipeline.errors import PipelineError
 from pipeline.records import Boilerplate, DateMention, Organization, Place, Record
 from pipeline.stages.validate import describe_validation_error
@@ -48,6 +49,28 @@ EntityKind = Literal["date", "organization", "place"]
 # Characters of text shown on each side of a mention or a text change: enough to recognise
 # the sentence, short enough that a terminal line stays readable.
 CONTEXT_WIDTH = 30
+
+# Which stage writes each record field, and the stages in pipeline order; a field this table
+# does not know (a newer schema) counts as "other", after every stage.
+STAGE_OF_FIELD = {
+    "id": "load",
+    "source": "load",
+    "url": "load",
+    "title": "strip",
+    "published": "strip",
+    "author": "strip",
+    "site_name": "strip",
+    "language": "strip",
+    "text": "strip",
+    "blocks": "strip",
+    "boilerplate": "strip",
+    "dates": "dates",
+    "organizations": "entities",
+    "places": "places",
+}
+STAGE_ORDER = ("load", "strip", "dates", "entities", "places", "other")
+# A changed stretch longer than this keeps its two ends (a rewritten page is not shown whole).
+MAX_HUNK_CHARS = 1200
 
 DATE_FIELDS = ("value", "precision", "end_value", "relative", "anchor")
 ORGANIZATION_FIELDS = ("name", "acronym", "aliases", "mentions")
@@ -86,12 +109,19 @@ class EntityChange(DiffModel):
 
 
 class TextHunk(DiffModel):
-    """One stretch where the texts differ, each side in a little context (the stretch in brackets)."""
+    """One stretch where the texts differ, widened to whole words, with a little text either side.
+
+    The texts are raw (a renderer escapes them): `removed` stood at `old_start` in OLD,
+    `inserted` stands at `new_start` in NEW, between `before` and `after` (the same on both
+    sides). A stretch longer than `MAX_HUNK_CHARS` keeps its two ends around an ellipsis.
+    """
 
     old_start: int
     new_start: int
-    old_context: str
-    new_context: str
+    before: str
+    removed: str
+    inserted: str
+    after: str
 
 
 class TextChange(DiffModel):
@@ -110,10 +140,15 @@ class BoilerplateChange(DiffModel):
 
 
 class DocumentDiff(DiffModel):
-    """How one document differs between OLD and NEW."""
+    """How one document differs between OLD and NEW.
+
+    `stage` is the first stage (in pipeline order) whose output differs, for a changed
+    document: a text change points at strip even when dates changed with it.
+    """
 
     id: str
     change: DocumentChangeKind
+    stage: str | None = None
     fields: tuple[str, ...] = ()
     title: FieldChange | None = None
     text: TextChange | None = None
@@ -144,10 +179,22 @@ class ChangeCounts(DiffModel):
     changed: int = 0
 
 
+class StageCount(DiffModel):
+    """How many changed documents first differ in the output of one stage."""
+
+    stage: str
+    documents: int
+
+
 class DiffSummary(DiffModel):
-    """The counts of a diff; entity counts cover documents present on both sides."""
+    """The counts of a diff; entity counts cover documents present on both sides.
+
+    `stages` counts the changed documents by the first stage whose output differs, in
+    pipeline order, stages with no such document left out.
+    """
 
     documents: DocumentCounts
+    stages: tuple[StageCount, ...] = ()
     text: ChangeCounts
     title: ChangeCounts
     boilerplate: ChangeCounts
@@ -163,10 +210,12 @@ class DiffSummary(DiffModel):
 
 
 class OutputDiff(DiffModel):
-    """The whole diff: the folders compared, the counts, and every document that differs (by id)."""
+    """The whole diff: the folders compared, why (their manifests), the counts, and every
+    document that differs (by id)."""
 
     old: str
     new: str
+    manifest: ManifestDiff = ManifestDiff()
     summary: DiffSummary
     documents: tuple[DocumentDiff, ...]
 
@@ -192,14 +241,18 @@ def diff_outputs(old_dir: Path, new_dir: Path, on_document: DocumentSink | None 
     """
     tally = _Tally()
     differing: list[DocumentDiff] = []
-    for old, new in iter_record_pairs(old_dir, new_dir):
+    pairs = iter_record_pairs(old_dir, new_dir)
+    manifest = compare_manifests(old_dir, new_dir)
+    for old, new in pairs:
         document = compare_records(old, new)
         tally.add(document)
         if document.change != "unchanged":
             differing.append(document)
         if on_document is not None:
             on_document(document, old, new)
-    return OutputDiff(old=str(old_dir), new=str(new_dir), summary=tally.summary(), documents=tuple(differing))
+    return OutputDiff(
+        old=str(old_dir), new=str(new_dir), manifest=manifest, summary=tally.summary(), documents=tuple(differing)
+    )
 
 
 def iter_record_pairs(old_dir: Path, new_dir: Path) -> Iterator[tuple[Record | None, Record | None]]:
@@ -247,7 +300,7 @@ def compare_records(old: Record | None, new: Record | None) -> DocumentDiff:
     if not fields:
         return DocumentDiff(id=new.id, change="unchanged")
     alignment = TextAlignment(old.text, new.text)
-    return DocumentDiff(
+    document = DocumentDiff(
         id=new.id,
         change="changed",
         fields=fields,
@@ -283,22 +336,84 @@ def compare_records(old: Record | None, new: Record | None) -> DocumentDiff:
             alignment,
         ),
     )
+    return document.model_copy(update={"stage": first_stage(document)})
 
 
-def compare_text(old: str, new: str) -> TextChange:
-    """The stretches where two texts differ: lines that differ, narrowed to the characters that do."""
+def first_stage(document: DocumentDiff) -> str | None:
+    """The first stage, in pipeline order, whose output differs in a changed document.
+
+    Places are found by the entities stage and resolved by the places stage: a place found
+    or lost, or whose mentions differ, is an entities change; one resolved differently
+    (kind, country, coordinates) with the same mentions is a places change.
+    """
+    # A new input (its `source`) changes what load reads, but the question is which stage's
+    # output moved: load counts only when nothing else differs.
+    stages = {STAGE_OF_FIELD.get(name, "other") for name in document.fields if name != "source"} or {"load"}
+    if "places" in document.fields and any(
+        change.change != "changed" or any(f.field == "mentions" for f in change.fields) for change in document.places
+    ):
+        stages.add("entities")
+    return next((stage for stage in STAGE_ORDER if stage in stages), None)
+
+
+def compare_text(old: str, new: str, width: int = CONTEXT_WIDTH) -> TextChange:
+    """The stretches where two texts differ: lines that differ, narrowed to the words that do."""
     hunks = []
     for old_start, old_end, new_start, new_end in TextAlignment(old, new).changed_stretches():
         prefix, suffix = _common_ends(old[old_start:old_end], new[new_start:new_end])
+        old_from, old_to, new_from, new_to = _whole_words(
+            old, new, old_start + prefix, old_end - suffix, new_start + prefix, new_end - suffix
+        )
         hunks.append(
             TextHunk(
-                old_start=old_start + prefix,
-                new_start=new_start + prefix,
-                old_context=context(old, old_start + prefix, old_end - suffix),
-                new_context=context(new, new_start + prefix, new_end - suffix),
+                old_start=old_from,
+                new_start=new_from,
+                before=_clip_start(new[max(0, new_from - width) : new_from], new_from > width),
+                removed=_clip_middle(old[old_from:old_to]),
+                inserted=_clip_middle(new[new_from:new_to]),
+                after=_clip_end(new[new_to : new_to + width], new_to + width < len(new)),
             )
         )
     return TextChange(old_length=len(old), new_length=len(new), hunks=tuple(hunks))
+
+
+def _whole_words(
+    old: str, new: str, old_from: int, old_to: int, new_from: int, new_to: int
+) -> tuple[int, int, int, int]:
+    """A differing stretch widened on both sides to whole words, so "open|ed" reads "opened".
+
+    The characters passed over are common to both texts (the stretch was narrowed by its
+    common ends, and identical lines surround it), so both sides widen alike. A stretch
+    that starts or ends at a non-word character on both sides ("-" for "+") is left as is.
+    """
+
+    def word_at(text: str, index: int) -> bool:
+        return 0 <= index < len(text) and text[index].isalnum()
+
+    def inside_is_word(old_index: int, new_index: int) -> bool:
+        # The character just inside the stretch, on whichever side is not empty.
+        return (old_from < old_to and word_at(old, old_index)) or (new_from < new_to and word_at(new, new_index))
+
+    while word_at(old, old_from - 1) and inside_is_word(old_from, new_from):
+        old_from, new_from = old_from - 1, new_from - 1
+    while word_at(old, old_to) and inside_is_word(old_to - 1, new_to - 1):
+        old_to, new_to = old_to + 1, new_to + 1
+    return old_from, old_to, new_from, new_to
+
+
+def _clip_middle(text: str) -> str:
+    if len(text) <= MAX_HUNK_CHARS:
+        return text
+    half = MAX_HUNK_CHARS // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
+def _clip_start(text: str, clipped: bool) -> str:
+    return f"…{text}" if clipped else text
+
+
+def _clip_end(text: str, clipped: bool) -> str:
+    return f"{text}…" if clipped else text
 
 
 class TextAlignment:
@@ -368,8 +483,9 @@ def _common_ends(old: str, new: str) -> tuple[int, int]:
 def context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> str:
     """`text[start:end]` in brackets with up to `width` characters either side, on one line.
 
-    Line breaks, tabs and other control characters are written as escapes (`\\n`, `\\x1b`) so
-    that the context stays on one line and scraped text cannot drive the terminal.
+    Line breaks show as `↵`; tabs, other control characters and bidirectional overrides are
+    written as escapes (`\\t`, `\\x1b`, `\\u202e`) so that the context stays on one line and
+    scraped text cannot drive the terminal or reorder what is shown.
     """
     inside = text[start:end]
     if len(inside) > 4 * width:
@@ -379,24 +495,40 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> str:
     after = text[end : end + width]
     lead = "…" if start > width else ""
     trail = "…" if end + width < len(text) else ""
-    return f"{lead}{escape_controls(before)}[{escape_controls(inside)}]{escape_controls(after)}{trail}"
+    shown = (escape_controls(part, line_break=LINE_BREAK_MARK) for part in (before, inside, after))
+    return lead + "{}[{}]{}".format(*shown) + trail
 
 
-def escape_controls(text: str) -> str:
-    """Control characters as visible escapes: a newline becomes `\\n`, ESC becomes `\\x1b`."""
+# How a line break inside a one-line context is shown.
+LINE_BREAK_MARK = "↵"
+
+# Format characters that reorder the text around them (Trojan Source, CVE-2021-42574): an id
+# or a name holding U+202E would show its end first. Other format characters (zero-width
+# joiners in emoji and Indic scripts) are text and stay.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def escape_controls(text: str, line_break: str = "\\n", tab: str = "\\t") -> str:
+    """Control characters and bidirectional controls as visible escapes.
+
+    A newline becomes `line_break` and a tab `tab` (`\\n` and `\\t` unless told), ESC
+    `\\x1b`, U+202E `\\u202e`: what is left can neither drive a terminal nor reorder the
+    characters around it.
+    """
     if text.isprintable():
         return text
-    return "".join(_escape_control(char) for char in text)
+    return "".join(_escape_control(char, line_break, tab) for char in text)
 
 
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_control(char: str) -> str:
-    if unicodedata.category(char) not in ("Cc", "Zl", "Zp"):
+def _escape_control(char: str, line_break: str, tab: str) -> str:
+    if char == "\n":
+        return line_break
+    if char == "\t":
+        return tab
+    if char == "\r":
+        return "\\r"
+    if char not in BIDI_CONTROLS and unicodedata.category(char) not in ("Cc", "Zl", "Zp"):
         return char
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
@@ -617,8 +749,12 @@ class _Tally:
         }
     )
 
+    stages: dict[str, int] = field(default_factory=dict)
+
     def add(self, document: DocumentDiff) -> None:
         self.documents[document.change] += 1
+        if document.stage is not None:
+            self.stages[document.stage] = self.stages.get(document.stage, 0) + 1
         if document.text is not None:
             self.fields["text"]["changed"] += 1
         if document.title is not None:
@@ -638,6 +774,9 @@ class _Tally:
         counts = {name: ChangeCounts(**tally) for name, tally in self.fields.items()}
         return DiffSummary(
             documents=DocumentCounts(**self.documents),
+            stages=tuple(
+                StageCount(stage=stage, documents=self.stages[stage]) for stage in STAGE_ORDER if stage in self.stages
+            ),
             text=counts["text"],
             title=counts["title"],
             boilerplate=counts["boilerplate"],
