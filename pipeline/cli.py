@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import api
 from pipeline.diff import escape_controls
 from pipeline.diff_select import ONLY_FIELDS, Selection, limit_sections, select
-from pipeline.diff_text import render_markdown, render_text
+from pipeline.diff_text import neutral_json, render_markdown, render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.writer import canonical_json
@@ -186,7 +186,7 @@ def _diff(args: argparse.Namespace) -> int:
     if args.json:
         documents = limit_sections(select(diff.documents, selection), selection.limit)
         shown = diff.model_copy(update={"documents": () if args.quiet else tuple(documents)})
-        sys.stdout.write(canonical_json(shown.model_dump(mode="json")))
+        sys.stdout.write(neutral_json(canonical_json(shown.model_dump(mode="json"))))
     elif args.markdown:
         sys.stdout.write(render_markdown(diff, selection, quiet=args.quiet))
     elif args.html is None:

@@ -17,6 +17,7 @@ from typing import cast
 from pydantic import JsonValue
 
 from pipeline.diff import (
+    BIDI_CONTROLS,
     LINE_BREAK_MARK,
     STAGE_ORDER,
     ChangeCounts,
@@ -103,6 +104,20 @@ def render_markdown(diff: OutputDiff, selection: Selection | None = None, quiet:
         lines += ["", f"**Documents** (first {min(limit, len(shown))} of {len(shown)}{_narrowing(selection)})", ""]
         lines.extend(f"- {_markdown_document(document)}" for document in shown[:limit])
     return "\n".join(lines) + "\n"
+
+
+def neutral_json(text: str) -> str:
+    """JSON text with C1 controls, line separators and bidirectional overrides as `\\uXXXX` escapes.
+
+    `json.dumps(..., ensure_ascii=False)` escapes only C0 controls; the rest would reach a
+    terminal raw. The escapes parse back to the same strings.
+    """
+    return text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), 0x2028, 0x2029, *(ord(char) for char in BIDI_CONTROLS))
+}
 
 
 def word_diff(removed: str, inserted: str) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from pipeline.diff_report import highlight
 from pipeline.diff_select import Selection, limit_sections, select
 from pipeline.diff_text import entity_detail, show_value, word_diff
 from pipeline.records import DateMention, Mention, Organization, Place, Record
+from pipeline.writer import record_line
 
 KEEP = "The Eurasia Foundation met in Moscow in July 2009.\n"
 GONE = "The Red Cross closed its office in Lyon in May 2008.\n"
@@ -540,3 +542,85 @@ def test_diff_has_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> No
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "example:" in out and "pipeline diff" in out and "--exit-code" in out
+
+
+# Payloads of a hostile page or configuration: markup, terminal escapes (clear screen, set the
+# window title, a C1 CSI), and bidirectional overrides that would show "exe.png" as "gnp.exe".
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m"
+BIDI = "\u202e\u2066\u2069\u202a"
+HOSTILE_ID = f"evil{BIDI}gnp.exe{ESCAPES}"
+HOSTILE_ORG = f"Acme <img src=x onerror=alert(1)> {BIDI}{ESCAPES}"
+OLD_TEXT = f"Acme met in 2009. <script>window.__pwned=4</script> {ESCAPES}{BIDI} old words.\n"
+NEW_TEXT = f"Acme met in 2010. <b>new</b> {ESCAPES}{BIDI} words <script>window.__pwned=5</script>.\n"
+
+
+def _hostile_record(text: str, year: str, organization: str) -> Record:
+    date_start = text.index(year)
+    return Record(
+        id=HOSTILE_ID,
+        source=make_source(text),
+        text=text,
+        dates=(DateMention(text=year, start=date_start, end=date_start + 4, value=year, precision="year"),),
+        organizations=(Organization(name=organization, mentions=(Mention(text="Acme", start=0, end=4),)),),
+    )
+
+
+def hostile_outputs(base: Path) -> tuple[Path, Path]:
+    """Two output folders written by hand whose ids, names, texts and configuration values are hostile."""
+    pairs = (
+        ("old", _hostile_record(OLD_TEXT, "2009", "Acme"), f"plain {BIDI}"),
+        ("new", _hostile_record(NEW_TEXT, "2010", HOSTILE_ORG), f"<script>alert(2)</script>{ESCAPES}{BIDI}"),
+    )
+    for name, record, setting in pairs:
+        folder = base / name
+        folder.mkdir(parents=True)
+        (folder / "records.jsonl").write_text(record_line(record) + "\n", encoding="utf-8")
+        manifest = {
+            "config": {"strip": {f"label{BIDI}": setting}},
+            "inputs": [{"id": record.id, "path": f"{record.id}.txt", "sha256": name, "status": "ok"}],
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return base / "old", base / "new"
+
+
+def _neutral(output: str) -> None:
+    """No terminal control, C1 control or bidirectional override is left in `output`."""
+    left = [char for char in output if char in BIDI or (unicodedata.category(char) == "Cc" and char not in "\n\t")]
+    assert not left
+
+
+def test_terminal_output_neutralizes_escapes_and_bidi_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = hostile_outputs(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for options in ([], ["--markdown"], ["--json"], ["--quiet"]):
+        assert main(["diff", str(old), str(new), *options]) == 0
+        out = capsys.readouterr().out
+        _neutral(out.replace("\x1b[0m", "").replace("\x1b[1m", ""))
+        if options != ["--json"]:
+            assert "evil\\u202e\\u2066\\u2069\\u202agnp.exe\\x1b[2J\\x1b]0;owned\\x07\\x9b31m" in out
+    assert main(["diff", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "config.strip.label\\u202e\\u2066\\u2069\\u202a: " in out
+    assert '"<script>alert(2)</script>\\x1b[2J' in out
+    assert '+ organization "Acme <img src=x onerror=alert(1)> \\u202e\\u2066\\u2069\\u202a\\x1b[2J' in out
+    assert (
+        "<[-script-]{+b+}>[-window.__pwned=4-]{+new+}</" in out and "\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e" in out
+    )
+    assert main(["diff", str(old), str(new), "--json"]) == 0
+    assert OutputDiff.model_validate_json(capsys.readouterr().out).documents[0].id == HOSTILE_ID  # same data
+
+
+def test_html_report_escapes_and_neutralizes_hostile_ids_names_texts_and_settings(tmp_path: Path) -> None:
+    old, new = hostile_outputs(tmp_path)
+    report = tmp_path / "report.html"
+    api.diff_outputs(old, new, html_report=report)
+    page = report.read_text(encoding="utf-8")
+    _neutral(page)
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert 'data-id="evil\\u202e\\u2066\\u2069\\u202agnp.exe\\x1b[2J\\x1b]0;owned\\x07\\x9b31m"' in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;\\x1b[2J" in page  # the configuration value
+    assert "Acme &lt;img src=x onerror=alert(1)&gt; \\u202e" in page  # the organization's new name
+    assert "&lt;<del>script</del><ins>b</ins>&gt;<del>window.__pwned=4</del><ins>new</ins>&lt;/" in page  # OLD text
+    assert "<ins>&lt;script&gt;window.__pwned=5&lt;/script&gt;</ins>" in page  # NEW text
