@@ -38,6 +38,7 @@ from pipeline.diff import (
     OutputDiff,
     TextAlignment,
     escape_controls,
+    narrowed_stretches,
 )
 from pipeline.diff_manifest import ManifestDiff
 from pipeline.diff_select import Selection, section_of
@@ -270,8 +271,9 @@ def document_section(document: DocumentDiff, old: Record | None, new: Record | N
     items = _change_items(document)
     if items:
         parts.append('<ul class="changes">\n' + "".join(items) + "</ul>\n")
-    edits = text_edits(old.text, new.text) if document.text is not None else _TextEdits()
-    marks = _entity_marks(document, old, new)
+    alignment = TextAlignment(old.text, new.text)
+    edits = text_edits(alignment) if document.text is not None else _TextEdits()
+    marks = _entity_marks(document, old, new, alignment)
     parts.append(f'<pre class="text">{highlight(new, marks.statuses, edits=edits, marks=marks)}</pre>\n')
     parts.append("</details>\n")
     return "".join(parts)
@@ -287,10 +289,11 @@ class _TextEdits:
     old_text: str = ""
 
 
-def text_edits(old: str, new: str) -> _TextEdits:
-    """Where NEW text differs from OLD, word by word (lines aligned first, then words within)."""
+def text_edits(alignment: TextAlignment) -> _TextEdits:
+    """Where NEW text differs from OLD, word by word (lines aligned, narrowed, then words within)."""
+    old, new = alignment.old, alignment.new
     edits = _TextEdits(old_text=old)
-    for old_start, old_end, new_start, new_end in TextAlignment(old, new).changed_stretches():
+    for old_start, old_end, new_start, new_end in narrowed_stretches(alignment):
         old_position, new_position = old_start, new_start
         pieces = (
             word_diff(old[old_start:old_end], new[new_start:new_end])
@@ -397,6 +400,12 @@ class _Plain:
         if start >= end:
             return ""
         removed, inserted = self.edits.removed, self.edits.inserted
+        while self._next_inserted < len(inserted) and inserted[self._next_inserted][1] <= start:
+            self._next_inserted += 1
+        if (self._next_removed == len(removed) or removed[self._next_removed][0] >= end) and (
+            self._next_inserted == len(inserted) or inserted[self._next_inserted][0] >= end
+        ):
+            return _escape_text(self.text[start:end])  # the common case: no edit here
         removals: dict[int, list[tuple[int, int]]] = {}
         while self._next_removed < len(removed) and removed[self._next_removed][0] < end:
             at, old_start, old_end = removed[self._next_removed]
@@ -445,10 +454,9 @@ class _Plain:
         return "".join(out)
 
 
-def _entity_marks(document: DocumentDiff, old: Record, new: Record) -> _Marks:
+def _entity_marks(document: DocumentDiff, old: Record, new: Record, alignment: TextAlignment) -> _Marks:
     """Statuses and notes of added and changed entities' NEW mentions; removed ones located."""
     marks = _Marks()
-    alignment = TextAlignment(old.text, new.text)
     for change in document.entity_changes():
         entity = change.old if change.change == "removed" else change.new
         assert isinstance(entity, dict)
