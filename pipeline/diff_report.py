@@ -21,7 +21,7 @@ import html
 import itertools
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -356,15 +356,19 @@ def highlight(
     spans.extend(marks.removed_in_new)
     spans.sort(key=lambda span: (span[0], -span[1], span[2]))
     text = _Plain(record.text, edits, marks.removed_in_old)
+    # Most texts in a diff did not change (a date's value did): no edit to look for.
+    render: Callable[[int, int], str] = (
+        text.render if edits.removed or edits.inserted else lambda start, end: _escape_text(record.text[start:end])
+    )
     out: list[str] = []
     open_marks: list[tuple[int, str]] = []  # (end, what follows the closing tag)
     position = 0
     for start, end, kind in spans:
         while open_marks and open_marks[-1][0] <= start:
             closing_end, note = open_marks.pop()
-            out.append(text.render(position, closing_end) + "</mark>" + note)
+            out.append(render(position, closing_end) + "</mark>" + note)
             position = closing_end
-        out.append(text.render(position, start))
+        out.append(render(position, start))
         out.append(text.render_removed_at(start))  # before the mark: "<del>Ohio</del><mark>Georgia"
         position = start
         status = statuses.get((kind, start, end), default_status)
@@ -375,9 +379,9 @@ def highlight(
         open_marks.append((clipped_end, f'<span class="note">{_escape(said)}</span>' if said else ""))
     while open_marks:
         closing_end, note = open_marks.pop()
-        out.append(text.render(position, closing_end) + "</mark>" + note)
+        out.append(render(position, closing_end) + "</mark>" + note)
         position = closing_end
-    out.append(text.render(position, len(record.text)))
+    out.append(render(position, len(record.text)))
     out.append(text.render_removed_at_end())
     return "".join(out)
 
