@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -243,13 +244,17 @@ def diff_outputs(old_dir: Path, new_dir: Path, on_document: DocumentSink | None 
     differing: list[DocumentDiff] = []
     pairs = _merge_join(_read(old_dir), _read(new_dir))
     manifest = compare_manifests(old_dir, new_dir)
-    for old_read, new_read in pairs:
-        old = old_read[0] if old_read is not None else None
-        new = new_read[0] if new_read is not None else None
-        if old_read is not None and new_read is not None and old_read[1] == new_read[1]:
-            # The same line is the same record: half of a typical diff costs no comparison.
-            document = DocumentDiff(id=old_read[0].id, change="unchanged")
+    old: Record | None
+    new: Record | None
+    for old_line, new_line in pairs:
+        if old_line is not None and new_line is not None and old_line.text == new_line.text:
+            # The same line is the same record: validated once, and no field to compare. In a
+            # typical diff most documents are unchanged.
+            old = new = old_line.record()
+            document = DocumentDiff(id=old.id, change="unchanged")
         else:
+            old = old_line.record() if old_line is not None else None
+            new = new_line.record() if new_line is not None else None
             document = compare_records(old, new)
         tally.add(document)
         if document.change != "unchanged":
@@ -271,7 +276,7 @@ def iter_record_pairs(old_dir: Path, new_dir: Path) -> Iterator[tuple[Record | N
         PipelineError: See `diff_outputs`.
     """
     pairs = _merge_join(_read(old_dir), _read(new_dir))
-    return ((old[0] if old else None, new[0] if new else None) for old, new in pairs)
+    return ((old.record() if old else None, new.record() if new else None) for old, new in pairs)
 
 
 def read_records(out_dir: Path) -> Iterator[Record]:
@@ -282,11 +287,11 @@ def read_records(out_dir: Path) -> Iterator[Record]:
     Raises:
         PipelineError: See `diff_outputs`.
     """
-    return (record for record, _line in _read(out_dir))
+    return (line.record() for line in _read(out_dir))
 
 
-def _read(out_dir: Path) -> Iterator[tuple[Record, str]]:
-    """`read_records`, each record with its line."""
+def _read(out_dir: Path) -> Iterator[_Line]:
+    """The lines of an output folder's records, checked for sorted unique ids as they are read."""
     path = out_dir / RECORDS_FILE
     if not out_dir.is_dir():
         raise PipelineError("E401", f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`")
@@ -366,9 +371,7 @@ def first_stage(document: DocumentDiff) -> str | None:
     return next((stage for stage in STAGE_ORDER if stage in stages), None)
 
 
-def compare_text(
-    old: str, new: str, alignment: TextAlignment | None = None, width: int = CONTEXT_WIDTH
-) -> TextChange:
+def compare_text(old: str, new: str, alignment: TextAlignment | None = None, width: int = CONTEXT_WIDTH) -> TextChange:
     """The stretches where two texts differ: lines that differ, narrowed to the words that do."""
     hunks = []
     for old_from, old_to, new_from, new_to in narrowed_stretches(alignment or TextAlignment(old, new)):
@@ -567,41 +570,85 @@ def escape_controls(text: str, line_break: str = "\\n", tab: str = "\\t") -> str
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
-def _stream_records(path: Path) -> Iterator[tuple[Record, str]]:
+@dataclass
+class _Line:
+    """One line of `records.jsonl`: its id, and its record validated on first use."""
+
+    id: str
+    text: str
+    path: Path
+    number: int
+    validated: Record | None = None
+
+    def record(self) -> Record:
+        """The line's record.
+
+        Raises:
+            PipelineError: The line is not a valid record (E402).
+        """
+        if self.validated is None:
+            self.validated = _validate(self.text, self.path, self.number)
+            if self.validated.id != self.id:
+                raise PipelineError("E402", f"{self.path}:{self.number}: the record names two ids")
+        return self.validated
+
+
+# How the writer starts every line (`id` comes first in the schema): the id can be read
+# without parsing the rest, so that a line found unchanged on both sides is validated once.
+_ID_PREFIX = '{"id":'
+_DECODER = json.JSONDecoder()
+
+
+def _line_id(text: str, path: Path, number: int) -> tuple[str, Record | None]:
+    """The id of a record line; the record too when the whole line had to be parsed for it."""
+    if text.startswith(_ID_PREFIX):
+        try:
+            record_id, _end = _DECODER.raw_decode(text, len(_ID_PREFIX))
+        except ValueError:
+            pass
+        else:
+            if isinstance(record_id, str):
+                return record_id, None
+    record = _validate(text, path, number)
+    return record.id, record
+
+
+def _validate(text: str, path: Path, number: int) -> Record:
+    try:
+        return Record.model_validate_json(text)
+    except ValidationError as error:
+        raise PipelineError("E402", f"{path}:{number}: {describe_validation_error(error)}") from error
+
+
+def _stream_records(path: Path) -> Iterator[_Line]:
     previous: str | None = None
     with path.open(encoding="utf-8", newline="\n") as handle:
         number = 0
         while True:
             number += 1
             try:
-                line = handle.readline()
+                text = handle.readline()
             except UnicodeDecodeError as error:
                 raise PipelineError("E402", f"{path}:{number}: not UTF-8 ({error.reason})") from error
-            if not line:
+            if not text:
                 return
-            try:
-                record = Record.model_validate_json(line)
-            except ValidationError as error:
-                raise PipelineError("E402", f"{path}:{number}: {describe_validation_error(error)}") from error
-            if previous is not None and record.id <= previous:
+            record_id, record = _line_id(text, path, number)
+            if previous is not None and record_id <= previous:
                 raise PipelineError(
-                    "E403", f"{path}:{number}: id {record.id!r} comes after {previous!r}; ids must be sorted and unique"
+                    "E403", f"{path}:{number}: id {record_id!r} comes after {previous!r}; ids must be sorted and unique"
                 )
-            previous = record.id
-            yield record, line
+            previous = record_id
+            yield _Line(record_id, text, path, number, record)
 
 
-_Read = tuple[Record, str]
-
-
-def _merge_join(olds: Iterator[_Read], news: Iterator[_Read]) -> Iterator[tuple[_Read | None, _Read | None]]:
+def _merge_join(olds: Iterator[_Line], news: Iterator[_Line]) -> Iterator[tuple[_Line | None, _Line | None]]:
     old = next(olds, None)
     new = next(news, None)
     while old is not None or new is not None:
-        if new is None or (old is not None and old[0].id < new[0].id):
+        if new is None or (old is not None and old.id < new.id):
             yield old, None
             old = next(olds, None)
-        elif old is None or new[0].id < old[0].id:
+        elif old is None or new.id < old.id:
             yield None, new
             new = next(news, None)
         else:

@@ -624,3 +624,15 @@ def test_html_report_escapes_and_neutralizes_hostile_ids_names_texts_and_setting
     assert "Acme &lt;img src=x onerror=alert(1)&gt; \\u202e" in page  # the organization's new name
     assert "&lt;<del>script</del><ins>b</ins>&gt;<del>window.__pwned=4</del><ins>new</ins>&lt;/" in page  # OLD text
     assert "<ins>&lt;script&gt;window.__pwned=5&lt;/script&gt;</ins>" in page  # NEW text
+
+
+def test_a_line_found_on_both_sides_is_still_validated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = '{"id":"a","source":{},"text":"x"}\n'  # the id reads without parsing the rest
+    twice = _hostile_record("Acme met in 2009.", "2009", "Acme").model_dump_json().replace('{"id":', '{"id":"a","id":')
+    for name, line in (("bad", bad), ("twice", twice + "\n")):
+        folders = [_write(tmp_path / name / side, {"records.jsonl": line}) for side in ("old", "new")]
+        assert main(["diff", *map(str, folders)]) == 2
+        error = capsys.readouterr().err
+        assert f"[E402] {folders[0] / 'records.jsonl'}:1:" in error
+        if name == "twice":
+            assert "the record names two ids" in error
