@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline import api
 from pipeline.diff import escape_controls
 from pipeline.diff_select import ONLY_FIELDS, Selection, limit_sections, select
-from pipeline.diff_text import neutral_json, render_markdown, render_text
+from pipeline.diff_text import iter_text, neutral_json, render_markdown
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.writer import canonical_json
@@ -190,7 +190,7 @@ def _diff(args: argparse.Namespace) -> int:
     elif args.markdown:
         sys.stdout.write(render_markdown(diff, selection, quiet=args.quiet))
     elif args.html is None:
-        sys.stdout.write(render_text(diff, selection, color=_color(sys.stdout), quiet=args.quiet))
+        sys.stdout.writelines(iter_text(diff, selection, color=_color(sys.stdout), quiet=args.quiet))
     if args.html is not None and not args.quiet:
         print(f"wrote {escape_controls(str(args.html))}", file=sys.stderr)
     return 1 if args.exit_code and diff.summary.differs else 0

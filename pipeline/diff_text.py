@@ -51,25 +51,32 @@ def render_text(diff: OutputDiff, selection: Selection | None = None, color: boo
         color: Mark additions, removals and changes with ANSI colours.
         quiet: Show why and the counts only.
     """
+    return "".join(iter_text(diff, selection, color, quiet))
+
+
+def iter_text(
+    diff: OutputDiff, selection: Selection | None = None, color: bool = False, quiet: bool = False
+) -> Iterator[str]:
+    """`render_text` a line at a time (each with its newline), to write without holding it all."""
     paint = _Painter(color)
     selection = selection or Selection()
-    lines = [paint("heading", f"pipeline diff {_esc(diff.old)} -> {_esc(diff.new)}"), ""]
-    lines.extend(_manifest_lines(diff.manifest, paint, selection))
-    lines.append("")
-    lines.extend(_count_lines(diff.summary))
+    head = [paint("heading", f"pipeline diff {_esc(diff.old)} -> {_esc(diff.new)}"), ""]
+    head.extend(_manifest_lines(diff.manifest, paint, selection))
+    head.append("")
+    head.extend(_count_lines(diff.summary))
+    yield from (f"{line}\n" for line in head)
     if quiet:
-        return "\n".join(lines) + "\n"
+        return
     shown = select(diff.documents, selection)
     if len(shown) < len(diff.documents):
-        lines.append(f"showing {len(shown)} of {len(diff.documents)} documents that differ{_narrowing(selection)}")
+        yield f"showing {len(shown)} of {len(diff.documents)} documents that differ{_narrowing(selection)}\n"
     for section, documents in _sections(shown):
-        lines.append("")
-        lines.append(paint("heading", f"{_section_title(section)} ({len(documents)})"))
+        yield "\n"
+        yield paint("heading", f"{_section_title(section)} ({len(documents)})") + "\n"
         for document in documents[: selection.limit]:
-            lines.extend(_document_lines(document, paint))
+            yield from (f"{line}\n" for line in _document_lines(document, paint))
         if selection.limit is not None and len(documents) > selection.limit:
-            lines.append(paint("dim", f"  ... {len(documents) - selection.limit} more (--limit {selection.limit})"))
-    return "\n".join(lines) + "\n"
+            yield paint("dim", f"  ... {len(documents) - selection.limit} more (--limit {selection.limit})") + "\n"
 
 
 def render_markdown(diff: OutputDiff, selection: Selection | None = None, quiet: bool = False) -> str:
