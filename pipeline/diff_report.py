@@ -152,7 +152,7 @@ class HtmlReport:
         self._sections.seek(0)
         shown = len(kept.sample) if kept.selection.sample is not None else sum(kept.shown.values())
         with self._page_tmp.open("w", encoding="utf-8", newline="\n") as page:
-            page.write(page_head(diff, shown))
+            page.write(page_head(diff, shown, kept.selection))
             shutil.copyfileobj(self._sections, page)
             page.write(_left_out_note(kept.left_out, kept.selection.limit))
             page.write("</section>\n</body>\n</html>\n")
@@ -162,7 +162,7 @@ class HtmlReport:
         return self.path
 
 
-def page_head(diff: OutputDiff, shown: int | None = None) -> str:
+def page_head(diff: OutputDiff, shown: int | None = None, selection: Selection | None = None) -> str:
     """Everything before the document sections: head, title, why, counts and legend."""
     old, new = _escape(diff.old), _escape(diff.new)
     differing = len(diff.documents)
@@ -176,7 +176,7 @@ def page_head(diff: OutputDiff, shown: int | None = None) -> str:
         f"<title>pipeline diff: {old} → {new}</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n"
         f"<h1>pipeline diff</h1>\n<p>old: <code>{old}</code><br>new: <code>{new}</code></p>\n"
-        f"<h2>Why: the manifests</h2>\n{why_table(diff.manifest)}"
+        f"<h2>Why: the manifests</h2>\n{why_table(diff.manifest, selection or Selection())}"
         f"<h2>Counts</h2>\n{summary_table(diff.summary)}{stage_table(diff.summary)}"
         '<p class="legend">In each text: <del>removed</del><ins>inserted</ins>'
         '<mark class="date">date</mark><mark class="organization">organization</mark>'
@@ -186,8 +186,11 @@ def page_head(diff: OutputDiff, shown: int | None = None) -> str:
     )
 
 
-def why_table(manifest: ManifestDiff) -> str:
-    """The manifests' differences: settings (key, old, new), then the inputs added, removed or changed."""
+def why_table(manifest: ManifestDiff, selection: Selection) -> str:
+    """The manifests' differences: settings (key, old, new), then the inputs added, removed or changed.
+
+    The inputs listed are those whose id the selection's `--id` pattern matches (all without one).
+    """
     parts = [f"<p>{_escape(problem)}</p>\n" for problem in manifest.problems]
     if not manifest.problems and not manifest.differs:
         parts.append('<p id="why">Same pipeline, versions, configuration, template lines and inputs.</p>\n')
@@ -208,13 +211,14 @@ def why_table(manifest: ManifestDiff) -> str:
             f'<details id="inputs"><summary>inputs: {counts.added} added, {counts.removed} removed,'
             f' {counts.content} with new content, {counts.status} with a new status</summary>\n<ul class="changes">\n'
         )
-        for change in manifest.inputs[:INPUTS_LISTED]:
+        matching = [change for change in manifest.inputs if selection.matches_input(change.id)]
+        for change in matching[:INPUTS_LISTED]:
             style = change.change if change.change in ("added", "removed") else "changed"
             status = f": {change.old_status} → {change.new_status}" if change.change == "status" else ""
             reason = f" ({change.reason})" if change.reason else ""
             parts.append(f'<li class="{style}">{_escape(f"{change.change} {change.path}{status}{reason}")}</li>\n')
-        if len(manifest.inputs) > INPUTS_LISTED:
-            parts.append(f"<li>… {len(manifest.inputs) - INPUTS_LISTED} more</li>\n")
+        if len(matching) > INPUTS_LISTED:
+            parts.append(f"<li>… {len(matching) - INPUTS_LISTED} more</li>\n")
         parts.append("</ul></details>\n")
     return "".join(parts)
 

@@ -636,3 +636,19 @@ def test_a_line_found_on_both_sides_is_still_validated(tmp_path: Path, capsys: p
         assert f"[E402] {folders[0] / 'records.jsonl'}:1:" in error
         if name == "twice":
             assert "the record names two ids" in error
+
+
+def test_html_report_is_narrowed_like_the_terminal(outputs: tuple[Path, Path], tmp_path: Path) -> None:
+    report = tmp_path / "narrow.html"
+    api.diff_outputs(*outputs, html_report=report, selection=Selection(ids="g*"))
+    page = report.read_text(encoding="utf-8")
+    assert re.findall(r'class="doc \w+" data-id="([^"]+)"', page) == ["gone"]
+    assert "removed gone.txt" in page and "edit.txt" not in page  # the inputs listed too
+    assert '<td data-col="changed">1</td>' in page and "3 documents differ; 1 shown" in page  # counts cover all
+    api.diff_outputs(*outputs, html_report=report, selection=Selection(only=("dates",)))
+    page = report.read_text(encoding="utf-8")
+    assert re.findall(r'class="doc \w+" data-id="([^"]+)"', page) == ["edit"]
+    assert "<ins>" not in page.split('<section id="documents">')[1]  # the text's edits are not asked for
+    assert '<mark class="date changed"' in page and "organization added" not in page
+    api.diff_outputs(*outputs, html_report=report, selection=Selection(limit=1, ids="[ag]*"))
+    assert re.findall(r'class="doc \w+" data-id="([^"]+)"', report.read_text(encoding="utf-8")) == ["added", "gone"]
