@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import api
-from pipeline.diff import escape_controls
 from pipeline.diff_select import ONLY_FIELDS, Selection, limit_sections, select
 from pipeline.diff_text import iter_text, neutral_json, render_markdown
+from pipeline.diff_words import escape_controls
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.writer import canonical_json

@@ -17,19 +17,16 @@ from typing import cast
 from pydantic import JsonValue
 
 from pipeline.diff import (
-    BIDI_CONTROLS,
-    LINE_BREAK_MARK,
     STAGE_ORDER,
     ChangeCounts,
     DiffSummary,
     DocumentDiff,
     EntityChange,
     OutputDiff,
-    TextHunk,
-    escape_controls,
 )
 from pipeline.diff_manifest import InputChange, ManifestDiff, SettingChange
 from pipeline.diff_select import Selection, section_of, select
+from pipeline.diff_words import BIDI_CONTROLS, LINE_BREAK_MARK, TextHunk, escape_controls
 
 CHANGE_SIGNS = {"added": "+", "removed": "-", "changed": "~", "content": "~", "status": "~"}
 ENTITY_FIELDS = ("dates", "organizations", "places")

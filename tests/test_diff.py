@@ -16,19 +16,11 @@ from conftest import make_source
 from pipeline import api
 from pipeline.cli import main
 from pipeline.config import DatesConfig, PipelineConfig
-from pipeline.diff import (
-    DocumentDiff,
-    EntityChange,
-    FieldChange,
-    OutputDiff,
-    TextAlignment,
-    compare_records,
-    compare_text,
-    context,
-)
-from pipeline.diff_report import highlight
+from pipeline.diff import DocumentDiff, EntityChange, FieldChange, OutputDiff, compare_records
+from pipeline.diff_marking import highlight
 from pipeline.diff_select import Selection, limit_sections, select
 from pipeline.diff_text import entity_detail, show_value, word_diff
+from pipeline.diff_words import TextAlignment, compare_text, context
 from pipeline.records import DateMention, Mention, Organization, Place, Record
 from pipeline.writer import record_line
 
