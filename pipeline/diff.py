@@ -36,7 +36,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
-from pipeline.diff_manifest import ManifestDiff, compare_manifests
+from pipeline.diff_manifest import ManifestDiff, compare_manifests, input_reasons
 from pipeline.diff_read import merge_join, read_lines
 from pipeline.diff_words import TextAlignment, TextChange, compare_text, context
 from pipeline.records import Boilerplate, DateMention, Organization, Place, Record
@@ -117,6 +117,9 @@ class DocumentDiff(DiffModel):
 
     id: str
     change: DocumentChangeKind
+    # Why an added or removed document is so, as the manifests tell: "input removed",
+    # "ok -> failed: [E301] ...".
+    reason: str | None = None
     stage: str | None = None
     fields: tuple[str, ...] = ()
     title: FieldChange | None = None
@@ -212,6 +215,7 @@ def diff_outputs(old_dir: Path, new_dir: Path, on_document: DocumentSink | None 
     differing: list[DocumentDiff] = []
     pairs = merge_join(read_lines(old_dir), read_lines(new_dir))
     manifest = compare_manifests(old_dir, new_dir)
+    reasons = input_reasons(manifest)
     old: Record | None
     new: Record | None
     for old_line, new_line in pairs:
@@ -224,6 +228,8 @@ def diff_outputs(old_dir: Path, new_dir: Path, on_document: DocumentSink | None 
             old = old_line.record() if old_line is not None else None
             new = new_line.record() if new_line is not None else None
             document = compare_records(old, new)
+            if document.change in ("added", "removed") and document.id in reasons:
+                document = document.model_copy(update={"reason": reasons[document.id]})
         tally.add(document)
         if document.change != "unchanged":
             differing.append(document)

@@ -103,6 +103,24 @@ def compare_manifests(old_dir: Path, new_dir: Path) -> ManifestDiff:
     return ManifestDiff(settings=compare_settings(old, new), input_counts=InputCounts(**counts), inputs=inputs)
 
 
+def input_reasons(manifest: ManifestDiff) -> dict[str, str]:
+    """Why a document was added or removed, by id, as the manifests tell it.
+
+    "input removed" / "input added", or the outcome that changed ("ok -> failed: [E301] ...").
+    """
+    reasons: dict[str, str] = {}
+    for change in manifest.inputs:
+        if change.id is None or change.change == "content":
+            continue
+        if change.change == "status":
+            reason = f"{change.old_status} -> {change.new_status}"
+        else:
+            status = change.new_status if change.change == "added" else change.old_status
+            reason = f"input {change.change}" + (f" ({status})" if status not in (None, "ok") else "")
+        reasons[change.id] = reason + (f": {change.reason}" if change.reason else "")
+    return reasons
+
+
 def read_manifest(out_dir: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The manifest of an output folder as a JSON object, or None and why it could not be read."""
     path = out_dir / MANIFEST_FILE

@@ -252,6 +252,7 @@ def document_section(document: DocumentDiff, old: Record | None, new: Record | N
     if document.change != "changed":
         record = new if document.change == "added" else old
         title = f": {_escape(record.title)}" if record is not None and record.title else ""
+        title += f" ({_escape(document.reason)})" if document.reason else ""
         return (
             f'<div class="doc {document.change}" data-id="{record_id}" data-section="{document.change}">'
             f"{CHANGE_SIGNS[document.change]} <code>{record_id}</code> <small>{document.change}{title}</small></div>\n"

@@ -305,7 +305,7 @@ def _narrowing(selection: Selection) -> str:
 def _document_lines(document: DocumentDiff, paint: _Painter) -> list[str]:
     header = f"{CHANGE_SIGNS[document.change]} {_esc(document.id)}"
     if document.change != "changed":
-        return [paint(document.change, header)]
+        return [paint(document.change, header + (f" ({_esc(document.reason)})" if document.reason else ""))]
     lines = [paint("changed", f"{header} (fields: {', '.join(document.fields)})")]
     if document.title is not None:
         lines.append(f"  ~ title {show_value(document.title.old)} -> {show_value(document.title.new)}")
@@ -373,7 +373,8 @@ def _why_markdown(manifest: ManifestDiff) -> list[str]:
 
 def _markdown_document(document: DocumentDiff) -> str:
     if document.change != "changed":
-        return f"{_code(document.id)}: {document.change}"
+        reason = f" ({_md(document.reason)})" if document.reason else ""
+        return f"{_code(document.id)}: {document.change}{reason}"
     counts = [
         f"{len(changes)} {name}"
         for name in ENTITY_FIELDS

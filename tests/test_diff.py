@@ -16,7 +16,7 @@ from conftest import make_source
 from pipeline import api
 from pipeline.cli import main
 from pipeline.config import DatesConfig, PipelineConfig
-from pipeline.diff import DocumentDiff, EntityChange, FieldChange, OutputDiff, compare_records
+from pipeline.diff import DocumentDiff, EntityChange, FieldChange, OutputDiff, compare_records, first_stage
 from pipeline.diff_marking import highlight
 from pipeline.diff_select import Selection, limit_sections, select
 from pipeline.diff_text import entity_detail, show_value, word_diff
@@ -183,7 +183,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     assert main(["diff", str(outputs[0]), str(outputs[1])]) == 0
     out = capsys.readouterr().out
     assert "\x1b[31m[-Ohio-]\x1b[0m\x1b[32m{+Georgia+}\x1b[0m" in out
-    assert "\x1b[32m+ added\x1b[0m" in out
+    assert "\x1b[32m+ added (input added)\x1b[0m" in out
     monkeypatch.setenv("NO_COLOR", "1")
     assert main(["diff", str(outputs[0]), str(outputs[1])]) == 0
     assert "\x1b[" not in capsys.readouterr().out
@@ -211,7 +211,7 @@ def test_narrowing_by_field_and_id(outputs: tuple[Path, Path], capsys: pytest.Ca
     assert main(["diff", old, new, "--id", "g*"]) == 0
     out = capsys.readouterr().out
     assert "showing 1 of 3 documents that differ (--id g*)" in out
-    assert "\n- gone\n" in out and "~ edit (" not in out and "\n+ added\n" not in out
+    assert "\n- gone (input removed)\n" in out and "~ edit (" not in out and "\n+ added (" not in out
     assert "    - gone.txt\n" in out and "edit.txt" not in out  # the inputs listed are narrowed too
 
 
@@ -220,7 +220,7 @@ def test_limit_is_per_section(outputs: tuple[Path, Path], capsys: pytest.Capture
     assert main(["diff", old, new, "--limit", "1"]) == 0
     out = capsys.readouterr().out
     # One document in each of the three sections: all are shown; one input of three is listed.
-    assert "+ added" in out and "- gone" in out and "~ edit" in out
+    assert "\n+ added (" in out and "\n- gone (" in out and "\n~ edit (" in out
     assert "    + added.txt\n    ... 2 more (--limit 1)" in out
 
 
@@ -334,6 +334,7 @@ def test_json_shape_and_stable_bytes(
         "id",
         "organizations",
         "places",
+        "reason",
         "stage",
         "text",
         "title",
@@ -644,3 +645,95 @@ def test_html_report_is_narrowed_like_the_terminal(outputs: tuple[Path, Path], t
     assert '<mark class="date changed"' in page and "organization added" not in page
     api.diff_outputs(*outputs, html_report=report, selection=Selection(limit=1, ids="[ag]*"))
     assert re.findall(r'class="doc \w+" data-id="([^"]+)"', report.read_text(encoding="utf-8")) == ["added", "gone"]
+
+
+def _folder(base: Path, records: list[Record], manifest: dict[str, Any] | None) -> Path:
+    base.mkdir(parents=True)
+    (base / "records.jsonl").write_text("".join(record_line(r) + "\n" for r in records), encoding="utf-8")
+    if manifest is not None:
+        (base / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return base
+
+
+def _plain_record(record_id: str, text: str = "Some text.") -> Record:
+    return Record(id=record_id, source=make_source(text), text=text)
+
+
+def test_manifests_say_why_settings_versions_and_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entry = {"id": "a", "path": "a.txt", "sha256": "1" * 64, "status": "ok"}
+    old_manifest = {
+        "pipeline_version": "0.1.0",
+        "stages": {"strip": "3", "dates": "3"},
+        "versions": {"spacy": "3.8.7"},
+        "config": {"strip": {"region_share": 0.7, "gone": 1}, "dates": {"languages": ["en"]}},
+        "template_lines": {"count": 0, "sha256": "e" * 64},
+        "counts": {"ok": 2},
+        "inputs": [entry, {**entry, "id": "b", "path": "b.txt"}],
+    }
+    new_manifest = {
+        **old_manifest,
+        "stages": {"strip": "4", "dates": "3"},
+        "versions": {"spacy": "3.8.8"},
+        "config": {"strip": {"region_share": 0.8}, "dates": {"languages": ["en", "de"]}},
+        "template_lines": {"count": 12, "sha256": "f" * 64},
+        "written_files": [f"docs/{n}.json" for n in range(100)],
+        "counts": {"ok": 1},
+        "inputs": [entry, {**entry, "id": "b", "path": "b.txt", "status": "failed", "error": "[E301] too big"}],
+    }
+    old = _folder(tmp_path / "old", [_plain_record("a"), _plain_record("b")], old_manifest)
+    new = _folder(tmp_path / "new", [_plain_record("a")], new_manifest)
+    diff = api.diff_outputs(old, new)
+    assert [(c.key, c.change, c.old, c.new) for c in diff.manifest.settings] == [
+        ("stages.strip", "changed", "3", "4"),
+        ("versions.spacy", "changed", "3.8.7", "3.8.8"),
+        ("template_lines.count", "changed", 0, 12),
+        ("template_lines.sha256", "changed", "e" * 64, "f" * 64),
+        ("config.dates.languages", "changed", ["en"], ["en", "de"]),
+        ("config.strip.gone", "removed", 1, None),
+        ("config.strip.region_share", "changed", 0.7, 0.8),
+        ("written_files", "added", None, "(100 items, not shown)"),  # a newer manifest's key, summarised
+    ]
+    assert diff.documents[0].reason == "ok -> failed: [E301] too big"
+    assert main(["diff", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert '  stages.strip: "3" -> "4"\n  versions.spacy: "3.8.7" -> "3.8.8"\n' in out
+    assert "  template_lines.sha256: eeeeeeeeeeee… -> ffffffffffff…" in out
+    assert '  config.dates.languages: ["en"] -> ["en", "de"]' in out and "  config.strip.gone: removed (was 1)" in out
+    assert "    ~ b.txt: ok -> failed ([E301] too big)" in out
+    assert "- b (ok -> failed: [E301] too big)" in out
+    (old / "manifest.json").unlink()
+    assert main(["diff", str(old), str(new), "--quiet"]) == 0
+    assert f"  {old / 'manifest.json'}: missing\n" in capsys.readouterr().out
+
+
+def test_the_first_stage_changed() -> None:
+    def stage(fields: tuple[str, ...], **changes: Any) -> str | None:
+        return first_stage(DocumentDiff(id="x", change="changed", fields=fields, **changes))
+
+    resolved = EntityChange(
+        kind="place",
+        change="changed",
+        key="Columbus",
+        context="",
+        fields=(FieldChange(field="geonameid", old=1, new=2),),
+    )
+    found = EntityChange(kind="place", change="added", key="Ohio", context="")
+    assert stage(("source",)) == "load"
+    assert stage(("source", "text", "blocks", "dates")) == "strip"
+    assert stage(("title",)) == "strip" and stage(("dates",)) == "dates"
+    assert stage(("dates", "organizations")) == "dates" and stage(("organizations",)) == "entities"
+    assert stage(("places",), places=(resolved,)) == "places"
+    assert stage(("places",), places=(resolved, found)) == "entities"
+
+
+def test_html_limit_says_how_many_were_left_out(tmp_path: Path) -> None:
+    records = [_plain_record(f"doc/{n}") for n in range(5)]
+    changed = [_plain_record(f"doc/{n}", "Other text.") for n in range(5)]
+    old = _folder(tmp_path / "old", records, None)
+    new = _folder(tmp_path / "new", changed, None)
+    report = tmp_path / "report.html"
+    api.diff_outputs(old, new, html_report=report, selection=Selection(limit=2))
+    page = report.read_text(encoding="utf-8")
+    assert re.findall(r'class="doc \w+" data-id="([^"]+)"', page) == ["doc/0", "doc/1"]
+    assert "Not shown (--limit 2 per section): 3 strip." in page
+    assert "5 documents differ; 2 shown" in page and "manifest.json: missing" in page
