@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="write a short summary for a pull-request comment or a CI log"
     )
     diff.add_argument(
-        "--html", type=Path, metavar="FILE", help="write a self-contained HTML report (and nothing to standard output)"
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="write a self-contained HTML report; standard output then gets only --json or --markdown",
     )
     diff.add_argument("--exit-code", action="store_true", help="exit with 1 when anything differs (for CI)")
     diff.add_argument("-q", "--quiet", action="store_true", help="show why and the counts only, no documents")
@@ -95,7 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--id", dest="ids", metavar="GLOB", help="show only documents whose id matches, e.g. 'news/*'")
     diff.add_argument("--limit", type=_positive_int, metavar="N", help="show at most N documents per section")
     diff.add_argument(
-        "--sample", type=_positive_int, metavar="N", help="show a random sample of N changed documents (see --seed)"
+        "--sample",
+        type=_positive_int,
+        metavar="N",
+        help="show a reproducible random sample of N documents that differ (see --seed)",
     )
     diff.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed: same seed, same sample")
 

@@ -289,6 +289,9 @@ def test_html_writes_only_the_file(
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == f"wrote {report}\n"
     assert report.is_file()
+    assert main(["diff", str(outputs[0]), str(outputs[1]), "--html", str(report), "--markdown", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("### pipeline diff\n") and captured.err == ""
 
 
 def test_exit_code_is_1_only_when_asked_and_something_differs(
