@@ -17,13 +17,9 @@ from dataclasses import dataclass, field
 from pydantic import JsonValue
 
 from pipeline.diff import DocumentDiff, EntityKind
-from pipeline.diff_text import MAX_WORD_DIFF_TOKENS, show_value, word_diff
+from pipeline.diff_text import show_value, word_diff
 from pipeline.diff_words import TextAlignment, escape_controls, narrowed_stretches
 from pipeline.records import Record
-
-# A stretch of the text longer than this many words is marked as removed and inserted whole:
-# difflib's time grows with the product of the two lengths.
-MAX_INLINE_TOKENS = 25 * MAX_WORD_DIFF_TOKENS
 
 
 @dataclass
@@ -42,12 +38,8 @@ def text_edits(alignment: TextAlignment) -> TextEdits:
     edits = TextEdits(old_text=old)
     for old_start, old_end, new_start, new_end in narrowed_stretches(alignment):
         old_position, new_position = old_start, new_start
-        pieces = (
-            word_diff(old[old_start:old_end], new[new_start:new_end])
-            if (old_end - old_start) + (new_end - new_start) <= 8 * MAX_INLINE_TOKENS
-            else [("delete", old[old_start:old_end]), ("insert", new[new_start:new_end])]
-        )
-        for kind, text in pieces:
+        # A long rewrite comes back as one removal and one insertion (see `word_diff`).
+        for kind, text in word_diff(old[old_start:old_end], new[new_start:new_end]):
             if kind == "equal":
                 old_position += len(text)
                 new_position += len(text)

@@ -32,7 +32,8 @@ CHANGE_SIGNS = {"added": "+", "removed": "-", "changed": "~", "content": "~", "s
 ENTITY_FIELDS = ("dates", "organizations", "places")
 # Documents listed in a Markdown summary unless a limit says otherwise: a comment stays short.
 MARKDOWN_DOCUMENTS = 10
-# A changed stretch of text longer than this (in words) is shown as removed and inserted whole.
+# A changed stretch longer than this many tokens (words, spaces, punctuation) per side is shown
+# as removed and inserted whole: difflib's time grows with the product of the two lengths.
 MAX_WORD_DIFF_TOKENS = 400
 
 _STYLES = {"added": "32", "removed": "31", "changed": "33", "heading": "1", "dim": "2"}
