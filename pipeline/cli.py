@@ -16,11 +16,10 @@ from pathlib import Path
 
 from pipeline import api
 from pipeline.diff_select import ONLY_FIELDS, Selection, limit_sections, select
-from pipeline.diff_text import iter_text, neutral_json, render_markdown
+from pipeline.diff_text import iter_json, iter_text, render_markdown
 from pipeline.diff_words import escape_controls
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
-from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
 
@@ -190,9 +189,8 @@ def _diff(args: argparse.Namespace) -> int:
     )
     diff = api.diff_outputs(args.old, args.new, html_report=args.html, selection=selection)
     if args.json:
-        documents = limit_sections(select(diff.documents, selection), selection.limit)
-        shown = diff.model_copy(update={"documents": () if args.quiet else tuple(documents)})
-        sys.stdout.write(neutral_json(canonical_json(shown.model_dump(mode="json"))))
+        documents = [] if args.quiet else limit_sections(select(diff.documents, selection), selection.limit)
+        sys.stdout.writelines(iter_json(diff, documents))
     elif args.markdown:
         sys.stdout.write(render_markdown(diff, selection, quiet=args.quiet))
     elif args.html is None:

@@ -9,7 +9,9 @@ is added only when asked, which the command line does on a terminal without NO_C
 from __future__ import annotations
 
 import difflib
+import json
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import cast
@@ -117,12 +119,29 @@ def neutral_json(text: str) -> str:
     `json.dumps(..., ensure_ascii=False)` escapes only C0 controls; the rest would reach a
     terminal raw. The escapes parse back to the same strings.
     """
-    return text.translate(_JSON_ESCAPES)
+    # A search first: most diffs hold none, and translating copies the whole text.
+    return text.translate(_JSON_ESCAPES) if _JSON_UNSAFE.search(text) else text
 
 
 _JSON_ESCAPES = {
     code: f"\\u{code:04x}" for code in (*range(0x7F, 0xA0), 0x2028, 0x2029, *(ord(char) for char in BIDI_CONTROLS))
 }
+_JSON_UNSAFE = re.compile("[" + "".join(sorted(chr(code) for code in _JSON_ESCAPES)) + "]")
+
+
+def iter_json(diff: OutputDiff, documents: Sequence[DocumentDiff]) -> Iterator[str]:
+    """The diff with these documents as JSON, a document at a time (`neutral_json` applied).
+
+    The same bytes as `canonical_json` of the whole model (sorted keys, 2-space indent), but a
+    diff of thousands of documents is never held as one dictionary and one string.
+    """
+    yield '{\n  "documents": ['
+    for index, document in enumerate(documents):
+        text = json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True)
+        yield ("," if index else "") + "\n" + neutral_json(textwrap.indent(text, "    "))
+    yield ("\n  ]" if documents else "]") + ",\n"
+    rest = json.dumps(diff.model_dump(mode="json", exclude={"documents"}), ensure_ascii=False, indent=2, sort_keys=True)
+    yield neutral_json(rest.removeprefix("{\n")) + "\n"
 
 
 def word_diff(removed: str, inserted: str) -> list[tuple[str, str]]:

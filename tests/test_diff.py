@@ -19,10 +19,10 @@ from pipeline.config import DatesConfig, PipelineConfig
 from pipeline.diff import DocumentDiff, EntityChange, FieldChange, OutputDiff, compare_records, first_stage
 from pipeline.diff_marking import highlight
 from pipeline.diff_select import Selection, limit_sections, select
-from pipeline.diff_text import entity_detail, show_value, word_diff
+from pipeline.diff_text import entity_detail, iter_json, neutral_json, show_value, word_diff
 from pipeline.diff_words import TextAlignment, compare_text, context
 from pipeline.records import DateMention, Mention, Organization, Place, Record
-from pipeline.writer import record_line
+from pipeline.writer import canonical_json, record_line
 
 KEEP = "The Eurasia Foundation met in Moscow in July 2009.\n"
 GONE = "The Red Cross closed its office in Lyon in May 2008.\n"
@@ -740,3 +740,12 @@ def test_html_limit_says_how_many_were_left_out(tmp_path: Path) -> None:
     assert re.findall(r'class="doc \w+" data-id="([^"]+)"', page) == ["doc/0", "doc/1"]
     assert "Not shown (--limit 2 per section): 3 strip." in page
     assert "5 documents differ; 2 shown" in page and "manifest.json: missing" in page
+
+
+def test_json_is_written_a_document_at_a_time_with_the_canonical_bytes(diff: OutputDiff, tmp_path: Path) -> None:
+    hostile = api.diff_outputs(*hostile_outputs(tmp_path))
+    for whole in (diff, hostile):
+        expected = neutral_json(canonical_json(whole.model_dump(mode="json")))
+        assert "".join(iter_json(whole, whole.documents)) == expected
+        empty = whole.model_copy(update={"documents": ()})
+        assert "".join(iter_json(whole, [])) == neutral_json(canonical_json(empty.model_dump(mode="json")))
