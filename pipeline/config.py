@@ -80,6 +80,11 @@ class EntitiesConfig(_Settings):
     # (whole 6 KB documents at 64 took 1.4 GB, DESIGN.md, so keep blocks, not documents, in a batch).
     batch_size: int = Field(default=64, gt=0)
     """Blocks per model batch; the model reads the blocks of a chunk of documents together."""
+    extra_long_form_words: int = Field(default=4, ge=0)
+    """How many words beyond its acronym's letter count the long form of a definition may
+    take in ("Office of Juvenile Justice and Delinquency Prevention (OJJDP)": minor words)."""
+    clause_lookback_chars: int = Field(default=200, gt=0)
+    """How far (in characters) before an acronym in parentheses its long form is looked for."""
 
 
 class PlacesConfig(_Settings):
@@ -88,6 +93,23 @@ class PlacesConfig(_Settings):
     merge_state_qualifiers: bool = False
     """False: "Columbus, OH" gives a mention of Columbus and one of Ohio (as NER corpora
     annotate it); true: one mention "Columbus, OH" of Columbus."""
+    max_code_letters: int = Field(default=3, gt=0)
+    """A name in capitals read as a place with at most this many letters ("U.S.", "UAE") is a
+    place code, kept only when the gazetteer knows it; longer capitals are acronyms."""
+    locative_lookbehind_chars: int = Field(default=30, gt=0)
+    """How far (in characters) before a city's name read as an organization a locative word
+    ("in", "from") or a "Name, " before a state's code is looked for."""
+    list_lookbehind_chars: int = Field(default=40, gt=0)
+    """How far before a place a list separator or "state of" is looked for (long enough for any)."""
+    max_list_run_chars: int = Field(default=80, gt=0)
+    """The longest capitalized run read back from a list separator; a run filling it is a
+    longer title, not a list item."""
+    max_item_words: int = Field(default=3, gt=0)
+    """The most words a place found without the model may have (a list item, a name after
+    a locative word, a country standing alone); a longer capitalized run is a title."""
+    dominant_ratio: int = Field(default=10, gt=1)
+    """A city this many times larger than any namesake is what its bare name means unless the
+    text qualifies it ("Moscow" is Moscow, Russia even on a page full of US places)."""
 
 
 class LimitsConfig(_Settings):

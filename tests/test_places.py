@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as gazetteer_module
-from pipeline.document import Document
+from pipeline.config import PlacesConfig
+from pipeline.document import Document, PlaceSpan
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
 from pipeline.stages.places import PlaceResolver
 
 SOURCE = Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=1)
 SEPARATE = PlaceResolver()
-MERGED = PlaceResolver(merge_qualifiers=True)
+MERGED = PlaceResolver(PlacesConfig(merge_state_qualifiers=True))
 
 SEED_TEXT = (
     "Experts gathered in Washington, D.C. and in Columbus, OH; New York, NY; and Los Angeles, CA. "
@@ -41,16 +42,16 @@ Summary = list[tuple[str, str, str | None, int | None, list[str]]]
 
 
 def _document(text: str, surfaces: tuple[str, ...], organizations: tuple[str, ...] = ()) -> Document:
-    """A document whose unresolved places are every whole-word occurrence of `surfaces`."""
+    """A document whose place spans are every whole-word occurrence of `surfaces`."""
 
     def mentions(surface: str) -> tuple[Mention, ...]:
         found = re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
         return tuple(Mention(text=surface, start=m.start(), end=m.end()) for m in found)
 
-    places = tuple(Place(name=s, kind="other", mentions=mentions(s)) for s in surfaces)
+    spans = tuple(PlaceSpan(text=m.text, start=m.start, end=m.end, label="GPE") for s in surfaces for m in mentions(s))
     orgs = tuple(Organization(name=o, mentions=mentions(o)) for o in organizations)
     return Document(
-        id="t", source=SOURCE, content=text, content_format="text", text=text, places=places, organizations=orgs
+        id="t", source=SOURCE, content=text, content_format="text", text=text, place_spans=spans, organizations=orgs
     )
 
 
@@ -304,8 +305,8 @@ def test_offsets_survive_unusual_text() -> None:
 
 def test_output_does_not_depend_on_input_order() -> None:
     forward = _document(SEED_TEXT, SEED_SURFACES)
-    backward = forward.model_copy(update={"places": tuple(reversed(forward.places))})
-    assert SEPARATE(forward) == SEPARATE(backward) == PlaceResolver()(forward)
+    backward = forward.model_copy(update={"place_spans": tuple(reversed(forward.place_spans))})
+    assert SEPARATE(forward).places == SEPARATE(backward).places == PlaceResolver()(forward).places
 
 
 def test_resolved_documents_pass_through_unchanged() -> None:
