@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__, api
-from pipeline.config import PipelineConfig, load_config, settings_help
+from pipeline.config import changed_settings, load_config, settings_help
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
@@ -158,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.settings)
-    _LOG.info("configuration %s; changed settings: %s", config.config_hash(), ", ".join(_changed(config)) or "none")
+    _LOG.info(
+        "configuration %s; changed settings: %s", config.config_hash(), ", ".join(changed_settings(config)) or "none"
+    )
     _LOG.info("code fingerprint %s", code_fingerprint())
     summary = api.run(
         args.inputs,
@@ -180,17 +182,6 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if summary.ok else 1
-
-
-def _changed(config: PipelineConfig) -> list[str]:
-    """The settings of `config` that differ from the defaults, as `section.key=value`."""
-    defaults = PipelineConfig().model_dump(mode="json")
-    return [
-        f"{section}.{key}={json.dumps(value, ensure_ascii=False)}"
-        for section, values in config.model_dump(mode="json").items()
-        for key, value in values.items()
-        if defaults[section][key] != value
-    ]
 
 
 def _verbosity_options(parser: argparse.ArgumentParser, default: object) -> None:

@@ -87,15 +87,28 @@ class EntitiesConfig(_Settings):
     """How far (in characters) before an acronym in parentheses its long form is looked for."""
 
 
+class GazetteerConfig(_Settings):
+    """Settings of the gazetteer the places stage reads (built once per process and kept on disk per settings)."""
+
+    major_city_population: int = Field(default=1_000_000, ge=0)
+    """A city this large is what its bare name means even where a US state shares it ("New York")."""
+    major_capital_country_population: int = Field(default=1_000_000, ge=0)
+    """A capital outranks same-named places only for a country this large: the capitals of small
+    territories share their names with larger cities (Hamilton, Bermuda; Victoria, Seychelles)."""
+    min_alternate_letters: int = Field(default=3, ge=1)
+    """GeoNames alternate names with fewer letters are codes and abbreviations, not names, and are left out."""
+    max_code_letters: int = Field(default=3, ge=2)
+    """A name in capitals of at most this many letters ("U.S.", "UAE") is a code: it finds only listed
+    abbreviations, and read as a place by the model it stays one only when known; longer capitals
+    are headlines and acronyms."""
+
+
 class PlacesConfig(_Settings):
     """Settings of the places stage."""
 
     merge_state_qualifiers: bool = False
     """False: "Columbus, OH" gives a mention of Columbus and one of Ohio (as NER corpora
     annotate it); true: one mention "Columbus, OH" of Columbus."""
-    max_code_letters: int = Field(default=3, gt=0)
-    """A name in capitals read as a place with at most this many letters ("U.S.", "UAE") is a
-    place code, kept only when the gazetteer knows it; longer capitals are acronyms."""
     locative_lookbehind_chars: int = Field(default=30, gt=0)
     """How far (in characters) before a city's name read as an organization a locative word
     ("in", "from") or a "Name, " before a state's code is looked for."""
@@ -110,6 +123,7 @@ class PlacesConfig(_Settings):
     dominant_ratio: int = Field(default=10, gt=1)
     """A city this many times larger than any namesake is what its bare name means unless the
     text qualifies it ("Moscow" is Moscow, Russia even on a page full of US places)."""
+    gazetteer: GazetteerConfig = GazetteerConfig()
 
 
 class LimitsConfig(_Settings):
@@ -186,14 +200,30 @@ def _constraint(metadata: Any) -> str:
     return f"matching {pattern}" if pattern else ""
 
 
-def _settings() -> Iterator[tuple[str, Any, Any]]:
-    """(`section.key`, field, default as JSON) of every setting, in the models' order."""
-    defaults = PipelineConfig().model_dump(mode="json")
-    for section, section_field in PipelineConfig.model_fields.items():
-        model = section_field.annotation
-        assert isinstance(model, type) and issubclass(model, _Settings)
-        for name, field in model.model_fields.items():
-            yield f"{section}.{name}", field, defaults[section][name]
+def changed_settings(config: PipelineConfig) -> list[str]:
+    """The settings of `config` that differ from the defaults, as `section.key=value` (for the log)."""
+    values = config.model_dump(mode="json")
+    changed = []
+    for key, _, default in _settings():
+        value: Any = values
+        for part in key.split("."):
+            value = value[part]
+        if value != default:
+            changed.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
+    return changed
+
+
+def _settings(
+    model: type[_Settings] = PipelineConfig, prefix: str = "", defaults: dict[str, Any] | None = None
+) -> Iterator[tuple[str, Any, Any]]:
+    """(`section.key`, field, default as JSON) of every setting, in the models' order, inner sections included."""
+    defaults = PipelineConfig().model_dump(mode="json") if defaults is None else defaults
+    for name, field in model.model_fields.items():
+        inner = field.annotation
+        if isinstance(inner, type) and issubclass(inner, _Settings):
+            yield from _settings(inner, f"{prefix}{name}.", defaults[name])
+        else:
+            yield f"{prefix}{name}", field, defaults[name]
 
 
 def _type_name(annotation: Any) -> str:

@@ -70,7 +70,11 @@ def test_help_lists_every_setting_with_its_default(capsys: pytest.CaptureFixture
     defaults = PipelineConfig().model_dump(mode="json")
     for section, values in defaults.items():
         for key, value in values.items():
-            assert f"  {section}.{key} = {json.dumps(value)}  (" in shown
+            if key == "gazetteer":  # an inner section: its settings are listed one by one
+                for inner, default in value.items():
+                    assert f"  {section}.gazetteer.{inner} = {json.dumps(default)}  (" in shown
+            else:
+                assert f"  {section}.{key} = {json.dumps(value)}  (" in shown
     assert settings_help() in shown
     assert "Blocks per model batch" in shown  # a setting's docstring is its description
 

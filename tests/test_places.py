@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as gazetteer_module
-from pipeline.config import PlacesConfig
+from pipeline.config import GazetteerConfig, PlacesConfig
 from pipeline.document import Document, PlaceSpan
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
@@ -383,10 +383,10 @@ def test_the_build_cache_gives_the_gazetteer_it_was_built_from(tmp_path: Path, m
     built = gazetteer_module.build_gazetteer()
     path = gazetteer_module.cache_file()
     assert path is not None and path.parent == tmp_path and not path.exists()
-    load = gazetteer_module.load_gazetteer.__wrapped__  # without the per-process memo
-    stored = load()
+    load = gazetteer_module._load.__wrapped__  # without the per-process memo
+    stored = load(GazetteerConfig())
     assert path.is_file()
-    read = load()
+    read = load(GazetteerConfig())
     assert type(read._names).__name__ == "_PackedIndex"  # read from the file, not built again
     assert read.to_tables() == built.to_tables() == stored.to_tables()
     for name in ("Moscow", "Kiev", "U.S.", "St. Petersburg", "Zürich", "Victoria", "Ohio", "Nowhere"):
@@ -400,12 +400,20 @@ def test_a_damaged_build_cache_is_built_again(tmp_path: Path, monkeypatch: pytes
     path = gazetteer_module.cache_file()
     assert path is not None
     path.write_bytes(b"\x00not marshal")
-    gazetteer = gazetteer_module.load_gazetteer.__wrapped__()
+    gazetteer = gazetteer_module._load.__wrapped__(GazetteerConfig())
     assert gazetteer.lookup("Moscow")[0].country_code == "RU"
     content = path.read_bytes()
     assert gazetteer_module.Gazetteer.from_tables(marshal.loads(content[32:])).to_tables() == gazetteer.to_tables()
     path.write_bytes(content[:-1000])  # torn: the digest no longer matches, so it is built again
-    assert gazetteer_module.load_gazetteer.__wrapped__().to_tables() == gazetteer.to_tables()
+    assert gazetteer_module._load.__wrapped__(GazetteerConfig()).to_tables() == gazetteer.to_tables()
     assert path.read_bytes() == content
     monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, "")
     assert gazetteer_module.cache_file() is None
+
+
+def test_the_gazetteer_settings_decide_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_gazetteer().lookup("New York")[0].kind == "city"  # a major city before the state
+    settings = GazetteerConfig(major_city_population=10**9, major_capital_country_population=10**10)
+    assert gazetteer_module.build_gazetteer(settings).lookup("New York")[0].kind == "region"
+    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    assert gazetteer_module.cache_file(settings) != gazetteer_module.cache_file()  # built and kept apart

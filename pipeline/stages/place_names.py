@@ -52,7 +52,7 @@ class PlaceNames:
     def gazetteer(self) -> Gazetteer:
         """The gazetteer, loaded on first use and shared across the process."""
         if self._gazetteer is None:
-            self._gazetteer = load_gazetteer()
+            self._gazetteer = load_gazetteer(self.config.gazetteer)
         return self._gazetteer
 
     def is_place_name(self, name: str, kinds: Collection[PlaceKind] = ("country", "region", "city")) -> bool:
@@ -66,11 +66,11 @@ class PlaceNames:
     def is_possible_place_code(self, code: str) -> bool:
         """Whether a name in capitals ("U.S.", "UAE", "P.S.") read as a place can be one.
 
-        Place codes have at most `places.max_code_letters` letters and are then only places
-        when the gazetteer knows them; longer capitals are acronyms, not place codes, and
-        are left to the other rules.
+        Place codes have at most `places.gazetteer.max_code_letters` letters and are then only
+        places when the gazetteer knows them; longer capitals are acronyms, not place codes,
+        and are left to the other rules.
         """
-        if sum(c.isalpha() for c in code) > self.config.max_code_letters:
+        if sum(c.isalpha() for c in code) > self.config.gazetteer.max_code_letters:
             return True
         return bool(self.gazetteer.lookup(code)) or self.gazetteer.us_state(code) is not None
 
