@@ -31,6 +31,8 @@ MONTH_NUMBERS: dict[str, int] = {
     for number, (name, abbreviations) in enumerate(MONTHS, start=1)
     for form in (name, *abbreviations)
 }
+# A month's full name, capitalized: "January" ... "December".
+MONTH_NAME = "(?:" + "|".join(MONTH_NAMES) + ")"
 # A month as written in running text: capitalized ("may" and "march" in lower case are a verb
 # and a walk), in full or abbreviated with an optional period ("Sept.", "Dec").
 MONTH = (

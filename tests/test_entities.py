@@ -10,10 +10,12 @@ from conftest import make_source
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
-from pipeline.config import EntitiesConfig, StripConfig
+from pipeline.config import EntitiesConfig, PipelineConfig, StripConfig
 from pipeline.document import Document
+from pipeline.gazetteer import load_gazetteer
 from pipeline.nlp import load_ner_model
 from pipeline.records import Block, Organization
+from pipeline.runner import Pipeline
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
@@ -236,3 +238,12 @@ def test_a_repeated_block_is_read_by_the_model_once() -> None:
     assert read == [byline, story, story]  # the short block once; the long one is not kept
     assert first[0] == first[2] == second[1] and first[1] == second[0]
     assert [(e.label, byline[e.start : e.end]) for e in first[0]] == [(e.label_, e.text) for e in nlp(byline).ents]
+
+
+def test_one_gazetteer_serves_both_stages_of_a_run() -> None:
+    pipeline = Pipeline(PipelineConfig())
+    recognizer = next(s for s in pipeline.stages if isinstance(s, EntityRecognizer))
+    resolver = next(s for s in pipeline.stages if isinstance(s, PlaceResolver))
+    assert recognizer.place_names is resolver.place_names
+    pipeline.warm_up()
+    assert resolver.gazetteer is load_gazetteer()

@@ -14,6 +14,7 @@ from pipeline.config import GazetteerConfig, PlacesConfig
 from pipeline.document import Document, PlaceSpan
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 
 SOURCE = Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=1)
@@ -417,3 +418,16 @@ def test_the_gazetteer_settings_decide_what_it_holds(tmp_path: Path, monkeypatch
     assert gazetteer_module.build_gazetteer(settings).lookup("New York")[0].kind == "region"
     monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
     assert gazetteer_module.cache_file(settings) != gazetteer_module.cache_file()  # built and kept apart
+
+
+def test_the_places_stage_reads_the_gazetteer_it_is_given() -> None:
+    gazetteer = gazetteer_module.Gazetteer()
+    atlantis = gazetteer_module.GazetteerEntry("Atlantis", "city", "GR", 1, 36.4, 25.4, population=5)
+    gazetteer.add("Atlantis", atlantis)
+    resolver = PlaceResolver(place_names=PlaceNames(gazetteer=gazetteer))
+    places = _resolve("Ships sailed from Atlantis and Moscow.", "Moscow", resolver=resolver)
+    # Atlantis is found after "from" in the given gazetteer; Moscow is not in it.
+    assert _summary(places) == [
+        ("Atlantis", "city", "GR", 1, ["Atlantis"]),
+        ("Moscow", "other", None, None, ["Moscow"]),
+    ]
