@@ -20,6 +20,9 @@ kept on disk, in `$PIPELINE_CACHE_DIR` (default: `$XDG_CACHE_HOME/pipeline`, els
 module's source and of `pipeline.lexicon`'s, of its settings (`GazetteerConfig`), of the
 data packages' versions and of Python's, so any change rebuilds it;
 a file that cannot be read is rebuilt too. Later runs read it in a tenth of the time.
+
+The module is a little over 500 lines: building, packing for the build cache and looking
+up all read the same indexes of `Gazetteer`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import api
 from pipeline.cache import run_fingerprint
 from pipeline.fingerprint import PACKAGE_ROOT, code_fingerprint, shipped_files, tree_fingerprint
 
@@ -49,28 +48,29 @@ def test_an_edited_stage_is_processed_again_without_a_version_bump(tmp_path: Pat
     (raw / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (raw / "b.txt").write_text(OTHER, encoding="utf-8")
     out = tmp_path / "out"
-    assert api.run([raw], out, jobs=1).reused == 0
+    edited_root, same_root = tmp_path / "edited", tmp_path / "same"
+    edited = _copy_package(edited_root)
+    _copy_package(same_root)
+    assert _run_with(edited_root, raw, out) == (2, 0)
     before = (out / "records.jsonl").read_bytes()
-    code_root = tmp_path / "code"
-    copy = _copy_package(code_root)
 
-    # The copy is the same code in another place: everything comes from the cache.
-    assert _run_with(code_root, raw, out) == (2, 2)
+    # The same code in another place: everything comes from the cache.
+    assert _run_with(same_root, raw, out) == (2, 2)
     assert (out / "records.jsonl").read_bytes() == before
 
     # A rule of the places stage changes; its version does not.
-    stage = copy / "stages" / "places.py"
+    stage = edited / "stages" / "places.py"
     source = stage.read_text(encoding="utf-8")
     assert source.count("name=entry.name,") == 1, "the edited line moved: update this test"
     stage.write_text(source.replace("name=entry.name,", "name=entry.name.upper(),"), encoding="utf-8")
 
-    assert _run_with(code_root, raw, out) == (2, 0)
+    assert _run_with(edited_root, raw, out) == (2, 0)
     after = (out / "records.jsonl").read_bytes()
     assert after != before
     names = [p["name"] for line in after.decode().splitlines() for p in json.loads(line)["places"]]
     assert "MOSCOW" in names
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["code_fingerprint"] == tree_fingerprint(copy) != code_fingerprint()
+    assert manifest["code_fingerprint"] == tree_fingerprint(edited) != tree_fingerprint(same_root / "pipeline")
 
 
 def test_the_fingerprint_covers_every_shipped_file_and_nothing_compiled(tmp_path: Path) -> None:
