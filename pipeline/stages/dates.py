@@ -13,6 +13,17 @@ fills missing days from today's clock and gives no offsets. This stage instead:
    year") against the document date, anaphoric ones ("the following day") against the
    nearest earlier absolute date in the text (skipping attributive dates such as "the
    June 2010 summit", which name another event). With no anchor they are left out.
+   A date that leaves out its year ("in October", "Feb. 2") or its week ("Friday") takes
+   them from the tense of its clause and its distance to the anchor, as HeidelTime and
+   SUTime do for news: "the talks resume in October", written in March, is the coming
+   October; "the car was found in December", written in April, the last one.
+
+Whether a bare four-digit number is a year, and the tense of a clause, are read from the
+words around them (`pipeline.stages.date_context`).
+
+This module is a little over 500 lines: its patterns and the arithmetic that resolves them
+are one job, and splitting the patterns from their resolution would separate each pattern
+from the groups it is read by.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from pipeline.config import DatesConfig
 from pipeline.document import Document
 from pipeline.records import DateMention, Precision
 from pipeline.stages.base import Stage
+from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 
 _MONTHS = {
     name: number
@@ -58,7 +70,16 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d|21\d\d)"
 _DASH = r"\s*(?:-|–|—|to|through|until)\s*"
-_WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+_WEEKDAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = rf"(?:(?P<wd>{_WEEKDAY_NAME}),?\s+)?"
+# "last June", "next Friday", "this coming Sunday": which occurrence, counted from the anchor.
+_WHICH = r"(?P<which>[Ll]ast|[Nn]ext|[Tt]his(?:\s+(?:coming|past))?|[Cc]oming)"
+# "early December", "mid-2009": part of a month or year, which keeps its precision.
+_PART = r"(?P<part>[Ee]arly|[Mm]id|[Ll]ate)"
+# "January this year", "June 5 last year".
+_REL_YEAR = r"(?:,?\s+(?P<rel>this|last|next)\s+year)?"
+# The time of an ISO timestamp: 2019-04-02T09:00:00Z (the day is what a date keeps).
+_TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -75,13 +96,19 @@ _NUMBER_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _COUNT = r"(?:\d{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
 _UNIT = r"(?:day|week|month|year)s?"
+# How many years "last", "this" and "next" move: also what "this fiscal year" means.
+_YEAR_SHIFT = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 
-Kind = Literal["absolute", "range", "year_range", "month_range", "deictic", "anaphoric", "yearless"]
+Kind = Literal[
+    "absolute", "range", "year_range", "month_range", "quarter", "decade", "deictic", "anaphoric", "yearless"
+]
+_ABSOLUTE_KINDS = frozenset({"absolute", "range", "year_range", "month_range", "quarter", "decade"})
 
 
-Feature = Literal["month", "year", "digit", "weekday", "deictic", "unit", "ago", "later"]
+Feature = Literal["month", "year", "digit", "weekday", "deictic", "unit", "ago", "later", "fiscal"]
 # Cheap tests of what a paragraph contains; a pattern is only tried where all it needs is.
 # Each is looser than the patterns that rely on it, so skipping never loses a date.
 _FEATURES: dict[Feature, re.Pattern[str]] = {
@@ -93,6 +120,7 @@ _FEATURES: dict[Feature, re.Pattern[str]] = {
     "unit": re.compile(r"day|week|month|year"),
     "ago": re.compile(r"ago"),
     "later": re.compile(r"later|earlier"),
+    "fiscal": re.compile(r"fiscal|Fiscal|FY"),
 }
 
 
@@ -131,13 +159,29 @@ _PATTERNS = (
         ),
         frozenset({"month", "year"}),
     ),
-    # between 2009 and 2010; from 2009 to 2010; 2009-2010
+    # between 2009 and 2010; from 2009 to 2010; 2009-2010; the 1998-99 season
     _Pattern(
         "year_range",
         _compile(
-            rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR}))"
+            rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR})|(?P<y1d>{_YEAR})[-–/](?P<y2d>\d\d))"
         ),
         frozenset({"year"}),
+    ),
+    # Q2 2019, 2019 Q2, the second quarter of 2019: the quarter's three months
+    _Pattern("quarter", _compile(rf"Q(?P<q>[1-4])[\s/-]?(?P<y>{_YEAR})"), frozenset({"year"})),
+    _Pattern("quarter", _compile(rf"(?P<y>{_YEAR})[\s/-]?Q(?P<q>[1-4])"), frozenset({"year"})),
+    _Pattern(
+        "quarter",
+        _compile(rf"(?P<qw>(?i:first|second|third|fourth)|1st|2nd|3rd|4th)[\s-]quarter(?:\s+of)?,?\s+(?P<y>{_YEAR})"),
+        frozenset({"year"}),
+    ),
+    # the 1980s, the mid-1990s: the decade's years
+    _Pattern("decade", _compile(rf"(?:{_PART}[\s-])?(?P<dec>1[5-9]\d0|20\d0)'?s"), frozenset({"year"})),
+    # fiscal 2019, fiscal year 2019, FY2019, FY19: a fiscal year is named by a calendar year
+    _Pattern(
+        "absolute",
+        _compile(r"(?:[Ff]iscal(?:\s+[Yy]ear)?\s+(?P<fy>\d{4})|FY\s?'?(?P<fy2>\d{4}|\d\d))"),
+        frozenset({"fiscal", "digit"}),
     ),
     # Tuesday, November 14, 2011; 14 November 2011; the 14th of November 2011; November 2011; May of 2011
     _Pattern(
@@ -151,41 +195,56 @@ _PATTERNS = (
         frozenset({"month", "year"}),
     ),
     _Pattern("absolute", _compile(rf"(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})"), frozenset({"month", "year"})),
-    # 2011-11-14 and 2011/11/14; 11/14/2011 and 14.11.2011 (read with the configured order)
+    # 2011-11-14, 2011/11/14 and 2019-04-02T09:00:00Z; 11/14/2011 and 4/2/19 (read with the
+    # configured order); 14.11.2011 (dots are day-first almost everywhere)
     _Pattern(
         "absolute",
-        _compile(r"(?P<iso>(?P<y>\d{4})[-/](?P<mo>0[1-9]|1[0-2])[-/](?P<d>0[1-9]|[12]\d|3[01]))"),
+        _compile(rf"(?P<iso>(?P<y>\d{{4}})[-/](?P<mo>0[1-9]|1[0-2])[-/](?P<d>0[1-9]|[12]\d|3[01])){_TIME}"),
         frozenset({"year"}),
     ),
-    _Pattern("absolute", _compile(r"(?P<numeric>\d{1,2}[/.]\d{1,2}[/.]\d{4})"), frozenset({"year"})),
-    # a year on its own; kept only in a date-like position (see _plausible_year)
-    _Pattern("absolute", _compile(rf"(?P<y>{_YEAR})"), frozenset({"year"})),
-    # November 14 (the year comes from the anchor)
-    _Pattern("yearless", _compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\s*,?\s*\d)"), frozenset({"month", "digit"})),
+    _Pattern("absolute", _compile(r"(?P<n1>\d{1,2})/(?P<n2>\d{1,2})/(?P<n3>\d{4}|\d\d)(?!/\d)"), frozenset({"digit"})),
+    _Pattern("absolute", _compile(r"(?P<dot1>\d{1,2})\.(?P<dot2>\d{1,2})\.(?P<n3>\d{4})"), frozenset({"year"})),
+    # a year on its own, or part of one ("mid-2009"); kept only where its context says it is a year
+    _Pattern("absolute", _compile(rf"(?:{_PART}-)?(?P<y>{_YEAR})"), frozenset({"year"})),
+    # November 14, last Oct. 23, Saturday, April 25, June 5 last year (the year comes from the anchor)
     _Pattern(
-        "yearless", _compile(rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})(?!\s*,?\s*\d)"), frozenset({"month", "digit"})
+        "yearless",
+        _compile(rf"{_WEEKDAY}(?:{_WHICH}\s+)?(?P<m>{_MONTH})\s+(?P<d>{_DAY}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
     ),
-    # in January; the January meeting; last March (a bare month needs a word that makes it a date)
+    _Pattern(
+        "yearless",
+        _compile(rf"{_WEEKDAY}(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
+    ),
+    # in January; the January meeting; since March this year (a bare month needs a word that
+    # makes it a date; a preposition or article is not part of the date, "last" or "early" is)
     _Pattern(
         "yearless",
         _compile(
-            rf"(?P<cue>(?:in|In|the|The|last|Last|next|Next|this|This|since|Since|until|by|early|late|mid)\s+)(?P<m>{_MONTH})(?!\s*,?\s*\d)"
+            rf"(?P<cue>(?:in|In|the|The|since|Since|until|Until|by|By|from|From|through|during|During)\s+)(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"
         ),
         frozenset({"month"}),
     ),
     _Pattern(
+        "yearless",
+        _compile(rf"(?:{_WHICH}\s+)?{_PART}[\s-]+(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month"}),
+    ),
+    _Pattern("yearless", _compile(rf"{_WHICH}\s+(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"), frozenset({"month"})),
+    _Pattern(
         "deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)"), frozenset({"deictic"})
     ),
-    # Friday; last Friday; next Monday (news counts weekdays from the day of writing)
-    _Pattern(
-        "deictic",
-        _compile(
-            r"(?:(?P<which>last|next|this|Last|Next|This)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-        ),
-        frozenset({"weekday"}),
-    ),
+    # Friday; last Friday; next Monday (the tense of the clause says which week)
+    _Pattern("deictic", _compile(rf"(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY_NAME})"), frozenset({"weekday"})),
     _Pattern(
         "deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)"), frozenset({"unit"})
+    ),
+    # this fiscal year, the current fiscal year, last fiscal year
+    _Pattern(
+        "deictic",
+        _compile(r"(?P<which>this|current|last|previous|next|coming|This|Last|Next)\s+fiscal\s+(?P<unit>year)"),
+        frozenset({"fiscal"}),
     ),
     _Pattern("deictic", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+ago"), frozenset({"unit", "ago"})),
     _Pattern(
@@ -204,18 +263,6 @@ _PATTERNS = (
         frozenset({"unit", "later"}),
     ),
 )
-# Words after which a bare four-digit number reads as a year.
-_YEAR_CUES = frozenset(
-    "in since by of during until till from between before after through to and or early late mid "
-    "year years fiscal fy circa around spring summer autumn fall winter the".split()
-)
-# Words that may follow a year; any other lower-case word makes "2000 people" a count.
-_AFTER_YEAR_OK = frozenset(
-    "and or to through until when while with as after before but that which who he she it they we "
-    "i was were is are had has have there from for at on in by the a an his her its their".split()
-)
-_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
-_NEXT_WORD = re.compile(r"^\s*([A-Za-z]+)")
 
 
 @dataclass(frozen=True)
@@ -237,7 +284,7 @@ class DateExtractor(Stage):
     """Find date expressions in the article text and normalize them to ISO 8601."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
 
     def __init__(self, config: DatesConfig) -> None:
         self.config = config
@@ -248,16 +295,16 @@ class DateExtractor(Stage):
         text = doc.text
         found: list[DateMention] = []
         # Absolute dates first: relative ones are resolved against them.
-        candidates = list(_candidates(text))
+        candidates = [c for c in _candidates(text) if not _names_something(c, text)]
         for candidate in candidates:
-            if candidate.kind in ("absolute", "range", "year_range", "month_range"):
+            if candidate.kind in _ABSOLUTE_KINDS:
                 resolved = self._resolve_absolute(candidate, text)
                 if resolved is not None:
                     found.append(_mention(candidate, text, resolved, anchor=None))
         absolutes = sorted(found, key=lambda d: d.start)
         unresolved = 0
         for candidate in candidates:
-            if candidate.kind in ("deictic", "anaphoric", "yearless"):
+            if candidate.kind not in _ABSOLUTE_KINDS:
                 anchor = _anchor_of(candidate, text, absolutes, doc.document_date)
                 if anchor is None:
                     unresolved += 1  # no value without an anchor: left out, and counted
@@ -273,11 +320,17 @@ class DateExtractor(Stage):
     def _resolve_absolute(self, candidate: _Candidate, text: str) -> _Resolved | None:
         groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
         if candidate.kind == "year_range":
-            first = groups.get("y1a") or groups.get("y1b") or groups["y1c"]
-            last = groups.get("y2a") or groups.get("y2b") or groups["y2c"]
-            if not (self._year_ok(first) and self._year_ok(last)) or last <= first:
+            return self._year_range(groups, text, candidate)
+        if candidate.kind == "quarter":
+            quarter = int(groups["q"]) if "q" in groups else _ORDINALS[groups["qw"].lower()]
+            if not self._year_ok(groups["y"]):
                 return None
-            return _Resolved(first, last, "year")
+            return _Resolved(f"{groups['y']}-{3 * quarter - 2:02d}", f"{groups['y']}-{3 * quarter:02d}", "month")
+        if candidate.kind == "decade":
+            decade = int(groups["dec"])
+            if not (self._year_ok(str(decade)) and self._year_ok(str(decade + 9))):
+                return None
+            return _Resolved(f"{decade:04d}", f"{decade + 9:04d}", "year")
         if candidate.kind == "month_range":
             first = self._parse(f"{groups.get('m1') or groups['m1b']} {groups['y']}", "month")
             last = self._parse(f"{groups['m2']} {groups['y']}", "month")
@@ -291,17 +344,67 @@ class DateExtractor(Stage):
             if first is None or last is None or last <= first:
                 return None
             return _Resolved(first, last, "day")
-        if "iso" in groups or "numeric" in groups:
-            value = self._parse(groups.get("iso") or groups["numeric"], "day")
-            return _Resolved(value, None, "day") if value is not None else None
+        if "fy" in groups or "fy2" in groups:
+            year = self._full_year(groups.get("fy") or groups["fy2"])
+            return _Resolved(f"{year:04d}", None, "year") if self._year_ok(str(year)) else None
+        if "iso" in groups:
+            return self._day(int(groups["y"]), int(groups["mo"]), int(groups["d"]))
+        if "n1" in groups:
+            return self._numeric(int(groups["n1"]), int(groups["n2"]), groups["n3"], day_first=False)
+        if "dot1" in groups:
+            return self._numeric(int(groups["dot1"]), int(groups["dot2"]), groups["n3"], day_first=True)
         if "m" not in groups:
-            if not self._year_ok(groups["y"]) or not _plausible_year(text, candidate.start, candidate.end):
+            if not self._year_ok(groups["y"]):
+                return None
+            if "part" not in groups and not year_by_context(
+                text, candidate.start, candidate.end, self.config.round_count_multiple, self._years
+            ):
                 return None
             return _Resolved(groups["y"], None, "year")
         precision: Precision = "day" if "d" in groups else "month"
         parts = [groups.get("d", ""), groups["m"], groups["y"]]
         value = self._parse(" ".join(p for p in parts if p), precision)
         return _Resolved(value, None, precision) if value is not None else None
+
+    def _year_range(self, groups: dict[str, str], text: str, candidate: _Candidate) -> _Resolved | None:
+        first = groups.get("y1a") or groups.get("y1b") or groups.get("y1c") or groups["y1d"]
+        if "y2d" in groups:
+            # "1998-99", "1999-00": the second year is the next one that ends in those digits.
+            century = int(first) - int(first) % 100
+            second = century + int(groups["y2d"]) + (100 if century + int(groups["y2d"]) <= int(first) else 0)
+            last = f"{second:04d}"
+            plausible = year_by_context(
+                text, candidate.start, candidate.end, self.config.round_count_multiple, self._years
+            )
+        else:
+            last = groups.get("y2a") or groups.get("y2b") or groups["y2c"]
+            plausible = not reads_as_count(text, candidate.start, candidate.end)
+        if not (plausible and self._year_ok(first) and self._year_ok(last)) or last <= first:
+            return None
+        return _Resolved(first, last, "year")
+
+    def _numeric(self, first: int, second: int, year_digits: str, day_first: bool) -> _Resolved | None:
+        """A numeric date; when the configured order gives no valid day, the other order is tried."""
+        year = self._full_year(year_digits)
+        day_first = day_first or self.config.date_order == "DMY"
+        readings = [(second, first), (first, second)] if day_first else [(first, second), (second, first)]
+        for month, day in readings:
+            resolved = self._day(year, month, day)
+            if resolved is not None:
+                return resolved
+        return None
+
+    def _full_year(self, digits: str) -> int:
+        """A year from four digits, or from two: below the pivot in this century, else the last."""
+        if len(digits) == 4:
+            return int(digits)
+        two = int(digits)
+        return 2000 + two if two < self.config.two_digit_year_pivot else 1900 + two
+
+    def _day(self, year: int, month: int, day: int) -> _Resolved | None:
+        if not (self._year_ok(str(year)) and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+            return None
+        return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
 
     def _parse(self, expression: str, precision: Precision) -> str | None:
         """Parse an absolute expression with dateparser and cut the value to `precision`."""
@@ -310,14 +413,28 @@ class DateExtractor(Stage):
             return None
         return _iso(parsed, precision)
 
+    @property
+    def _years(self) -> tuple[int, int]:
+        return self.config.min_year, self.config.max_year
+
     def _year_ok(self, year: str) -> bool:
         return self.config.min_year <= int(year) <= self.config.max_year
 
     # -- relative -----------------------------------------------------------------------
 
     def _resolve_relative(self, candidate: _Candidate, text: str, anchor: DateMention) -> DateMention | None:
-        groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
-        resolved = _shift(candidate.kind, groups, anchor)
+        if not self._year_ok(anchor.value[:4]):
+            return None  # an anchor outside the years a text can name gives nothing in them either
+        groups = {k: v.lower() for k, v in candidate.match.groupdict().items() if v is not None}
+        tense: Tense | None = None
+        if (candidate.kind == "yearless" or "weekday" in groups) and not {"which", "rel"} & groups.keys():
+            tense = tense_near(text, candidate.start, candidate.end, self.config.tense_window_words)
+        if candidate.kind == "yearless":
+            resolved = _yearless(groups, anchor, tense, self.config.nearest_month_window)
+        elif "weekday" in groups:
+            resolved = _weekday(groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default)
+        else:
+            resolved = _shift(groups, anchor)
         if resolved is None or not self._year_ok(resolved.value[:4]):
             return None
         return _mention(candidate, text, resolved, anchor=anchor.text)
@@ -338,8 +455,20 @@ def _anchor_of(
 
 
 _SET_CUE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
-# Words that number things: "page 1999", "room 2010", "flight 1972".
-_NUMBERING_WORDS = frozenset("page pages p pp room rooms route flight model number no vol volume chapter item".split())
+# "the March of Dimes", "the May Department Stores": a bare month that starts a name.
+_NAME_AFTER_MONTH = re.compile(r"\s+(?:of\s+(?:the\s+)?[A-Z]|[A-Z][a-z])")
+
+
+def _names_something(candidate: _Candidate, text: str) -> bool:
+    """Tell whether a bare month ("the March", "in May") is the start of a name rather than a date."""
+    groups = candidate.match.groupdict()
+    if candidate.kind != "yearless" or groups.get("d") or groups.get("rel"):
+        return False
+    following = text[candidate.end : candidate.end + 12]
+    if following.startswith((" of", "\nof")):
+        return _NAME_AFTER_MONTH.match(following) is not None
+    # A capitalized word right after "the March" names something; after "in March" it starts a clause.
+    return (groups.get("cue") or "").strip().lower() == "the" and _NAME_AFTER_MONTH.match(following) is not None
 
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
@@ -366,7 +495,7 @@ def _candidates(text: str) -> Iterator[_Candidate]:
                 continue
             for match in pattern.regex.finditer(text, start, end):
                 # A cue word makes the match a date but is not part of the expression.
-                begin = match.end("cue") if "cue" in pattern.regex.groupindex else match.start()
+                begin = match.end("cue") if match.groupdict().get("cue") else match.start()
                 matches.append(_Candidate(pattern.kind, begin, match.end(), match))
     matches.sort(key=lambda c: (c.start, -(c.end - c.start)))
     taken_until = -1
@@ -376,25 +505,6 @@ def _candidates(text: str) -> Iterator[_Candidate]:
             # "every Monday", "each year": a set of times, not a date.
             if not _SET_CUE.search(text, max(0, candidate.start - 10), candidate.start):
                 yield candidate
-
-
-def _plausible_year(text: str, start: int, end: int) -> bool:
-    """Tell whether a bare four-digit number at text[start:end] is a year."""
-    before, after = text[max(0, start - 30) : start], text[end : end + 30]
-    if before.endswith(("$", "€", "£", "#", "No. ", "no. ", "+", ".", ",")) or re.match(r"^[.,:/]\d", after):
-        return False
-    if re.match(r"^\s*(?:%|percent|per\b)", after):
-        return False
-    previous = _PREVIOUS_WORD.search(before)
-    if previous and previous.group(1).lower() in _NUMBERING_WORDS:
-        return False
-    next_word = _NEXT_WORD.match(after)
-    if next_word and next_word.group(1).islower() and next_word.group(1) not in _AFTER_YEAR_OK:
-        return False
-    if previous and previous.group(1).lower() in _YEAR_CUES and not re.search(r"\d\s*$", before):
-        return True
-    # A year standing at the end of a sentence or in brackets: "... was founded 1998." / "(2009)".
-    return re.match(r"^\s*(?:[.;:)\]]|$)", after) is not None and not re.search(r"[\d,]\s*$", before)
 
 
 def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> DateMention | None:
@@ -407,41 +517,97 @@ def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> D
     return earlier[-1] if earlier else None
 
 
-def _shift(kind: Kind, groups: dict[str, str], anchor: DateMention) -> _Resolved | None:
-    """Apply a relative expression to its anchor, keeping only the precision it can have."""
-    if kind == "yearless":
-        month = _MONTHS[groups["m"].rstrip(".").lower()]
-        year = int(anchor.value[:4])
-        if "d" in groups:
-            day = int(re.sub(r"\D", "", groups["d"]))
-            if day > calendar.monthrange(year, month)[1]:
-                return None
-            return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
+def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, window: int) -> _Resolved | None:
+    """A month or day without a year: the occurrence its "last"/"next", its tense or its nearness picks.
+
+    Read as HeidelTime reads news: in a past clause the latest such month on or before the
+    anchor's month, in a future one the earliest on or after it; with neither, the one
+    within `window` months of the anchor. A weekday named with the day ("Saturday, April
+    25") picks the year in which that day falls on it.
+    """
+    month = _MONTHS[groups["m"].rstrip(".")]
+    day = int(re.sub(r"\D", "", groups["d"])) if "d" in groups else None
+    year = int(anchor.value[:4])
+    which = groups.get("which", "").split()
+    if "rel" in groups:
+        year += _YEAR_SHIFT[groups["rel"]]
+    elif anchor.precision != "year":
+        # Days are compared only when both sides have one: "in March" is neither before nor after 10 March.
+        both_days = anchor.precision == "day" and day is not None
+        here = (int(anchor.value[5:7]), int(anchor.value[8:10]) if both_days else 0)
+        there = (month, day if day is not None and both_days else 0)
+        if which[-1:] in (["last"], ["past"]):
+            year -= there >= here
+        elif which[-1:] in (["next"], ["coming"]):
+            year += there <= here
+        elif which:  # "this June"
+            pass
+        elif "wd" in groups and day is not None:
+            year = _year_of_weekday(year, month, day, groups["wd"]) or year
+        # A tense compares months only, as HeidelTime does: "was extended to Nov. 20", written
+        # on 2 November, is this November's 20th.
+        elif tense == "past":
+            year -= month > here[0]
+        elif tense == "future":
+            year += month < here[0]
+        else:
+            distance = month - here[0]
+            year += (distance < -window) - (distance > window)
+    if day is None:
         return _Resolved(f"{year:04d}-{month:02d}", None, "month")
-    if "weekday" in groups:
-        return _weekday(groups["weekday"], groups.get("which", "").lower(), anchor)
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
+
+
+def _year_of_weekday(year: int, month: int, day: int, weekday: str) -> int | None:
+    """The one year next to `year` in which month/day falls on `weekday` ("Saturday, April 25")."""
+    target = list(calendar.day_name).index(weekday.capitalize())
+    fits = [
+        y
+        for y in (year, year - 1, year + 1)
+        if day <= calendar.monthrange(y, month)[1] and calendar.weekday(y, month, day) == target
+    ]
+    return fits[0] if fits else None
+
+
+def _shift(groups: dict[str, str], anchor: DateMention) -> _Resolved | None:
+    """Apply a relative expression to its anchor, keeping only the precision it can have."""
     if "word" in groups:
-        unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
+        unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"]]
     else:
-        unit = groups["unit"].lower().rstrip("s")
-        which = groups.get("which", "ago").lower()
-        magnitude = _NUMBER_WORDS.get(groups.get("count", "1").lower()) or int(groups.get("count", "1"))
+        unit = groups["unit"].rstrip("s")
+        which = groups.get("which", "ago")
+        magnitude = _NUMBER_WORDS.get(groups.get("count", "1")) or int(groups.get("count", "1"))
         sign = -1 if which in ("last", "previous", "preceding", "prior", "before", "earlier", "ago") else 1
-        count = 0 if which == "this" else sign * magnitude
+        count = 0 if which in ("this", "current") else sign * magnitude
     base_value = anchor.end_value if count > 0 and anchor.end_value else anchor.value
     return _offset(base_value, anchor.precision, unit, count)
 
 
-def _weekday(name: str, which: str, anchor: DateMention) -> _Resolved | None:
-    """The named weekday nearest the anchor day: on or before it, or after it for "next"."""
+def _weekday(name: str, which: str, anchor: DateMention, tense: Tense | None, default: str) -> _Resolved | None:
+    """The named weekday in the week its "last"/"next" or the tense of its clause points at.
+
+    "last Friday" is before the anchor day, "next Friday" after it; "this Friday" and a
+    weekday in a future clause on or after it; in a past clause, or with no sign (news
+    reports what happened), on or before it, unless `default` is "nearest".
+    """
     if anchor.precision != "day":
         return None  # a weekday of an unknown week has no day to give
     base = dt.date.fromisoformat(anchor.value)
-    target = list(calendar.day_name).index(name)
-    if which == "next":
-        shift = (target - base.weekday() - 1) % 7 + 1
+    target = list(calendar.day_name).index(name.capitalize())
+    ahead = (target - base.weekday()) % 7  # days to the next one, 0 on the day itself
+    words = which.split()
+    if words == ["next"]:
+        shift = ahead or 7
+    elif words[-1:] in (["last"], ["past"]):
+        shift = ahead - 7
+    elif words or tense == "future":  # "this", "coming", "this coming"
+        shift = ahead
+    elif tense == "past" or default == "past":
+        shift = ahead - 7 if ahead else 0
     else:
-        shift = -((base.weekday() - target) % 7) or (-7 if which == "last" else 0)
+        shift = ahead if ahead <= 3 else ahead - 7
     return _Resolved((base + dt.timedelta(days=shift)).isoformat(), None, "day")
 
 
