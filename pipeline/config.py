@@ -55,9 +55,10 @@ class DatesConfig(FrozenModel):
     round_count_multiple: int = Field(default=50, gt=0)
     # How many words on each side of a yearless date or a weekday are read for the tense of its clause.
     tense_window_words: int = Field(default=12, gt=0)
-    # With no tense to go by, a yearless month is the one at most this many months from the
-    # anchor ("in October" written in March: this October; "in December" written in February: the last one).
-    nearest_month_window: int = Field(default=6, ge=0, le=11)
+    # With no tense to go by ("the talks resume in October"), a yearless month is the coming one
+    # when it is at most this many months after the anchor's month, else the last one: written in
+    # March, "October" is this October, "December" last December; written in December, "Feb. 2" is next year's.
+    months_ahead_without_tense: int = Field(default=7, ge=0, le=11)
     # With no tense to go by, a weekday is the last one on or before the document date ("past": news
     # reports what happened) or the nearest one, at most three days ahead ("nearest").
     weekday_default: str = Field(default="past", pattern=r"^(past|nearest)$")

@@ -76,8 +76,8 @@ _WEEKDAY = rf"(?:(?P<wd>{_WEEKDAY_NAME}),?\s+)?"
 _WHICH = r"(?P<which>[Ll]ast|[Nn]ext|[Tt]his(?:\s+(?:coming|past))?|[Cc]oming)"
 # "early December", "mid-2009": part of a month or year, which keeps its precision.
 _PART = r"(?P<part>[Ee]arly|[Mm]id|[Ll]ate)"
-# "January this year", "June 5 last year".
-_REL_YEAR = r"(?:,?\s+(?P<rel>this|last|next)\s+year)?"
+# "January this year", "June 5 last year", "March of next year".
+_REL_YEAR = r"(?:,?\s+(?:of\s+)?(?P<rel>this|last|next)\s+year)?"
 # The time of an ISO timestamp: 2019-04-02T09:00:00Z (the day is what a date keeps).
 _TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _NUMBER_WORDS = {
@@ -430,7 +430,7 @@ class DateExtractor(Stage):
         if (candidate.kind == "yearless" or "weekday" in groups) and not {"which", "rel"} & groups.keys():
             tense = tense_near(text, candidate.start, candidate.end, self.config.tense_window_words)
         if candidate.kind == "yearless":
-            resolved = _yearless(groups, anchor, tense, self.config.nearest_month_window)
+            resolved = _yearless(groups, anchor, tense, self.config.months_ahead_without_tense)
         elif "weekday" in groups:
             resolved = _weekday(groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default)
         else:
@@ -521,8 +521,8 @@ def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, 
     """A month or day without a year: the occurrence its "last"/"next", its tense or its nearness picks.
 
     Read as HeidelTime reads news: in a past clause the latest such month on or before the
-    anchor's month, in a future one the earliest on or after it; with neither, the one
-    within `window` months of the anchor. A weekday named with the day ("Saturday, April
+    anchor's month, in a future one the earliest on or after it; with neither, the coming
+    one if it is at most `window` months ahead, else the last one. A weekday named with the day ("Saturday, April
     25") picks the year in which that day falls on it.
     """
     month = _MONTHS[groups["m"].rstrip(".")]
@@ -551,8 +551,8 @@ def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, 
         elif tense == "future":
             year += month < here[0]
         else:
-            distance = month - here[0]
-            year += (distance < -window) - (distance > window)
+            ahead = (month - here[0]) % 12
+            year += (month < here[0]) if ahead <= window else -(month > here[0])
     if day is None:
         return _Resolved(f"{year:04d}-{month:02d}", None, "month")
     if day > calendar.monthrange(year, month)[1]:
