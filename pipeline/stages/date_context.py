@@ -20,10 +20,12 @@ from typing import Literal
 
 Tense = Literal["past", "future"]
 
-# Words that put their clause in the future: modals, and adjectives and verbs of schedules.
+# Words that put their clause in the future: modals, and adjectives and verbs of schedules
+# ("was planned for early March" is still to come). "could" is left out: it is as often the
+# past of "can" ("could not be reached Wednesday").
 _FUTURE_WORDS = frozenset(
-    "will 'll shall would must should could might can may scheduled due payable effective expire expires "
-    "upcoming coming next soon tomorrow".split()
+    "will 'll shall would must should might can may planned planning scheduled due payable effective expire "
+    "expires upcoming coming next soon tomorrow".split()
 )
 # Words that take an infinitive of what is still to happen: "plans to", "is to meet", "decided to admit".
 _INTENT_BEFORE_TO = frozenset(
@@ -94,7 +96,14 @@ def _marker(words: list[str], index: int) -> Tense | Literal["present"] | None:
     past_form = lower in _PAST_WORDS or (
         len(lower) > 4 and lower.endswith("ed") and lower not in _NOT_PAST_ED and word[0].islower()
     )
-    if past_form and previous not in _PASSIVE_AUXILIARIES:
+    # An -ed word after "be" is passive (the auxiliary carries the tense); after an article
+    # or with "un-" it is an adjective ("a still unspecified date").
+    if (
+        past_form
+        and previous not in _PASSIVE_AUXILIARIES
+        and previous not in _DETERMINERS
+        and not lower.startswith("un")
+    ):
         return "past"
     return None
 
@@ -106,7 +115,7 @@ _STRONG_YEAR_CUES = frozenset(
     "since during until till circa early late mid spring summer autumn fall winter fiscal year".split()
 )
 # After these a number is a year unless a counted noun follows: "in 2016 approved" vs "in 2000 homes".
-_WEAK_YEAR_CUES = frozenset("in by of from before after through for due around".split())
+_WEAK_YEAR_CUES = frozenset("in by of from before after through for due around both".split())
 # Determiners and possessives make an attributive year: "a 2008 survey", "her 2014 campaign".
 _DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 # Nouns that count without a plural -s: "2000 people", "1900 feet".
@@ -117,6 +126,9 @@ _NOT_PLURAL = frozenset(
     "does goes means less unless plus".split()
 )
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)('s|')?\W*$")
+_ADJECTIVE_AFTER_DETERMINER = re.compile(
+    r"\b(?:the|a|an|his|her|its|their|our|my|your|this|that)\s+[a-z]{3,}(?<!ing)\s+$", re.IGNORECASE
+)
 _NEXT_WORD = re.compile(r"^\s*([A-Za-z]+)")
 _YEAR_BEFORE_CONJUNCTION = re.compile(r"\b(\d{4})\s+(?:and|or|to|through|until)\s+$")
 # Words that number things: "page 1999", "room 2010", "flight 1972".
@@ -145,7 +157,8 @@ def year_by_context(text: str, start: int, end: int, round_multiple: int, years:
     counts = next_word.islower() and _is_counted_noun(next_word)
     if previous in _STRONG_YEAR_CUES:
         return True
-    if previous in _DETERMINERS or possessive:
+    # "her 2014 campaign", and with an adjective between: "his unsuccessful 1996 campaign".
+    if previous in _DETERMINERS or possessive or _ADJECTIVE_AFTER_DETERMINER.search(before):
         return not counts or int(text[start:end]) % round_multiple != 0
     if counts:
         return False

@@ -205,7 +205,11 @@ _PATTERNS = (
     _Pattern("absolute", _compile(r"(?P<n1>\d{1,2})/(?P<n2>\d{1,2})/(?P<n3>\d{4}|\d\d)(?!/\d)"), frozenset({"digit"})),
     _Pattern("absolute", _compile(r"(?P<dot1>\d{1,2})\.(?P<dot2>\d{1,2})\.(?P<n3>\d{4})"), frozenset({"year"})),
     # a year on its own, or part of one ("mid-2009"); kept only where its context says it is a year
-    _Pattern("absolute", _compile(rf"(?:{_PART}-)?(?P<y>{_YEAR})"), frozenset({"year"})),
+    _Pattern(
+        "absolute",
+        _compile(rf"(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate|[Pp]re|[Pp]ost)-)?(?P<y>{_YEAR})"),
+        frozenset({"year"}),
+    ),
     # November 14, last Oct. 23, Saturday, April 25, June 5 last year (the year comes from the anchor)
     _Pattern(
         "yearless",
@@ -222,7 +226,7 @@ _PATTERNS = (
     _Pattern(
         "yearless",
         _compile(
-            rf"(?P<cue>(?:in|In|the|The|since|Since|until|Until|by|By|from|From|through|during|During)\s+)(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"
+            rf"(?P<cue>(?:(?i:in|the|an?|since|until|till|by|from|through|throughout|during|for|before|after|around)|(?:beginning|middle|end|start)\s+of)\s+)(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"
         ),
         frozenset({"month"}),
     ),
@@ -238,8 +242,12 @@ _PATTERNS = (
     # Friday; last Friday; next Monday (the tense of the clause says which week)
     _Pattern("deictic", _compile(rf"(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY_NAME})"), frozenset({"weekday"})),
     _Pattern(
-        "deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)"), frozenset({"unit"})
+        "deictic",
+        _compile(r"(?P<which>this|last|next|current|This|Last|Next)\s+(?P<unit>month|year)"),
+        frozenset({"unit"}),
     ),
+    # last week, this week: the month the calendar week lies in (or the two it straddles)
+    _Pattern("deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<week>week)"), frozenset({"unit"})),
     # this fiscal year, the current fiscal year, last fiscal year
     _Pattern(
         "deictic",
@@ -429,7 +437,9 @@ class DateExtractor(Stage):
         tense: Tense | None = None
         if (candidate.kind == "yearless" or "weekday" in groups) and not {"which", "rel"} & groups.keys():
             tense = tense_near(text, candidate.start, candidate.end, self.config.tense_window_words)
-        if candidate.kind == "yearless":
+        if "week" in groups:
+            resolved = _calendar_week(groups["which"], anchor)
+        elif candidate.kind == "yearless":
             resolved = _yearless(groups, anchor, tense, self.config.months_ahead_without_tense)
         elif "weekday" in groups:
             resolved = _weekday(groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default)
@@ -609,6 +619,19 @@ def _weekday(name: str, which: str, anchor: DateMention, tense: Tense | None, de
     else:
         shift = ahead if ahead <= 3 else ahead - 7
     return _Resolved((base + dt.timedelta(days=shift)).isoformat(), None, "day")
+
+
+def _calendar_week(which: str, anchor: DateMention) -> _Resolved | None:
+    """ "last week", "this week", "next week": the month of that Monday-to-Sunday week, or the two it straddles.
+
+    A week has no value at year, month or day precision; its month is what can be known.
+    """
+    if anchor.precision != "day":
+        return None
+    base = dt.date.fromisoformat(anchor.value)
+    monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=_YEAR_SHIFT[which])
+    first, last = monday.isoformat()[:7], (monday + dt.timedelta(days=6)).isoformat()[:7]
+    return _Resolved(first, last if last != first else None, "month")
 
 
 def _offset(value: str, precision: Precision, unit: str, count: int) -> _Resolved | None:
