@@ -316,3 +316,40 @@ def test_a_gold_date_in_the_second_half_of_a_range_is_scored_by_its_end_value() 
     wrong = Tally()
     wrong.add([FoundDate(0, len(text), "1994", "1998")], gold, gold)
     assert (wrong.true_positives, wrong.values_right) == (2, 1)
+
+
+def test_calendar_weeks_give_the_month_they_lie_in() -> None:
+    # 2021-05-12 was a Wednesday: last week was 3-9 May; the week after next starts 31 May.
+    found = _dates("Prices fell last week and rise this week.", "2021-05-12")
+    assert [(d.text, d.value, d.end_value, d.precision) for d in found] == [
+        ("last week", "2021-05", None, "month"),
+        ("this week", "2021-05", None, "month"),
+    ]
+    straddling = _dates("The vote is next week.", "2021-06-23")  # 28 June - 4 July
+    assert [(d.value, d.end_value) for d in straddling] == [("2021-06", "2021-07")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Exports for October were weak.", ("October", "2021-10")),
+        ("Under a June agreement, the port reopened.", ("June", "2021-06")),
+        ("It was ready by the end of July.", ("July", "2021-07")),
+    ],
+)
+def test_a_bare_month_after_a_preposition_or_article_is_a_date(text: str, expected: tuple[str, str]) -> None:
+    assert [(d.text, d.value) for d in _dates(text, "2021-11-15")] == [expected]
+
+
+def test_more_years_by_context() -> None:
+    assert [(d.text, d.value) for d in _dates("Talks ran in both 1994 and 1995; the post-1989 order held.")] == [
+        ("1994", "1994"),
+        ("1995", "1995"),
+        ("post-1989", "1989"),
+    ]
+
+
+def test_a_yearless_month_without_tense_keeps_the_year_of_the_story_date_it_follows() -> None:
+    # No document date: "January" follows "In June 2010" and no verb says which January.
+    found = _dates("Board minutes, June 2010\n\nA follow-up to the January round of talks.")
+    assert [(d.text, d.value) for d in found] == [("June 2010", "2010-06"), ("January", "2010-01")]

@@ -29,7 +29,7 @@ _FUTURE_WORDS = frozenset(
 )
 # Words that take an infinitive of what is still to happen: "plans to", "is to meet", "decided to admit".
 _INTENT_BEFORE_TO = frozenset(
-    "is are was were be going set plan plans planned planning intend intends intended aims hopes hope hoped "
+    "is are be going set plan plans planned planning intend intends intended aims hopes hope hoped "
     "want wants wanted decided agreed voted promised pledged vowed expected expects expect supposed likely "
     "ready scheduled about".split()
 )
@@ -51,7 +51,7 @@ _NOT_PAST_ED = frozenset(
     "need speed indeed bed red hundred united proceed exceed succeed feed seed breed shed weed greed deed reed "
     "sacred naked wicked kindred aged beloved".split()
 )
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
+_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|'ll")
 # A clause ends at sentence punctuation followed by space, at a semicolon, a colon or a line break.
 _CLAUSE_END = re.compile(r"(?<![A-Z])[.!?](?=\s)|[;:\n]")
 
@@ -115,7 +115,7 @@ _STRONG_YEAR_CUES = frozenset(
     "since during until till circa early late mid spring summer autumn fall winter fiscal year".split()
 )
 # After these a number is a year unless a counted noun follows: "in 2016 approved" vs "in 2000 homes".
-_WEAK_YEAR_CUES = frozenset("in by of from before after through for due around both".split())
+_WEAK_YEAR_CUES = frozenset("in by of from before after between through for due around both".split())
 # Determiners and possessives make an attributive year: "a 2008 survey", "her 2014 campaign".
 _DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 # Nouns that count without a plural -s: "2000 people", "1900 feet".
@@ -130,6 +130,7 @@ _ADJECTIVE_AFTER_DETERMINER = re.compile(
     r"\b(?:the|a|an|his|her|its|their|our|my|your|this|that)\s+[a-z]{3,}(?<!ing)\s+$", re.IGNORECASE
 )
 _NEXT_WORD = re.compile(r"^\s*([A-Za-z]+)")
+_NEXT_WORD_AFTER_NUMBER = re.compile(r"^\s*(?:and|or|to|-|–)\s*\d[\d,]*\s+([A-Za-z]+)")
 _YEAR_BEFORE_CONJUNCTION = re.compile(r"\b(\d{4})\s+(?:and|or|to|through|until)\s+$")
 # Words that number things: "page 1999", "room 2010", "flight 1972".
 _NUMBERING_WORDS = frozenset("page pages p pp room rooms route flight model number no vol volume chapter item".split())
@@ -152,7 +153,8 @@ def year_by_context(text: str, start: int, end: int, round_multiple: int, years:
     possessive = previous_match is not None and previous_match.group(2) is not None
     if previous in _NUMBERING_WORDS:
         return False
-    next_match = _NEXT_WORD.match(after)
+    # What the number counts may follow a second number: "between 1500 and 2000 volunteers".
+    next_match = _NEXT_WORD.match(after) or _NEXT_WORD_AFTER_NUMBER.match(after)
     next_word = next_match.group(1) if next_match else ""
     counts = next_word.islower() and _is_counted_noun(next_word)
     if previous in _STRONG_YEAR_CUES:

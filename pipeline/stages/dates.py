@@ -163,7 +163,7 @@ _PATTERNS = (
     _Pattern(
         "year_range",
         _compile(
-            rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR})|(?P<y1d>{_YEAR})[-–/](?P<y2d>\d\d))"
+            rf"(?:(?i:between)\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|(?i:from)\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR})|(?P<y1d>{_YEAR})[-–/](?P<y2d>\d\d))"
         ),
         frozenset({"year"}),
     ),
@@ -317,7 +317,7 @@ class DateExtractor(Stage):
                 if anchor is None:
                     unresolved += 1  # no value without an anchor: left out, and counted
                     continue
-                mention = self._resolve_relative(candidate, text, anchor)
+                mention = self._resolve_relative(candidate, text, anchor, anchor.text != doc.document_date)
                 if mention is not None:
                     found.append(mention)
         dates = tuple(sorted(found, key=lambda d: (d.start, d.end)))
@@ -430,7 +430,9 @@ class DateExtractor(Stage):
 
     # -- relative -----------------------------------------------------------------------
 
-    def _resolve_relative(self, candidate: _Candidate, text: str, anchor: DateMention) -> DateMention | None:
+    def _resolve_relative(
+        self, candidate: _Candidate, text: str, anchor: DateMention, in_text: bool
+    ) -> DateMention | None:
         if not self._year_ok(anchor.value[:4]):
             return None  # an anchor outside the years a text can name gives nothing in them either
         groups = {k: v.lower() for k, v in candidate.match.groupdict().items() if v is not None}
@@ -440,7 +442,9 @@ class DateExtractor(Stage):
         if "week" in groups:
             resolved = _calendar_week(groups["which"], anchor)
         elif candidate.kind == "yearless":
-            resolved = _yearless(groups, anchor, tense, self.config.months_ahead_without_tense)
+            # A story's own date sets the year of what follows it; the date of writing does not.
+            window = None if in_text else self.config.months_ahead_without_tense
+            resolved = _yearless(groups, anchor, tense, window)
         elif "weekday" in groups:
             resolved = _weekday(groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default)
         else:
@@ -527,12 +531,12 @@ def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> D
     return earlier[-1] if earlier else None
 
 
-def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, window: int) -> _Resolved | None:
+def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, window: int | None) -> _Resolved | None:
     """A month or day without a year: the occurrence its "last"/"next", its tense or its nearness picks.
 
     Read as HeidelTime reads news: in a past clause the latest such month on or before the
     anchor's month, in a future one the earliest on or after it; with neither, the coming
-    one if it is at most `window` months ahead, else the last one. A weekday named with the day ("Saturday, April
+    one if it is at most `window` months ahead, else the last one (None: the anchor's year). A weekday named with the day ("Saturday, April
     25") picks the year in which that day falls on it.
     """
     month = _MONTHS[groups["m"].rstrip(".")]
@@ -560,7 +564,7 @@ def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, 
             year -= month > here[0]
         elif tense == "future":
             year += month < here[0]
-        else:
+        elif window is not None:
             ahead = (month - here[0]) % 12
             year += (month < here[0]) if ahead <= window else -(month > here[0])
     if day is None:
