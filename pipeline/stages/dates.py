@@ -19,11 +19,11 @@ fills missing days from today's clock and gives no offsets. This stage instead:
    October; "the car was found in December", written in April, the last one.
 
 Whether a bare four-digit number is a year, and the tense of a clause, are read from the
-words around them (`pipeline.stages.date_context`).
+words around them (`pipeline.stages.date_context`); the calendar arithmetic is in
+`pipeline.stages.date_arithmetic`.
 
-This module is a little over 500 lines: its patterns and the arithmetic that resolves them
-are one job, and splitting the patterns from their resolution would separate each pattern
-from the groups it is read by.
+This module is near 600 lines: a third of it is the pattern table, which stays next to the
+code that reads each pattern's groups.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from pipeline.config import DatesConfig
 from pipeline.document import Document
 from pipeline.records import DateMention, Precision
 from pipeline.stages.base import Stage
+from pipeline.stages.date_arithmetic import Reading, Resolved, calendar_week, offset, weekday_near, yearless
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 
 _MONTHS = {
@@ -281,13 +282,6 @@ class _Candidate:
     match: re.Match[str]
 
 
-@dataclass(frozen=True)
-class _Resolved:
-    value: str
-    end_value: str | None
-    precision: Precision
-
-
 class DateExtractor(Stage):
     """Find date expressions in the article text and normalize them to ISO 8601."""
 
@@ -325,7 +319,7 @@ class DateExtractor(Stage):
 
     # -- absolute -----------------------------------------------------------------------
 
-    def _resolve_absolute(self, candidate: _Candidate, text: str) -> _Resolved | None:
+    def _resolve_absolute(self, candidate: _Candidate, text: str) -> Resolved | None:
         groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
         if candidate.kind == "year_range":
             return self._year_range(groups, text, candidate)
@@ -333,28 +327,28 @@ class DateExtractor(Stage):
             quarter = int(groups["q"]) if "q" in groups else _ORDINALS[groups["qw"].lower()]
             if not self._year_ok(groups["y"]):
                 return None
-            return _Resolved(f"{groups['y']}-{3 * quarter - 2:02d}", f"{groups['y']}-{3 * quarter:02d}", "month")
+            return Resolved(f"{groups['y']}-{3 * quarter - 2:02d}", f"{groups['y']}-{3 * quarter:02d}", "month")
         if candidate.kind == "decade":
             decade = int(groups["dec"])
             if not (self._year_ok(str(decade)) and self._year_ok(str(decade + 9))):
                 return None
-            return _Resolved(f"{decade:04d}", f"{decade + 9:04d}", "year")
+            return Resolved(f"{decade:04d}", f"{decade + 9:04d}", "year")
         if candidate.kind == "month_range":
             first = self._parse(f"{groups.get('m1') or groups['m1b']} {groups['y']}", "month")
             last = self._parse(f"{groups['m2']} {groups['y']}", "month")
             if first is None or last is None or last <= first:
                 return None
-            return _Resolved(first, last, "month")
+            return Resolved(first, last, "month")
         if candidate.kind == "range":
             month_first = groups.get("m1") or groups["m2"]
             first = self._parse(f"{groups['d1']} {month_first} {groups['y']}", "day")
             last = self._parse(f"{groups['d2']} {groups.get('m2') or month_first} {groups['y']}", "day")
             if first is None or last is None or last <= first:
                 return None
-            return _Resolved(first, last, "day")
+            return Resolved(first, last, "day")
         if "fy" in groups or "fy2" in groups:
             year = self._full_year(groups.get("fy") or groups["fy2"])
-            return _Resolved(f"{year:04d}", None, "year") if self._year_ok(str(year)) else None
+            return Resolved(f"{year:04d}", None, "year") if self._year_ok(str(year)) else None
         if "iso" in groups:
             return self._day(int(groups["y"]), int(groups["mo"]), int(groups["d"]))
         if "n1" in groups:
@@ -368,13 +362,13 @@ class DateExtractor(Stage):
                 text, candidate.start, candidate.end, self.config.round_count_multiple, self._years
             ):
                 return None
-            return _Resolved(groups["y"], None, "year")
+            return Resolved(groups["y"], None, "year")
         precision: Precision = "day" if "d" in groups else "month"
         parts = [groups.get("d", ""), groups["m"], groups["y"]]
         value = self._parse(" ".join(p for p in parts if p), precision)
-        return _Resolved(value, None, precision) if value is not None else None
+        return Resolved(value, None, precision) if value is not None else None
 
-    def _year_range(self, groups: dict[str, str], text: str, candidate: _Candidate) -> _Resolved | None:
+    def _year_range(self, groups: dict[str, str], text: str, candidate: _Candidate) -> Resolved | None:
         first = groups.get("y1a") or groups.get("y1b") or groups.get("y1c") or groups["y1d"]
         if "y2d" in groups:
             # "1998-99", "1999-00": the second year is the next one that ends in those digits.
@@ -389,9 +383,9 @@ class DateExtractor(Stage):
             plausible = not reads_as_count(text, candidate.start, candidate.end)
         if not (plausible and self._year_ok(first) and self._year_ok(last)) or last <= first:
             return None
-        return _Resolved(first, last, "year")
+        return Resolved(first, last, "year")
 
-    def _numeric(self, first: int, second: int, year_digits: str, day_first: bool) -> _Resolved | None:
+    def _numeric(self, first: int, second: int, year_digits: str, day_first: bool) -> Resolved | None:
         """A numeric date; when the configured order gives no valid day, the other order is tried."""
         year = self._full_year(year_digits)
         day_first = day_first or self.config.date_order == "DMY"
@@ -409,10 +403,10 @@ class DateExtractor(Stage):
         two = int(digits)
         return 2000 + two if two < self.config.two_digit_year_pivot else 1900 + two
 
-    def _day(self, year: int, month: int, day: int) -> _Resolved | None:
+    def _day(self, year: int, month: int, day: int) -> Resolved | None:
         if not (self._year_ok(str(year)) and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
             return None
-        return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
+        return Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
 
     def _parse(self, expression: str, precision: Precision) -> str | None:
         """Parse an absolute expression with dateparser and cut the value to `precision`."""
@@ -440,13 +434,26 @@ class DateExtractor(Stage):
         if (candidate.kind == "yearless" or "weekday" in groups) and not {"which", "rel"} & groups.keys():
             tense = tense_near(text, candidate.start, candidate.end, self.config.tense_window_words)
         if "week" in groups:
-            resolved = _calendar_week(groups["which"], anchor)
+            resolved = calendar_week(_YEAR_SHIFT[groups["which"]], anchor)
         elif candidate.kind == "yearless":
             # A story's own date sets the year of what follows it; the date of writing does not.
             window = None if in_text else self.config.months_ahead_without_tense
-            resolved = _yearless(groups, anchor, tense, window)
+            resolved = yearless(
+                _MONTHS[groups["m"].rstrip(".")],
+                int(re.sub(r"\D", "", groups["d"])) if "d" in groups else None,
+                anchor,
+                Reading(
+                    which=tuple(groups.get("which", "").split()),
+                    year_shift=_YEAR_SHIFT[groups["rel"]] if "rel" in groups else None,
+                    weekday=groups.get("wd"),
+                ),
+                tense,
+                window,
+            )
         elif "weekday" in groups:
-            resolved = _weekday(groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default)
+            resolved = weekday_near(
+                groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default
+            )
         else:
             resolved = _shift(groups, anchor)
         if resolved is None or not self._year_ok(resolved.value[:4]):
@@ -531,61 +538,7 @@ def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> D
     return earlier[-1] if earlier else None
 
 
-def _yearless(groups: dict[str, str], anchor: DateMention, tense: Tense | None, window: int | None) -> _Resolved | None:
-    """A month or day without a year: the occurrence its "last"/"next", its tense or its nearness picks.
-
-    Read as HeidelTime reads news: in a past clause the latest such month on or before the
-    anchor's month, in a future one the earliest on or after it; with neither, the coming
-    one if it is at most `window` months ahead, else the last one (None: the anchor's year). A weekday named with the day ("Saturday, April
-    25") picks the year in which that day falls on it.
-    """
-    month = _MONTHS[groups["m"].rstrip(".")]
-    day = int(re.sub(r"\D", "", groups["d"])) if "d" in groups else None
-    year = int(anchor.value[:4])
-    which = groups.get("which", "").split()
-    if "rel" in groups:
-        year += _YEAR_SHIFT[groups["rel"]]
-    elif anchor.precision != "year":
-        # Days are compared only when both sides have one: "in March" is neither before nor after 10 March.
-        both_days = anchor.precision == "day" and day is not None
-        here = (int(anchor.value[5:7]), int(anchor.value[8:10]) if both_days else 0)
-        there = (month, day if day is not None and both_days else 0)
-        if which[-1:] in (["last"], ["past"]):
-            year -= there >= here
-        elif which[-1:] in (["next"], ["coming"]):
-            year += there <= here
-        elif which:  # "this June"
-            pass
-        elif "wd" in groups and day is not None:
-            year = _year_of_weekday(year, month, day, groups["wd"]) or year
-        # A tense compares months only, as HeidelTime does: "was extended to Nov. 20", written
-        # on 2 November, is this November's 20th.
-        elif tense == "past":
-            year -= month > here[0]
-        elif tense == "future":
-            year += month < here[0]
-        elif window is not None:
-            ahead = (month - here[0]) % 12
-            year += (month < here[0]) if ahead <= window else -(month > here[0])
-    if day is None:
-        return _Resolved(f"{year:04d}-{month:02d}", None, "month")
-    if day > calendar.monthrange(year, month)[1]:
-        return None
-    return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
-
-
-def _year_of_weekday(year: int, month: int, day: int, weekday: str) -> int | None:
-    """The one year next to `year` in which month/day falls on `weekday` ("Saturday, April 25")."""
-    target = list(calendar.day_name).index(weekday.capitalize())
-    fits = [
-        y
-        for y in (year, year - 1, year + 1)
-        if day <= calendar.monthrange(y, month)[1] and calendar.weekday(y, month, day) == target
-    ]
-    return fits[0] if fits else None
-
-
-def _shift(groups: dict[str, str], anchor: DateMention) -> _Resolved | None:
+def _shift(groups: dict[str, str], anchor: DateMention) -> Resolved | None:
     """Apply a relative expression to its anchor, keeping only the precision it can have."""
     if "word" in groups:
         unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"]]
@@ -596,72 +549,10 @@ def _shift(groups: dict[str, str], anchor: DateMention) -> _Resolved | None:
         sign = -1 if which in ("last", "previous", "preceding", "prior", "before", "earlier", "ago") else 1
         count = 0 if which in ("this", "current") else sign * magnitude
     base_value = anchor.end_value if count > 0 and anchor.end_value else anchor.value
-    return _offset(base_value, anchor.precision, unit, count)
+    return offset(base_value, anchor.precision, unit, count)
 
 
-def _weekday(name: str, which: str, anchor: DateMention, tense: Tense | None, default: str) -> _Resolved | None:
-    """The named weekday in the week its "last"/"next" or the tense of its clause points at.
-
-    "last Friday" is before the anchor day, "next Friday" after it; "this Friday" and a
-    weekday in a future clause on or after it; in a past clause, or with no sign (news
-    reports what happened), on or before it, unless `default` is "nearest".
-    """
-    if anchor.precision != "day":
-        return None  # a weekday of an unknown week has no day to give
-    base = dt.date.fromisoformat(anchor.value)
-    target = list(calendar.day_name).index(name.capitalize())
-    ahead = (target - base.weekday()) % 7  # days to the next one, 0 on the day itself
-    words = which.split()
-    if words == ["next"]:
-        shift = ahead or 7
-    elif words[-1:] in (["last"], ["past"]):
-        shift = ahead - 7
-    elif words or tense == "future":  # "this", "coming", "this coming"
-        shift = ahead
-    elif tense == "past" or default == "past":
-        shift = ahead - 7 if ahead else 0
-    else:
-        shift = ahead if ahead <= 3 else ahead - 7
-    return _Resolved((base + dt.timedelta(days=shift)).isoformat(), None, "day")
-
-
-def _calendar_week(which: str, anchor: DateMention) -> _Resolved | None:
-    """ "last week", "this week", "next week": the month of that Monday-to-Sunday week, or the two it straddles.
-
-    A week has no value at year, month or day precision; its month is what can be known.
-    """
-    if anchor.precision != "day":
-        return None
-    base = dt.date.fromisoformat(anchor.value)
-    monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=_YEAR_SHIFT[which])
-    first, last = monday.isoformat()[:7], (monday + dt.timedelta(days=6)).isoformat()[:7]
-    return _Resolved(first, last if last != first else None, "month")
-
-
-def _offset(value: str, precision: Precision, unit: str, count: int) -> _Resolved | None:
-    year = int(value[:4])
-    month = int(value[5:7]) if len(value) >= 7 else 1
-    day = int(value[8:10]) if len(value) >= 10 else 1
-    if unit == "year":
-        return _Resolved(f"{year + count:04d}", None, "year")
-    if unit == "month":
-        if precision == "year":
-            return None if count else _Resolved(f"{year:04d}", None, "year")
-        index = year * 12 + (month - 1) + count
-        return _Resolved(f"{index // 12:04d}-{index % 12 + 1:02d}", None, "month")
-    if unit == "week":
-        if precision != "day":
-            return None
-        shifted = dt.date(year, month, day) + dt.timedelta(weeks=count)
-        return _Resolved(shifted.isoformat(), None, "day")
-    if precision == "day":
-        shifted = dt.date(year, month, day) + dt.timedelta(days=count)
-        return _Resolved(shifted.isoformat(), None, "day")
-    # A day counted from a month or a year: the true day cannot be known, only the anchor's span.
-    return _Resolved(value, None, precision)
-
-
-def _mention(candidate: _Candidate, text: str, resolved: _Resolved, anchor: str | None) -> DateMention:
+def _mention(candidate: _Candidate, text: str, resolved: Resolved, anchor: str | None) -> DateMention:
     return DateMention(
         text=text[candidate.start : candidate.end],
         start=candidate.start,
