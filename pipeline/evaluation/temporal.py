@@ -3,7 +3,8 @@
 Extraction is scored by overlap: a found date that overlaps a scored gold date is a true
 positive; one that overlaps no gold expression at all is a false positive (one that
 overlaps a gold expression outside the scored set, such as a time of day, counts neither
-way). Value accuracy is the share of matched gold dates whose value the system got right.
+way). Value accuracy is the share of matched gold dates whose value the system got right;
+value F1 (TempEval-3's) is extraction F1 times value accuracy.
 A range ("between 1994 and 1997") is one date of ours and two of the gold's: a gold date
 that lies in its second half is compared with its end value.
 The baseline is what people glue together by hand: `dateparser.search_dates` over the
@@ -69,6 +70,7 @@ class Tally:
         """Precision, recall and F1 of extraction, and value accuracy on matched dates."""
         precision = ratio(self.true_positives, self.true_positives + self.false_positives)
         recall = ratio(self.true_positives, self.true_positives + self.false_negatives)
+        value_accuracy = ratio(self.values_right, self.true_positives)
         return ScoreRow(
             system=system,
             scope="DATE",
@@ -76,7 +78,9 @@ class Tally:
                 "precision": precision,
                 "recall": recall,
                 "f1": f1(precision, recall),
-                "value_accuracy": ratio(self.values_right, self.true_positives),
+                "value_accuracy": value_accuracy,
+                # TempEval-3's value score: finding a date and valuing it right, in one figure.
+                "value_f1": f1(precision, recall) * value_accuracy,
             },
             counts={
                 "true_positives": self.true_positives,
