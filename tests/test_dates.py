@@ -9,6 +9,7 @@ from pipeline.config import DatesConfig
 from pipeline.document import Document
 from pipeline.evaluation.temporal import FoundDate, Tally
 from pipeline.records import DateMention
+from pipeline.stages.date_context import tense_near
 from pipeline.stages.dates import DateExtractor
 
 EXTRACTOR = DateExtractor(DatesConfig())
@@ -353,3 +354,27 @@ def test_a_yearless_month_without_tense_keeps_the_year_of_the_story_date_it_foll
     # No document date: "January" follows "In June 2010" and no verb says which January.
     found = _dates("Board minutes, June 2010\n\nA follow-up to the January round of talks.")
     assert [(d.text, d.value) for d in found] == [("June 2010", "2010-06"), ("January", "2010-01")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "tense"),
+    [
+        ("The ferry will sail in March.", "March", "future"),
+        ("The ferry sailed in March.", "March", "past"),
+        ("The ferry tied up in March.", "March", "past"),
+        ("The storms that flooded roads in March cost millions.", "March", "past"),
+        # A participle after "be" leaves the tense to the auxiliary, even at the window's edge
+        # (here "paid" is the twelfth word back and "will" out of reach: no tense, not the past).
+        ("Bonuses will be paid on an unannounced day in the weeks of the year in March.", "March", None),
+        ("Bonuses will be paid on an unannounced day in March.", "March", "future"),
+        # "un-" words and -ed words after an article are adjectives, not past forms.
+        ("A vote is due on an unscheduled day in March.", "March", "future"),
+        ("Tickets go on sale as soon as Monday.", "Monday", "future"),
+        ("The dividend is payable in March.", "March", "future"),
+        ("The museum is open in March.", "March", None),
+        ("Rail talks resume in September.", "September", None),
+    ],
+)
+def test_the_tense_of_a_clause_is_read_from_its_verb_group(text: str, expression: str, tense: str | None) -> None:
+    start = text.index(expression)
+    assert tense_near(text, start, start + len(expression), DatesConfig().tense_window_words) == tense

@@ -51,6 +51,8 @@ _NOT_PAST_ED = frozenset(
     "need speed indeed bed red hundred united proceed exceed succeed feed seed breed shed weed greed deed reed "
     "sacred naked wicked kindred aged beloved".split()
 )
+# Before an -ed word these make it an adjective: "a still unspecified date", "the injured man".
+_ARTICLES = frozenset("the a an his her its their our my your".split())
 _WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*|'ll")
 # A clause ends at sentence punctuation followed by space, at a semicolon, a colon or a line break.
 _CLAUSE_END = re.compile(r"(?<![A-Z])[.!?](?=\s)|[;:\n]")
@@ -64,8 +66,9 @@ def tense_near(text: str, start: int, end: int, window_words: int) -> Tense | No
     """
     before_text = text[max(0, start - 12 * window_words) : start]
     cut = [m.end() for m in _CLAUSE_END.finditer(before_text)]
-    before = _WORD.findall(before_text[cut[-1] if cut else 0 :])[-window_words:]
-    for index in range(len(before) - 1, -1, -1):
+    # One word more than the window: a marker's own previous word ("be paid") is read too.
+    before = _WORD.findall(before_text[cut[-1] if cut else 0 :])[-window_words - 1 :]
+    for index in range(len(before) - 1, max(-1, len(before) - window_words - 1), -1):
         found = _marker(before, index)
         if found is not None:
             return None if found == "present" else found
@@ -88,22 +91,17 @@ def _marker(words: list[str], index: int) -> Tense | Literal["present"] | None:
     if (
         lower in _FUTURE_WORDS
         or (following == "to" and lower in _INTENT_BEFORE_TO)
-        or (lower, following) == ("to", "be")
+        or (lower, following) in (("to", "be"), ("as", "soon"))
     ):
         return "future"
     if lower in _PRESENT_WORDS:
         return "present"
     past_form = lower in _PAST_WORDS or (
-        len(lower) > 4 and lower.endswith("ed") and lower not in _NOT_PAST_ED and word[0].islower()
+        len(lower) > 3 and lower.endswith("ed") and lower not in _NOT_PAST_ED and word[0].islower()
     )
     # An -ed word after "be" is passive (the auxiliary carries the tense); after an article
     # or with "un-" it is an adjective ("a still unspecified date").
-    if (
-        past_form
-        and previous not in _PASSIVE_AUXILIARIES
-        and previous not in _DETERMINERS
-        and not lower.startswith("un")
-    ):
+    if past_form and previous not in _PASSIVE_AUXILIARIES and previous not in _ARTICLES and not lower.startswith("un"):
         return "past"
     return None
 
