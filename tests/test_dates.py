@@ -289,6 +289,7 @@ def test_fiscal_years_relative_to_the_document_date() -> None:
     [
         "She gave to the March of Dimes again.",
         "He shopped at the May Company store.",
+        "They held a March for jobs downtown.",
         "Python 3.10.12 was released.",
         "See page 2019-20 of the report.",
     ],

@@ -478,6 +478,8 @@ def _anchor_of(
 _SET_CUE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
 # "the March of Dimes", "the May Department Stores": a bare month that starts a name.
 _NAME_AFTER_MONTH = re.compile(r"\s+(?:of\s+(?:the\s+)?[A-Z]|[A-Z][a-z])")
+# A lower-case word that is not a preposition or conjunction: what an attributive month modifies.
+_NOUN_AFTER = re.compile(r"[^\S\n]+(?!(?:of|for|to|on|in|at|by|with|from|and|or|against|through)\b)[a-z]")
 
 
 def _names_something(candidate: _Candidate, text: str) -> bool:
@@ -488,8 +490,12 @@ def _names_something(candidate: _Candidate, text: str) -> bool:
     following = text[candidate.end : candidate.end + 12]
     if following.startswith((" of", "\nof")):
         return _NAME_AFTER_MONTH.match(following) is not None
+    cue = (groups.get("cue") or "").strip().lower()
+    # "a June agreement" is a date; "a March for jobs" is a march.
+    if cue in ("a", "an") and not _NOUN_AFTER.match(following):
+        return True
     # A capitalized word right after "the March" names something; after "in March" it starts a clause.
-    return (groups.get("cue") or "").strip().lower() == "the" and _NAME_AFTER_MONTH.match(following) is not None
+    return cue in ("the", "a", "an") and _NAME_AFTER_MONTH.match(following) is not None
 
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
