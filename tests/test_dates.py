@@ -379,3 +379,11 @@ def test_a_yearless_month_without_tense_keeps_the_year_of_the_story_date_it_foll
 def test_the_tense_of_a_clause_is_read_from_its_verb_group(text: str, expression: str, tense: str | None) -> None:
     start = text.index(expression)
     assert tense_near(text, start, start + len(expression), DatesConfig().tense_window_words) == tense
+
+
+def test_tonight_and_last_night_are_days() -> None:
+    found = _dates("Fire broke out last night; the council meets tonight.", "2021-05-12")
+    assert [(d.text, d.value, d.precision) for d in found] == [
+        ("last night", "2021-05-11", "day"),
+        ("tonight", "2021-05-12", "day"),
+    ]

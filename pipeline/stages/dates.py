@@ -117,7 +117,7 @@ _FEATURES: dict[Feature, re.Pattern[str]] = {
     "year": re.compile(r"\d{4}"),
     "digit": re.compile(r"\d"),
     "weekday": re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"),
-    "deictic": re.compile(r"today|yesterday|tomorrow|Today|Yesterday|Tomorrow"),
+    "deictic": re.compile(r"(?i:today|tonight|yesterday|tomorrow|last night)"),
     "unit": re.compile(r"day|week|month|year"),
     "ago": re.compile(r"ago"),
     "later": re.compile(r"later|earlier"),
@@ -238,7 +238,10 @@ _PATTERNS = (
     ),
     _Pattern("yearless", _compile(rf"{_WHICH}\s+(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"), frozenset({"month"})),
     _Pattern(
-        "deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)"), frozenset({"deictic"})
+        "deictic",
+        # "tonight" and "last night" are times of a day; the day is what a date keeps.
+        _compile(r"(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast\s+night)"),
+        frozenset({"deictic"}),
     ),
     # Friday; last Friday; next Monday (the tense of the clause says which week)
     _Pattern("deictic", _compile(rf"(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY_NAME})"), frozenset({"weekday"})),
@@ -547,7 +550,8 @@ def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> D
 def _shift(groups: dict[str, str], anchor: DateMention) -> Resolved | None:
     """Apply a relative expression to its anchor, keeping only the precision it can have."""
     if "word" in groups:
-        unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"]]
+        days = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1}
+        unit, count = "day", days[" ".join(groups["word"].split())]
     else:
         unit = groups["unit"].rstrip("s")
         which = groups.get("which", "ago")
