@@ -387,3 +387,15 @@ def test_tonight_and_last_night_are_days() -> None:
         ("last night", "2021-05-11", "day"),
         ("tonight", "2021-05-12", "day"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fair runs Sept. 8-10 at the showground.", ("Sept. 8-10", "2021-09-08", "2021-09-10")),
+        ("The fair ran 30 April - 2 May this spring.", ("30 April - 2 May", "2021-04-30", "2021-05-02")),
+        ("The office closes from Dec. 24 to Jan. 3.", ("Dec. 24 to Jan. 3", "2021-12-24", "2022-01-03")),
+    ],
+)
+def test_yearless_day_ranges(text: str, expected: tuple[str, str, str]) -> None:
+    assert [(d.text, d.value, d.end_value) for d in _dates(text, "2021-06-15")] == [expected]

@@ -84,6 +84,16 @@ def yearless(
     return Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
 
 
+def range_end(start: Resolved, month: int, day: int) -> Resolved | None:
+    """`start` (a day) made a range ending on month/day: in its year, or the next when that comes first."""
+    year = int(start.value[:4])
+    if (month, day) <= (int(start.value[5:7]), int(start.value[8:10])):
+        year += 1  # "Dec. 30 - Jan. 2"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return Resolved(start.value, f"{year:04d}-{month:02d}-{day:02d}", "day")
+
+
 def year_of_weekday(year: int, month: int, day: int, weekday: str) -> int | None:
     """The one year next to `year` in which month/day falls on `weekday` ("Saturday, April 25")."""
     target = list(calendar.day_name).index(weekday.capitalize())

@@ -42,7 +42,15 @@ from pipeline.config import DatesConfig
 from pipeline.document import Document
 from pipeline.records import DateMention, Precision
 from pipeline.stages.base import Stage
-from pipeline.stages.date_arithmetic import Reading, Resolved, calendar_week, offset, weekday_near, yearless
+from pipeline.stages.date_arithmetic import (
+    Reading,
+    Resolved,
+    calendar_week,
+    offset,
+    range_end,
+    weekday_near,
+    yearless,
+)
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 
 _MONTHS = {
@@ -210,6 +218,19 @@ _PATTERNS = (
         "absolute",
         _compile(rf"(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate|[Pp]re|[Pp]ost)-)?(?P<y>{_YEAR})"),
         frozenset({"year"}),
+    ),
+    # March 3-5, 30 May - 2 June (a range whose year comes from the anchor)
+    _Pattern(
+        "yearless",
+        _compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}){_DASH}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY})(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
+    ),
+    _Pattern(
+        "yearless",
+        _compile(
+            rf"(?P<d>{_DAY})(?:\s+(?P<m>{_MONTH}))?{_DASH}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})(?!\s*,?\s*\d)"
+        ),
+        frozenset({"month", "digit"}),
     ),
     # November 14, last Oct. 23, Saturday, April 25, June 5 last year (the year comes from the anchor)
     _Pattern(
@@ -441,18 +462,16 @@ class DateExtractor(Stage):
         elif candidate.kind == "yearless":
             # A story's own date sets the year of what follows it; the date of writing does not.
             window = None if in_text else self.config.months_ahead_without_tense
-            resolved = yearless(
-                _MONTHS[groups["m"].rstrip(".")],
-                int(re.sub(r"\D", "", groups["d"])) if "d" in groups else None,
-                anchor,
-                Reading(
-                    which=tuple(groups.get("which", "").split()),
-                    year_shift=_YEAR_SHIFT[groups["rel"]] if "rel" in groups else None,
-                    weekday=groups.get("wd"),
-                ),
-                tense,
-                window,
+            month = _MONTHS[(groups.get("m") or groups["m2"]).rstrip(".")]
+            reading = Reading(
+                which=tuple(groups.get("which", "").split()),
+                year_shift=_YEAR_SHIFT[groups["rel"]] if "rel" in groups else None,
+                weekday=groups.get("wd"),
             )
+            resolved = yearless(month, _day_number(groups.get("d")), anchor, reading, tense, window)
+            if resolved is not None and "d2" in groups:
+                last_month = _MONTHS[groups["m2"].rstrip(".")] if "m2" in groups else month
+                resolved = range_end(resolved, last_month, int(_day_number(groups["d2"]) or 0))
         elif "weekday" in groups:
             resolved = weekday_near(
                 groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default
@@ -560,6 +579,11 @@ def _shift(groups: dict[str, str], anchor: DateMention) -> Resolved | None:
         count = 0 if which in ("this", "current") else sign * magnitude
     base_value = anchor.end_value if count > 0 and anchor.end_value else anchor.value
     return offset(base_value, anchor.precision, unit, count)
+
+
+def _day_number(day: str | None) -> int | None:
+    """The number of a day of the month as written ("3rd" is 3)."""
+    return int(re.sub(r"\D", "", day)) if day else None
 
 
 def _mention(candidate: _Candidate, text: str, resolved: Resolved, anchor: str | None) -> DateMention:
