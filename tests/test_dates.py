@@ -371,6 +371,8 @@ def test_a_yearless_month_without_tense_keeps_the_year_of_the_story_date_it_foll
         # "un-" words and -ed words after an article are adjectives, not past forms.
         ("A vote is due on an unscheduled day in March.", "March", "future"),
         ("Tickets go on sale as soon as Monday.", "Monday", "future"),
+        # "have to" is an obligation still to be met, not a perfect.
+        ("Buyers have to pay more after the November vote.", "November", "future"),
         ("The dividend is payable in March.", "March", "future"),
         ("The museum is open in March.", "March", None),
         ("Rail talks resume in September.", "September", None),

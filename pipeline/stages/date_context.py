@@ -29,7 +29,7 @@ _FUTURE_WORDS = frozenset(
 )
 # Words that take an infinitive of what is still to happen: "plans to", "is to meet", "decided to admit".
 _INTENT_BEFORE_TO = frozenset(
-    "is are be going set plan plans planned planning intend intends intended aims hopes hope hoped "
+    "is are be have has going set plan plans planned planning intend intends intended aims hopes hope hoped "
     "want wants wanted decided agreed voted promised pledged vowed expected expects expect supposed likely "
     "ready scheduled about".split()
 )
