@@ -373,6 +373,8 @@ def test_a_yearless_month_without_tense_keeps_the_year_of_the_story_date_it_foll
         ("Tickets go on sale as soon as Monday.", "Monday", "future"),
         # "have to" is an obligation still to be met, not a perfect.
         ("Buyers have to pay more after the November vote.", "November", "future"),
+        # The month May is not the modal "may".
+        ("Rents rose between May and October.", "October", "past"),
         ("The dividend is payable in March.", "March", "future"),
         ("The museum is open in March.", "March", None),
         ("Rail talks resume in September.", "September", None),

@@ -85,6 +85,8 @@ def tense_near(text: str, start: int, end: int, window_words: int) -> Tense | No
 def _marker(words: list[str], index: int) -> Tense | Literal["present"] | None:
     """The tense `words[index]` marks in its clause, if it marks one."""
     word = words[index]
+    if word == "May":
+        return None  # the month, not the modal
     lower = word.lower()
     following = words[index + 1].lower() if index + 1 < len(words) else ""
     previous = words[index - 1].lower() if index > 0 else ""
