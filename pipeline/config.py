@@ -69,6 +69,20 @@ class DatesConfig(_Settings):
     # Years outside this window are numbers, not dates, in the texts we process.
     min_year: int = 1800
     max_year: int = 2100
+    # Two-digit years ("4/2/19", "FY19") below this are 20xx, the others 19xx.
+    two_digit_year_pivot: int = Field(default=50, ge=0, le=100)
+    # A number that is a multiple of this and counts a plural noun ("the 2000 volunteers") is
+    # a count even after a determiner; "the 1992 protests" is a year.
+    round_count_multiple: int = Field(default=50, gt=0)
+    # How many words on each side of a yearless date or a weekday are read for the tense of its clause.
+    tense_window_words: int = Field(default=12, gt=0)
+    # With no tense to go by ("the talks resume in October"), a yearless month is the coming one
+    # when it is at most this many months after the anchor's month, else the last one: written in
+    # March, "October" is this October, "December" last December; written in December, "Feb. 2" is next year's.
+    months_ahead_without_tense: int = Field(default=7, ge=0, le=11)
+    # With no tense to go by, a weekday is the last one on or before the document date ("past": news
+    # reports what happened) or the nearest one, at most three days ahead ("nearest").
+    weekday_default: str = Field(default="past", pattern=r"^(past|nearest)$")
 
 
 class EntitiesConfig(_Settings):
