@@ -40,6 +40,7 @@ from dateparser.date import DateDataParser
 
 from pipeline.config import DatesConfig
 from pipeline.document import Document
+from pipeline.lexicon import MONTH, MONTH_NUMBERS, WEEKDAY
 from pipeline.records import DateMention, Precision
 from pipeline.stages.base import Stage
 from pipeline.stages.date_arithmetic import (
@@ -53,33 +54,13 @@ from pipeline.stages.date_arithmetic import (
 )
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MONTH_NUMBERS
 # Month names must be capitalized: "may" and "march" in lower case are a verb and a walk.
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_MONTH = MONTH
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d|21\d\d)"
 _DASH = r"\s*(?:-|–|—|to|through|until)\s*"
-_WEEKDAY_NAME = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY_NAME = WEEKDAY
 _WEEKDAY = rf"(?:(?P<wd>{_WEEKDAY_NAME}),?\s+)?"
 # "last June", "next Friday", "this coming Sunday": which occurrence, counted from the anchor.
 _WHICH = r"(?P<which>[Ll]ast|[Nn]ext|[Tt]his(?:\s+(?:coming|past))?|[Cc]oming)"
