@@ -749,3 +749,12 @@ def test_json_is_written_a_document_at_a_time_with_the_canonical_bytes(diff: Out
         assert "".join(iter_json(whole, whole.documents)) == expected
         empty = whole.model_copy(update={"documents": ()})
         assert "".join(iter_json(whole, [])) == neutral_json(canonical_json(empty.model_dump(mode="json")))
+
+
+def test_quiet_before_or_after_the_command(outputs: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["-q", "diff", *map(str, outputs)], ["diff", *map(str, outputs), "-q"]):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "documents: 1 added, 1 removed, 1 changed, 1 unchanged" in out and "~ edit (" not in out
+    assert main(["diff", *map(str, outputs)]) == 0
+    assert "~ edit (" in capsys.readouterr().out
