@@ -26,7 +26,16 @@ InputChangeKind = Literal["added", "removed", "content", "status"]
 
 # Keys that say what a run was made from, in the order a reviewer reads them; other keys of a
 # newer manifest follow them, and keys that only record the outcome are left out.
-CAUSE_ORDER = ("pipeline_version", "schema_version", "stages", "versions", "template_lines", "config", "config_hash")
+CAUSE_ORDER = (
+    "pipeline_version",
+    "schema_version",
+    "code_fingerprint",
+    "stages",
+    "versions",
+    "template_lines",
+    "config",
+    "config_hash",
+)
 OUTCOME_KEYS = frozenset({"inputs", "counts", "unresolved_relative_dates"})
 # A value of another key longer than this (a list of written files, say) is summarised, not shown.
 LONG_VALUE_CHARS = 200

@@ -666,6 +666,7 @@ def test_manifests_say_why_settings_versions_and_inputs(tmp_path: Path, capsys: 
     entry = {"id": "a", "path": "a.txt", "sha256": "1" * 64, "status": "ok"}
     old_manifest = {
         "pipeline_version": "0.1.0",
+        "code_fingerprint": "c" * 64,
         "stages": {"strip": "3", "dates": "3"},
         "versions": {"spacy": "3.8.7"},
         "config": {"strip": {"region_share": 0.7, "gone": 1}, "dates": {"languages": ["en"]}},
@@ -675,6 +676,7 @@ def test_manifests_say_why_settings_versions_and_inputs(tmp_path: Path, capsys: 
     }
     new_manifest = {
         **old_manifest,
+        "code_fingerprint": "d" * 64,
         "stages": {"strip": "4", "dates": "3"},
         "versions": {"spacy": "3.8.8"},
         "config": {"strip": {"region_share": 0.8}, "dates": {"languages": ["en", "de"]}},
@@ -687,6 +689,7 @@ def test_manifests_say_why_settings_versions_and_inputs(tmp_path: Path, capsys: 
     new = _folder(tmp_path / "new", [_plain_record("a")], new_manifest)
     diff = api.diff_outputs(old, new)
     assert [(c.key, c.change, c.old, c.new) for c in diff.manifest.settings] == [
+        ("code_fingerprint", "changed", "c" * 64, "d" * 64),  # the pipeline's own code changed
         ("stages.strip", "changed", "3", "4"),
         ("versions.spacy", "changed", "3.8.7", "3.8.8"),
         ("template_lines.count", "changed", 0, 12),
