@@ -328,8 +328,13 @@ def validate_output(out_dir: Path) -> list[str]:
     if not records_path.is_file():
         return [f"{records_path}: missing"]
     ids: list[str] = []
-    with records_path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    with records_path.open("rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(f"{RECORDS_FILE}:{number}: not UTF-8 ({error.reason} at byte {error.start})")
+                continue
             try:
                 record = Record.model_validate_json(line)
             except ValidationError as error:
@@ -343,7 +348,7 @@ def validate_output(out_dir: Path) -> list[str]:
                 continue
             if not pretty.is_file():
                 problems.append(f"{DOCS_DIR}/{record.id}.json: missing")
-            elif pretty.read_text(encoding="utf-8") != record_pretty(record):
+            elif pretty.read_bytes() != record_pretty(record).encode("utf-8"):
                 problems.append(f"{DOCS_DIR}/{record.id}.json: differs from {RECORDS_FILE}:{number}")
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")

@@ -1,0 +1,146 @@
+"""Hostile inputs and faults beyond `test_hostile.py` (issue 17): one test per finding.
+
+Each test names its finding (F1 ... F10). Inputs are made in `tmp_path`; the committed ones
+are in `tests/hostile/`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import api
+from pipeline.cli import main
+from pipeline.config import PipelineConfig
+from pipeline.errors import DocumentError
+from pipeline.reader import list_inputs, read_input
+from pipeline.runner import Pipeline
+
+GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange programme.\n"
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
+    return {e["path"]: (e["status"], e.get("error") or e.get("reason")) for e in _manifest(out)["inputs"]}
+
+
+# F3: one small input must not stop the batch -------------------------------------------
+
+
+def test_f3_deep_json_and_huge_numbers_fail_alone_and_the_batch_goes_on(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    deep = '{"id": "deep", "text": "x", "metadata": ' + "[" * 1000 + "]" * 1000 + "}"
+    digits = '{"id": "digits", "text": "x", "n": ' + "7" * 5000 + "}"
+    feed = json.dumps({"id": "fine", "text": GOOD}) + "\n" + deep + "\n" + digits + "\n"
+    (raw / "feed.jsonl").write_text(feed, encoding="utf-8")
+    (raw / "dated.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "dated.meta.json").write_text('{"date": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
+    summary = api.run([raw], tmp_path / "out", jobs=1)
+    outcomes = _outcomes(tmp_path / "out")
+    assert outcomes["good.txt"] == ("ok", None) and outcomes["feed.jsonl:1"] == ("ok", None)
+    assert outcomes["feed.jsonl:2"][0] == "failed" and "nested deeper than 64 levels" in str(
+        outcomes["feed.jsonl:2"][1]
+    )
+    assert outcomes["feed.jsonl:3"][0] == "failed" and "number of 5000 characters" in str(outcomes["feed.jsonl:3"][1])
+    assert outcomes["dated.txt"][0] == "failed" and "dated.meta.json: JSON nested deeper" in str(
+        outcomes["dated.txt"][1]
+    )
+    assert summary.counts == {"ok": 2, "failed": 3, "skipped": 0, "inputs": 5}
+
+
+def test_f3_a_huge_jsonl_line_is_listed_without_holding_it(tmp_path: Path) -> None:
+    line = json.dumps({"id": "big", "text": "word " * 2_000_000}) + "\n"  # 10 MB
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "small", "text": GOOD}) + "\n" + line, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        listing = list_inputs([tmp_path], max_line_bytes=1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [ref.id for ref in listing.refs] == ["feed/small"]
+    [entry] = listing.entries
+    assert entry.path == "feed.jsonl:2" and entry.status == "failed"
+    assert entry.message == f"line is {len(line)} bytes, over the limit of 1000000; not parsed"
+    assert peak < 4_000_000, peak  # a line's worth of the limit and a piece, not the 10 MB line
+
+
+# F10: dates a calendar does not have; validate on bytes that are not UTF-8 -------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2020-02-30"])
+def test_f10_impossible_sidecar_and_jsonl_dates_fail_with_a_reason(tmp_path: Path, day: str) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(GOOD + "Two days later they left.\n", encoding="utf-8")
+    (raw / "a.meta.json").write_text(json.dumps({"date": day}), encoding="utf-8")
+    (raw / "feed.jsonl").write_text(json.dumps({"id": "b", "text": GOOD, "date": day}) + "\n", encoding="utf-8")
+    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    summary = api.run([raw], tmp_path / "out", jobs=1)
+    assert summary.counts["ok"] == 1
+    reasons = dict(summary.failures)
+    assert set(reasons) == {"a.txt", "feed.jsonl:1"}
+    for reason in reasons.values():
+        assert "unexpected" not in reason and f"'{day}' is" in reason, reason
+
+
+def test_f10_validate_reports_records_that_are_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(GOOD, encoding="utf-8")
+    api.run([raw], tmp_path / "out", jobs=1)
+    records = tmp_path / "out" / "records.jsonl"
+    records.write_bytes(records.read_bytes() + b'{"id": "b\xff\xfe"}\n')
+    problems = api.validate_output(tmp_path / "out")
+    assert any(p.startswith("records.jsonl:2: not UTF-8") for p in problems), problems
+    assert main(["validate", str(tmp_path / "out")]) == 1
+    assert "records.jsonl:2: not UTF-8" in capsys.readouterr().out
+
+
+# F6: a link (or another file) swapped in after listing is not read ---------------------
+
+
+def test_f6_a_link_swapped_in_after_listing_is_refused(tmp_path: Path) -> None:
+    raw, secret = tmp_path / "raw", tmp_path / "secret.txt"
+    raw.mkdir()
+    secret.write_text("The secret plans of the Acme Corporation in Berlin.\n", encoding="utf-8")
+    (raw / "a.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "b.txt").write_text(GOOD, encoding="utf-8")
+    (raw / "b.meta.json").write_text('{"date": "2011-05-20"}', encoding="utf-8")
+    listing = list_inputs([raw])
+    (raw / "a.txt").unlink()
+    (raw / "a.txt").symlink_to(secret)
+    (raw / "b.meta.json").unlink()
+    (raw / "b.meta.json").symlink_to(secret)
+    pipeline = Pipeline(PipelineConfig())
+    first, second = (pipeline.process(ref) for ref in listing.refs)
+    assert first.record is None and second.record is None
+    assert first.error == "load: a.txt is a symbolic link that was not there when inputs were listed; refused"
+    assert second.error is not None and "b.meta.json is a symbolic link" in second.error
+
+
+def test_f6_a_file_replaced_after_listing_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    [ref] = list_inputs([tmp_path]).refs
+    (tmp_path / "other.txt").write_text("Something else entirely.\n", encoding="utf-8")
+    os.replace(tmp_path / "other.txt", tmp_path / "a.txt")
+    with pytest.raises(DocumentError, match=r"a\.txt was replaced by another file after inputs were listed"):
+        read_input(ref, max_bytes=1000)
+
+
+def test_f6_links_inside_the_input_folder_are_still_read(tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "real.txt")
+    refs = list_inputs([tmp_path]).refs
+    assert [ref.id for ref in refs] == ["alias", "real"]
+    assert read_input(refs[0], 1000).data == GOOD.encode("utf-8")
