@@ -17,6 +17,7 @@ from pipeline import api
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
+from pipeline.terminal import printable
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
@@ -127,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _eval(args)
         return _schema(args)
     except PipelineError as error:
-        print(f"pipeline: {error}", file=sys.stderr)
+        print(printable(f"pipeline: {error}"), file=sys.stderr)
         return 2
 
 
@@ -142,11 +143,11 @@ def _run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
     )
     for path, reason in summary.failures:
-        print(f"failed: {path}: {reason}", file=sys.stderr)
+        print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
     counts = summary.counts
     print(
         f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
-        f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
+        f" {summary.reused} reused from cache -> {printable(str(summary.out_dir))} ({summary.seconds:.1f} s)",
         file=sys.stderr,
     )
     return 0 if summary.ok else 1
@@ -166,8 +167,9 @@ def _diff(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     problems = api.validate_output(args.directory)
     for problem in problems:
-        print(problem)
-    print(f"{args.directory}: {'valid' if not problems else f'{len(problems)} problems'}", file=sys.stderr)
+        print(printable(problem))
+    verdict = "valid" if not problems else f"{len(problems)} problems"
+    print(f"{printable(str(args.directory))}: {verdict}", file=sys.stderr)
     return 0 if not problems else 1
 
 

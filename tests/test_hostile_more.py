@@ -144,3 +144,28 @@ def test_f6_links_inside_the_input_folder_are_still_read(tmp_path: Path) -> None
     refs = list_inputs([tmp_path]).refs
     assert [ref.id for ref in refs] == ["alias", "real"]
     assert read_input(refs[0], 1000).data == GOOD.encode("utf-8")
+
+
+# F7: names and text reach the terminal escaped ------------------------------------------
+
+_ESCAPES = ("\x1b", "\r", "\u202e", "\x9b")
+
+
+def test_f7_run_and_validate_print_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "clear\x1b[2J\x1b[H.txt").write_bytes(b"")  # fails: its name goes into a "failed:" line
+    (raw / "fake\r3 inputs: 3 ok.txt").write_bytes(b"")
+    (raw / "\u202etxt.exe\x9b.txt").write_text(GOOD, encoding="utf-8")
+    assert main(["run", str(raw), "--out", str(out), "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert not any(code in err for code in _ESCAPES), repr(err)
+    assert "failed: clear\\x1b[2J\\x1b[H.txt: load: empty file" in err
+    assert "failed: fake\\x0d3 inputs: 3 ok.txt: load: empty file" in err
+    (out / "docs" / "\u202etxt.exe\x9b.json").unlink()
+    assert main(["validate", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert not any(code in captured.out + captured.err for code in _ESCAPES), repr(captured)
+    assert "docs/\\u202etxt.exe\\x9b.json: missing" in captured.out
