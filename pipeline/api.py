@@ -31,6 +31,7 @@ from pipeline.executors import (
     in_order,
     make_executor,
 )
+from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
@@ -143,9 +144,27 @@ def run(
         The counts per status, the failed inputs with their reasons, and how many records were reused.
 
     Raises:
-        PipelineError: An input root does not exist, the set-up is broken (e.g. no model), or
-            the executor options are invalid.
+        PipelineError: An input root does not exist, the set-up is broken (e.g. no model),
+            the executor options are invalid, or the output folder cannot be used (see
+            `pipeline.outdir`: it overlaps an input, another run holds it, it holds files
+            the pipeline did not write, the disk is full or read-only).
     """
+    with claim_output(out_dir, inputs), coded_os_errors(out_dir):
+        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, time_stages)
+
+
+def _run(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    config: PipelineConfig | None,
+    progress: bool,
+    jobs: int | None,
+    force: bool,
+    executor: str,
+    scheduler: str | None,
+    time_stages: bool,
+) -> RunSummary:
+    """`run`, once the output folder is claimed."""
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs)
@@ -352,6 +371,7 @@ def validate_output(out_dir: Path) -> list[str]:
                 problems.append(f"{DOCS_DIR}/{record.id}.json: differs from {RECORDS_FILE}:{number}")
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")
+    problems.extend(f"{name}: no record in {RECORDS_FILE} has this id" for name in unrecorded_docs(out_dir, ids))
     manifest_path = out_dir / MANIFEST_FILE
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

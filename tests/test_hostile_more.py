@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,10 @@ import pytest
 from pipeline import api
 from pipeline.cli import main
 from pipeline.config import PipelineConfig
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, PipelineError
 from pipeline.reader import list_inputs, read_input
 from pipeline.runner import Pipeline
+from pipeline.writer import OutputWriter
 
 GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange programme.\n"
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -169,3 +172,99 @@ def test_f7_run_and_validate_print_control_characters_escaped(
     captured = capsys.readouterr()
     assert not any(code in captured.out + captured.err for code in _ESCAPES), repr(captured)
     assert "docs/\\u202etxt.exe\\x9b.json: missing" in captured.out
+
+
+# F1: the output folder is the pipeline's only as far as it wrote it ----------------------
+
+
+def _one_input(raw: Path) -> Path:
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "a.txt").write_text(GOOD, encoding="utf-8")
+    return raw
+
+
+def test_f1_an_output_folder_holding_other_files_is_refused_and_left_alone(tmp_path: Path) -> None:
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    (out / "docs" / "api").mkdir(parents=True)
+    (out / "docs" / "api" / "guide.md").write_text("# Our API guide\n", encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"\[E303\] .* did not write \(docs/api/guide\.md\)"):
+        api.run([raw], out, jobs=1)
+    assert (out / "docs" / "api" / "guide.md").read_text(encoding="utf-8") == "# Our API guide\n"
+    assert sorted(p.name for p in out.rglob("*")) == ["api", "docs", "guide.md"]
+
+
+@pytest.mark.parametrize("where", ["same", "inside", "around"])
+def test_f1_an_output_folder_overlapping_an_input_is_refused(tmp_path: Path, where: str) -> None:
+    raw = _one_input(tmp_path / "raw")
+    (raw / "docs").mkdir()
+    (raw / "docs" / "b.txt").write_text(GOOD, encoding="utf-8")
+    before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    out = {"same": raw, "inside": raw / "output", "around": tmp_path}[where]
+    with pytest.raises(PipelineError, match=r"\[E302\] the output folder .* the input"):
+        api.run([raw], out, jobs=1)
+    assert {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()} == before
+    assert not (raw / "output").exists()
+
+
+def test_f1_stale_removal_takes_only_what_earlier_runs_wrote(tmp_path: Path) -> None:
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    (raw / "b.txt").write_text(GOOD, encoding="utf-8")
+    api.run([raw], out, jobs=1)
+    (raw / "b.txt").unlink()
+    # A file dropped in after the check (here: before the writer starts) is not the pipeline's.
+    (out / "docs" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    records = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    with OutputWriter(out) as writer:
+        writer.add_line("a", records[0])
+        writer.finish(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["a.json", "notes.txt"]
+
+
+def test_f1_a_run_killed_before_its_manifest_still_owns_the_files_it_wrote(tmp_path: Path) -> None:
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    api.run([raw], out, jobs=1)
+    (raw / "b.txt").write_text(GOOD, encoding="utf-8")
+    line = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()[0].replace('"id":"a"', '"id":"b"', 1)
+    writer = OutputWriter(out).__enter__()
+    writer.add_line("b", line)  # then the process dies: no manifest names docs/b.json
+    assert (out / "docs" / "b.json").is_file()
+    summary = api.run([raw], out, jobs=1)
+    assert summary.counts["ok"] == 2 and api.validate_output(out) == []
+
+
+# F2: one run at a time per output folder -------------------------------------------------
+
+
+def test_f2_a_second_run_on_a_held_output_folder_stops_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    out.mkdir()
+    # What a run in another process holds while it works: an exclusive lock on the folder.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(out)], stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        assert main(["run", str(raw), "--out", str(out), "--jobs", "1"]) == 2
+        assert "[E304] another run is writing to" in capsys.readouterr().err
+        assert sorted(p.name for p in out.iterdir()) == []
+    finally:
+        holder.communicate("")
+    assert api.run([raw], out, jobs=1).ok
+
+
+_HOLD_LOCK = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_f2_validate_reports_docs_files_no_record_names(tmp_path: Path) -> None:
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    api.run([raw], out, jobs=1)
+    (out / "docs" / "stray.json").write_text("{}\n", encoding="utf-8")
+    assert api.validate_output(out) == ["docs/stray.json: no record in records.jsonl has this id"]
