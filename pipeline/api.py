@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, batch_key, input_key, run_fingerprint
+from pipeline.cache_check import is_sound
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
@@ -320,7 +321,10 @@ def _tasks(
             continue
         sha256, sidecar_date = identity
         key = input_key(fingerprint, ref, sha256, sidecar_date)
-        yield _Task(ref, sha256, key, None if force else cache.get(ref.id, key))
+        cached = None if force else cache.get(ref.id, key)
+        if cached is not None and not is_sound(cached, ref.id, sha256):
+            cached = None  # a damaged or edited row: process the input again
+        yield _Task(ref, sha256, key, cached)
 
 
 def versions() -> dict[str, str]:

@@ -109,6 +109,8 @@ def coded_os_errors(out_dir: Path) -> Iterator[None]:
         # SQLite reports these by message only (its error codes are not exposed before 3.11's sqlite_errorcode).
         text = str(error)
         number = errno.ENOSPC if "disk is full" in text else errno.EROFS if "readonly" in text else None
+        if number is None and "unable to open" in text and not os.access(out_dir, os.W_OK):
+            number = errno.EACCES
         coded = None if number is None else _coded(number, out_dir, text)
         if coded is None:
             raise

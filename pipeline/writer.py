@@ -160,11 +160,18 @@ class OutputWriter:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        if self._records is not None and not self._records.closed:
-            self._records.close()
-        self._journal.close()
-        if exc_type is not None:
-            self._records_tmp.unlink(missing_ok=True)
+        try:
+            if self._records is not None and not self._records.closed:
+                try:
+                    self._records.close()
+                except OSError:
+                    # After a failed write (a full disk) closing fails too: the first error is the one to tell.
+                    if exc_type is None:
+                        raise
+        finally:
+            self._journal.close()
+            if exc_type is not None:
+                self._records_tmp.unlink(missing_ok=True)
 
     def add(self, record: Record) -> None:
         """Append `record` (records must come in id order) and write its pretty copy."""

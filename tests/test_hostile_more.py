@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -268,3 +270,96 @@ def test_f2_validate_reports_docs_files_no_record_names(tmp_path: Path) -> None:
     api.run([raw], out, jobs=1)
     (out / "docs" / "stray.json").write_text("{}\n", encoding="utf-8")
     assert api.validate_output(out) == ["docs/stray.json: no record in records.jsonl has this id"]
+
+
+# F8: a damaged cache is rebuilt, an edited row is not trusted, disk faults are coded --------
+
+
+def _corpus(raw: Path, documents: int) -> Path:
+    raw.mkdir(parents=True, exist_ok=True)
+    for number in range(documents):
+        text = GOOD.replace("July 2009", f"July {1990 + number}") + f"Report number {number} of the series.\n"
+        (raw / f"doc-{number:03d}.txt").write_text(text * 8, encoding="utf-8")
+    return raw
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_f8_a_cache_damaged_mid_file_is_rebuilt(tmp_path: Path, force: bool) -> None:
+    raw, out = _corpus(tmp_path / "raw", 40), tmp_path / "out"
+    api.run([raw], out, jobs=1)
+    clean = (out / "records.jsonl").read_bytes()
+    cache = out / ".cache.sqlite"
+    data = bytearray(cache.read_bytes())
+    assert len(data) > 5 * 4096, len(data)
+    data[2 * 4096 : 4 * 4096] = b"\xa5" * (2 * 4096)  # two b-tree pages of garbage, header intact
+    cache.write_bytes(bytes(data))
+    summary = api.run([raw], out, jobs=1, force=force)
+    assert summary.ok and summary.reused == 0
+    assert (out / "records.jsonl").read_bytes() == clean
+    assert api.run([raw], out, jobs=1).reused == 40  # rebuilt, and used again
+
+
+@pytest.mark.parametrize("edit", [("Moscow", "Moskva"), ('"sha256":"', '"sha256":"0')], ids=["text", "source-sha256"])
+def test_f8_an_edited_cache_row_is_not_copied_into_the_output(tmp_path: Path, edit: tuple[str, str]) -> None:
+    import sqlite3
+
+    raw, out = _one_input(tmp_path / "raw"), tmp_path / "out"
+    api.run([raw], out, jobs=1)
+    clean = (out / "records.jsonl").read_bytes()
+    with sqlite3.connect(out / ".cache.sqlite") as db:
+        [(line,)] = db.execute("SELECT line FROM records").fetchall()
+        edited = line.replace(*edit, 1)
+        if edit[0].startswith('"sha256'):  # another input's bytes, in a well-formed digest
+            start = edited.index('"sha256":"') + 10
+            edited = edited[:start] + "f" * 64 + edited[start + 65 :]
+        assert edited != line
+        db.execute("UPDATE records SET line = ?", (edited,))
+    db.close()
+    summary = api.run([raw], out, jobs=1)
+    assert summary.reused == 0
+    assert (out / "records.jsonl").read_bytes() == clean
+
+
+def _can_mount_tmpfs(where: Path) -> bool:
+    if not IS_ROOT or shutil.which("mount") is None:
+        return False
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(where)], capture_output=True)
+    return mounted.returncode == 0
+
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def test_f8_a_full_disk_is_a_coded_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small = tmp_path / "small"
+    if not _can_mount_tmpfs(small):
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        raw = _corpus(tmp_path / "raw", 60)
+        assert main(["run", str(raw), "--out", str(small / "out"), "--jobs", "1"]) == 2
+        err = capsys.readouterr().err
+        assert "[E305] no space left to write" in err and "Traceback" not in err, err
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
+
+
+def test_f8_a_read_only_output_folder_is_a_coded_message(tmp_path: Path) -> None:
+    base = Path(tempfile.mkdtemp(prefix="pipeline-ro-"))  # outside pytest's private (0700) folder
+    try:
+        raw, out = _one_input(base / "raw"), base / "out"
+        out.mkdir()
+        for path in (base, raw, raw / "a.txt", out):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        command = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out), "--jobs", "1"]
+        if IS_ROOT:
+            if shutil.which("setpriv") is None:
+                pytest.skip("needs setpriv to drop root")
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        else:
+            out.chmod(0o555)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=base, timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert "[E306] cannot write to" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
