@@ -6,8 +6,10 @@ are in `tests/hostile/`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -23,7 +25,9 @@ from pipeline.cli import main
 from pipeline.config import PipelineConfig
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.reader import list_inputs, read_input
+from pipeline.records import Block
 from pipeline.runner import Pipeline
+from pipeline.segments import model_pieces
 from pipeline.writer import OutputWriter
 
 GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange programme.\n"
@@ -363,3 +367,65 @@ def test_f8_a_read_only_output_folder_is_a_coded_message(tmp_path: Path) -> None
         assert "[E306] cannot write to" in done.stderr and "Traceback" not in done.stderr, done.stderr
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+# F4: memory per document is bounded ------------------------------------------------------
+
+_PEAK_OF_ONE_PARAGRAPH = """
+import json, random, resource, sys
+from pathlib import Path
+from pipeline.config import PipelineConfig
+from pipeline.reader import list_inputs
+from pipeline.runner import Pipeline
+from pipeline.segments import model_pieces
+
+folder = Path(sys.argv[1])
+pipeline = Pipeline(PipelineConfig())
+warm = pipeline.process(list_inputs([folder / "warm"]).refs[0])
+assert warm.record is not None
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+outcome = pipeline.process(list_inputs([folder / "big"]).refs[0])
+assert outcome.record is not None, outcome.error
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"grew_kb": after - before, "organizations": len(outcome.record.organizations)}))
+"""
+
+
+def test_f4_one_long_paragraph_costs_bounded_memory(tmp_path: Path) -> None:
+    # 200 KB of prose without a paragraph break: the model used to read it as one text.
+    words = "the report said officials would meet again after talks on trade in the region".split()
+    rng = random.Random(7)
+    sentences = []
+    while sum(map(len, sentences)) < 200_000:
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(8, 20)))
+        sentences.append(f"{body.capitalize()} with the World Bank in Paris.")
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "wall.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
+    (tmp_path / "warm").mkdir()
+    (tmp_path / "warm" / "small.txt").write_text(GOOD, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_OF_ONE_PARAGRAPH, str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    measured = json.loads(done.stdout)
+    assert measured["organizations"] >= 1
+    # Before pieces, this paragraph alone took about 600 MB more; the model's share is now a
+    # batch of pieces (`pipeline.segments`), whatever the paragraph's length.
+    assert measured["grew_kb"] < 250_000, measured
+
+
+def test_f4_long_blocks_are_cut_into_pieces_at_sentence_ends() -> None:
+    text = "Short heading\n" + " ".join(f"Sentence number {n} is here." for n in range(400)) + "\n"
+    blocks = [Block(kind="heading", start=0, end=13), Block(kind="paragraph", start=14, end=len(text) - 1)]
+    pieces = list(model_pieces(text, blocks, limit=500))
+    assert pieces[0] == blocks[0]
+    assert all(piece.end - piece.start <= 500 and piece.kind == "paragraph" for piece in pieces[1:])
+    assert [(a.end, b.start) for a, b in itertools.pairwise(pieces[1:])] == [(a.end, a.end) for a in pieces[1:-1]]
+    assert pieces[1].start == 14 and pieces[-1].end == len(text) - 1
+    assert all(text[piece.end - 2 : piece.end] == ". " for piece in pieces[1:-1])
+    # No sentence end, no space: cut at the limit all the same.
+    assert [(p.start, p.end) for p in model_pieces("x" * 1200, [Block(kind="other", start=0, end=1200)], 500)] == [
+        (0, 500),
+        (500, 1000),
+        (1000, 1200),
+    ]

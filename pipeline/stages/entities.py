@@ -41,6 +41,7 @@ from pipeline.document import Document
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.nlp import load_ner_model, one_blas_thread
 from pipeline.records import Block, Mention, Organization, Place, PlaceKind
+from pipeline.segments import model_pieces
 from pipeline.stages.base import Stage
 
 ORG_LABELS = frozenset({"ORG"})
@@ -130,7 +131,7 @@ class EntityRecognizer(Stage):
     """Find organizations (grouped, with acronyms) and pass place mentions on for resolving."""
 
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
 
     def __init__(self, config: EntitiesConfig, nlp: Language | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.config = config
@@ -419,7 +420,8 @@ def _clause_start(text: str, position: int) -> int:
 
 
 def _model_blocks(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.end > b.start]
+    # Long blocks are read in pieces (see `pipeline.segments`): memory stays bounded per document.
+    return list(model_pieces(doc.text, (b for b in doc.blocks if b.end > b.start)))
 
 
 def _clean(text: str, span: _Span) -> _Span | None:
