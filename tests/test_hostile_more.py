@@ -6,14 +6,17 @@ are in `tests/hostile/`.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -429,3 +432,102 @@ def test_f4_long_blocks_are_cut_into_pieces_at_sentence_ends() -> None:
         (500, 1000),
         (1000, 1200),
     ]
+
+
+# F5: a dead worker costs only its chunk's documents; workers die with their parent -------
+
+# Loaded by every Python process of the run (PYTHONPATH), workers included: the worker that
+# gets a chunk holding a marked document kills itself as the out-of-memory killer would, or
+# (HANG_ON) sleeps, so that the test can kill the main process under it.
+_SITECUSTOMIZE = """
+import os, signal, time
+if os.environ.get("KILL_ON") or os.environ.get("HANG_ON"):
+    import pipeline.runner as runner
+    original = runner.Pipeline.process_many
+
+    def process_many(self, refs):
+        ids = [ref.id for ref in refs]
+        once = os.environ.get("KILL_ONCE_FILE", "")
+        if once and any(os.environ["KILL_ONCE_ON"] in i for i in ids) and os.path.exists(once):
+            os.unlink(once)
+            os.kill(os.getpid(), signal.SIGKILL)
+        if os.environ.get("KILL_ON") and any(os.environ["KILL_ON"] in i for i in ids):
+            os.kill(os.getpid(), signal.SIGKILL)
+        if os.environ.get("HANG_ON") and any(os.environ["HANG_ON"] in i for i in ids):
+            print(os.getpid(), flush=True)
+            time.sleep(600)
+        return original(self, refs)
+
+    runner.Pipeline.process_many = process_many
+"""
+
+
+def _fault_env(tmp_path: Path, **faults: str) -> dict[str, str]:
+    (tmp_path / "faults").mkdir(exist_ok=True)
+    (tmp_path / "faults" / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "faults"), *sys.path]), **faults}
+
+
+def test_f5_a_killed_worker_costs_only_its_chunk(tmp_path: Path) -> None:
+    raw, out = _corpus(tmp_path / "raw", 20), tmp_path / "out"  # two chunks: 16 documents and 4
+    once = tmp_path / "kill-once"
+    once.write_text("", encoding="utf-8")
+    env = _fault_env(tmp_path, KILL_ON="doc-018", KILL_ONCE_ON="doc-003", KILL_ONCE_FILE=str(once))
+    command = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out), "--jobs", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and not once.exists()
+    outcomes = _outcomes(out)
+    failed = sorted(path for path, (status, _) in outcomes.items() if status == "failed")
+    assert failed == [f"doc-{n:03d}.txt" for n in range(16, 20)]  # the chunk that kills its worker every time
+    assert "worker: the worker process died twice" in str(outcomes["doc-016.txt"][1])
+    # The chunk whose worker died once was processed again, in a fresh worker, to the same records.
+    api.run([raw], tmp_path / "reference", jobs=1)
+    reference = (tmp_path / "reference" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert (out / "records.jsonl").read_text(encoding="utf-8").splitlines() == reference[:16]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_f5_workers_die_with_their_parent(tmp_path: Path) -> None:
+    raw, out = _corpus(tmp_path / "raw", 2), tmp_path / "out"
+    env = _fault_env(tmp_path, HANG_ON="doc-00")
+    command = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out), "--jobs", "2"]
+    main_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    workers: set[int] = set()
+    try:
+        assert main_process.stdout is not None
+        hanging = int(main_process.stdout.readline())  # a worker is inside a chunk
+        workers = _children(main_process.pid)
+        assert hanging in workers
+        main_process.kill()
+        main_process.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+            time.sleep(0.05)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+        assert alive == []
+    finally:
+        main_process.kill()
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
