@@ -368,16 +368,19 @@ def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Pa
     assert _records(tmp_path / "out") == _records(tmp_path / "reference")
 
 
-def test_the_time_limit_is_off_where_signals_cannot_reach(tmp_path: Path) -> None:
-    # In a worker thread no timer can be set; the document is processed without a limit.
+def test_the_time_limit_holds_where_signals_cannot_reach(tmp_path: Path) -> None:
+    # In a worker thread (a Dask worker's) no timer can be set; a watcher thread raises instead.
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     ref = list_inputs([tmp_path]).refs[0]
     pipeline = Pipeline(PipelineConfig(limits=LimitsConfig(time_limit_seconds=0.001)))
+    pipeline.warm_up()
     outcomes = []
-    worker = threading.Thread(target=lambda: outcomes.append(pipeline.process(ref)))
+    worker = threading.Thread(target=lambda: outcomes.extend(pipeline.process(ref) for _ in range(2)))
     worker.start()
     worker.join()
-    assert outcomes[0].error is None and outcomes[0].record is not None
+    for outcome in outcomes:
+        assert outcome.record is None and outcome.error is not None
+        assert outcome.error.endswith(": stopped after 0.001 s (time limit)")
 
 
 @pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")

@@ -25,7 +25,7 @@ import pytest
 
 from pipeline import api
 from pipeline.cli import main
-from pipeline.config import PipelineConfig
+from pipeline.config import LimitsConfig, PipelineConfig
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.reader import list_inputs, read_input
 from pipeline.records import Block
@@ -531,3 +531,26 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+# F9: the time limit holds under --executor dask -------------------------------------------
+
+
+def test_f9_the_time_limit_holds_under_dask_as_it_does_locally(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "b-good.txt").write_text(GOOD, encoding="utf-8")
+    # Distinct blocks (a repeated block is read once): seconds of model work, over a 1 s limit.
+    blocks = (GOOD.replace("programme", f"programme number {n}") for n in range(6000))
+    (raw / "a-many-blocks.txt").write_text("\n".join(blocks), encoding="utf-8")
+    config = PipelineConfig(limits=LimitsConfig(time_limit_seconds=1))
+    local = api.run([raw], tmp_path / "local", config, jobs=1)
+    # In this process (its worker runs tasks in a thread, as every Dask worker does).
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        remote = api.run([raw], tmp_path / "dask", config, executor="dask", scheduler=cluster.scheduler_address)
+    assert local.counts == remote.counts == {"ok": 1, "failed": 1, "skipped": 0, "inputs": 2}
+    [(path, reason)] = remote.failures
+    assert path == "a-many-blocks.txt" and reason.endswith(": stopped after 1 s (time limit)")
+    assert (tmp_path / "dask" / "records.jsonl").read_bytes() == (tmp_path / "local" / "records.jsonl").read_bytes()
