@@ -1,7 +1,7 @@
 """The `pipeline` command: a thin layer over `pipeline.api`.
 
 Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
-invalid, 2 for a usage or set-up error.
+invalid, 2 for a usage or set-up error, 130 when interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pipeline import api
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
-from pipeline.terminal import printable
+from pipeline.terminal import INTERRUPTED, interrupted_once, printable
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
@@ -119,7 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
-            return _run(args)
+            with interrupted_once():
+                return _run(args)
         if args.command == "diff":
             return _diff(args)
         if args.command == "validate":
@@ -130,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as error:
         print(printable(f"pipeline: {error}"), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Every write is atomic and the manifest comes last: the folder holds the last complete
+        # run's records and manifest, and the next run completes the work.
+        print("pipeline: interrupted; the output folder keeps its last complete run", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:

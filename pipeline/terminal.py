@@ -1,4 +1,4 @@
-"""Text fit for a terminal: names and messages from inputs shown without their control characters.
+"""The terminal side of the command line: text shown without control characters, and Ctrl-C.
 
 File names and ids come from crawls. Printed as they are, an escape sequence in a name
 clears the screen or paints a fake summary line, a carriage return overwrites what came
@@ -9,12 +9,19 @@ characters, accented letters and scripts included, are printed as they are.
 
 from __future__ import annotations
 
+import signal
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 # Unicode categories that print nothing and steer the terminal or the text's direction:
 # control characters (C0, DEL, C1) and format characters (direction marks, overrides and
 # isolates, zero-width characters). Line and paragraph separators break a line too.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
 
 
 def printable(text: str) -> str:
@@ -29,3 +36,26 @@ def _visible(character: str) -> str:
         return character
     code = ord(character)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+@contextmanager
+def interrupted_once() -> Iterator[None]:
+    """Turn the first Ctrl-C into `KeyboardInterrupt` and ignore the next ones until the block ends.
+
+    A second Ctrl-C while the run cleans up (closing files, stopping workers) would otherwise
+    break the cleanup with a traceback. Outside the main thread signals cannot be handled,
+    and the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

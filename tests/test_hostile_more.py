@@ -554,3 +554,26 @@ def test_f9_the_time_limit_holds_under_dask_as_it_does_locally(tmp_path: Path) -
     [(path, reason)] = remote.failures
     assert path == "a-many-blocks.txt" and reason.endswith(": stopped after 1 s (time limit)")
     assert (tmp_path / "dask" / "records.jsonl").read_bytes() == (tmp_path / "local" / "records.jsonl").read_bytes()
+
+
+# Ctrl-C: exit 130, no traceback, a folder the next run completes ----------------------
+
+
+def test_ctrl_c_exits_130_without_a_traceback_and_the_next_run_completes(tmp_path: Path) -> None:
+    raw, out = _corpus(tmp_path / "raw", 64), tmp_path / "out"
+    # Two workers: the terminal sends SIGINT to them too, and they must stay quiet.
+    command = [sys.executable, "-m", "pipeline", "run", str(raw), "--out", str(out), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120  # a safety net for a hung child, not a timing assertion
+    while process.poll() is None and time.monotonic() < deadline and len(list(out.glob("docs/*.json"))) < 3:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)  # impatient: a second Ctrl-C must not break the clean-up
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "pipeline: interrupted" in err, err
+    assert not list(out.glob(".*.tmp")) and not (out / "records.jsonl").exists()
+    api.run([raw], out, jobs=1)
+    api.run([raw], tmp_path / "clean", jobs=1)
+    assert (out / "records.jsonl").read_bytes() == (tmp_path / "clean" / "records.jsonl").read_bytes()
+    assert api.validate_output(out) == []
