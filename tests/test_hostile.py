@@ -42,11 +42,16 @@ EXPECTED_CORPUS: dict[str, tuple[str, str | None]] = {
     "a-few-nuls.txt": ("ok", None),
     "bad-sidecar.txt": ("failed", 'load: sidecar bad-sidecar.meta.json: "date" must be a string YYYY-MM-DD'),
     "bidi-zero-width.txt": ("ok", None),
+    "deep-sidecar.txt": ("failed", "load: sidecar deep-sidecar.meta.json: JSON nested deeper than 64 levels"),
+    "deep.jsonl:1": ("failed", "JSON nested deeper than 64 levels; refused before parsing"),
+    "deep.jsonl:2": ("failed", "JSON number of 5000 characters (at most 100); refused before parsing"),
     "cp1252.txt": ("ok", None),
     "dup.html": ("ok", None),
     "dup.txt": ("failed", "duplicate id 'dup': dup.html has it too"),
     "empty.txt": ("failed", "load: empty file: no text to extract"),
     "entity-bomb.html": ("ok", None),
+    "far-future.txt": ("failed", "load: sidecar far-future.meta.json: \"date\" '9999-12-31' is outside the years"),
+    "feb-30.txt": ("failed", "load: sidecar feb-30.meta.json: \"date\" '2020-02-30' is not a day of the calendar"),
     "feed.jsonl:1": ("ok", None),
     "feed.jsonl:2": ("failed", "id '../escape' cannot name a file"),
     "feed.jsonl:3": ("failed", "id '/etc/passwd' cannot name a file"),
@@ -118,7 +123,8 @@ def test_nothing_in_the_corpus_is_lost(corpus_run: Path) -> None:
     # Every file is in the manifest (a JSONL file once per line); only the sidecar rides with its input.
     files = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file()}
     listed = {entry["path"].split(":")[0] for entry in _manifest(corpus_run)["inputs"]}
-    assert files - listed == {"bad-sidecar.meta.json"}
+    sidecars = {f"{name}.meta.json" for name in ("bad-sidecar", "deep-sidecar", "far-future", "feb-30")}
+    assert files - listed == sidecars
     lines = (HOSTILE / "feed.jsonl").read_bytes().splitlines()
     assert sum(e["path"].startswith("feed.jsonl:") for e in _manifest(corpus_run)["inputs"]) == len(lines)
 
