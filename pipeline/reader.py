@@ -127,10 +127,10 @@ def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTE
             base = root
         else:
             # A file named as the input is read wherever its link leads (resolved now, once).
-            files, base = [(root.name, Path(os.path.realpath(root)), False)], root.parent
-        names = {rel for rel, _, _ in files}
+            files, base = [(root.name, Path(os.path.realpath(root)), False, None)], root.parent
+        names = {rel for rel, _, _, _ in files}
         inside = os.path.realpath(base)
-        for rel, file, is_link in files:
+        for rel, file, is_link, inode in files:
             problem = _name_problem(rel)
             if problem is not None:
                 listing.entries.append(ListedEntry(None, printable_path(rel), "failed", problem))
@@ -139,7 +139,7 @@ def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTE
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
             else:
-                _list_file(file, rel, names, inside, listing, max_line_bytes, is_link)
+                _list_file(file, rel, names, inside, listing, max_line_bytes, is_link, inode)
     listing.refs.sort(key=lambda ref: (ref.id, ref.path, ref.line or 0))
     listing.refs = _unique_refs(listing)
     return listing
@@ -235,8 +235,8 @@ def _sha256_of(ref: InputRef) -> str | None:
         return None
 
 
-def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]]:
-    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link).
+def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool, int | None]]:
+    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link, inode).
 
     Links to folders and unreadable folders become entries. Links to folders are not
     followed: a link loop must not hang the listing, and a link must not bring in a folder
@@ -267,7 +267,18 @@ def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]
             elif is_folder:
                 folders.append(rel)
             else:
-                yield rel, Path(entry.path), is_link
+                yield rel, Path(entry.path), is_link, _entry_inode(entry, is_link)
+
+
+def _entry_inode(entry: os.DirEntry[str], is_link: bool) -> int | None:
+    """A plain file's inode number as `stat` gives it (the folder entry's own number can differ
+    on overlay file systems); None for a link, whose target is looked at when it is listed."""
+    if is_link:
+        return None
+    try:
+        return entry.stat(follow_symlinks=False).st_ino
+    except OSError:
+        return None
 
 
 def _resolved(link: Path) -> Path:
@@ -345,7 +356,14 @@ def _docs_collision(record_id: str, ids: set[str]) -> str | None:
 
 
 def _list_file(
-    file: Path, rel: str, names: set[str], inside: str, listing: Listing, max_line_bytes: int, is_link: bool
+    file: Path,
+    rel: str,
+    names: set[str],
+    inside: str,
+    listing: Listing,
+    max_line_bytes: int,
+    is_link: bool,
+    inode: int | None,
 ) -> None:
     lower = rel.lower()
     if lower.endswith(SIDECAR_SUFFIX):
@@ -371,7 +389,7 @@ def _list_file(
                 path=rel,
                 file=target,
                 sidecar=sidecar,
-                inode=_inode(target),
+                inode=_inode(target) if is_link or inode is None else inode,
                 sidecar_inode=None if sidecar is None else _inode(sidecar),
             )
         )
