@@ -101,7 +101,10 @@ def coded_os_errors(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        coded = _coded(error.errno, out_dir, error.strerror or str(error))
+        # Only errors about the output folder: a file elsewhere (e.g. the gazetteer's build
+        # cache) keeps its own message.
+        about_output = error.filename is None or _inside_or_at(os.fsdecode(error.filename), out_dir)
+        coded = _coded(error.errno, out_dir, error.strerror or str(error)) if about_output else None
         if coded is None:
             raise
         raise coded from error
@@ -246,6 +249,11 @@ def _refuse_overlap(out_dir: Path, input_roots: Sequence[Path]) -> None:
                 E_OUTPUT_OVERLAPS_INPUT,
                 f"the output folder {out_dir} {relation} the input {root}; choose an --out outside the inputs",
             )
+
+
+def _inside_or_at(path: str, folder: Path) -> bool:
+    real, real_folder = os.path.realpath(path), os.path.realpath(folder)
+    return real == real_folder or _inside(real, real_folder)
 
 
 def _inside(path: str, folder: str) -> bool:
