@@ -227,7 +227,7 @@ class ProcessPoolDocumentExecutor:
         try:
             future = self._pool.submit(_process_in_pool_worker, refs)
         except BrokenProcessPool:  # a worker died: the chunks it broke are retried, new ones go to a new pool
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=False)
             self._pool = new_pool(self.workers, _init_pool_worker, initargs)
             future = self._pool.submit(_process_in_pool_worker, refs)
         alone = run_alone(_init_pool_worker, initargs, _process_in_pool_worker)

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -109,7 +109,7 @@ class RecoveringChunk:
         if self._outcomes is None:
             try:
                 value = self._future.result()
-            except BrokenProcessPool:
+            except (BrokenProcessPool, CancelledError):  # its pool broke (or was let go, broken)
                 value = self._again()
             self._outcomes = self._unwrap(value)
         return self._outcomes
