@@ -32,6 +32,7 @@ from pipeline.executors import (
     in_order,
     make_executor,
 )
+from pipeline.fingerprint import code_fingerprint
 from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
@@ -226,6 +227,7 @@ def _run(
             "schema_version": SCHEMA_VERSION,
             "config_hash": config.config_hash(),
             "config": config.model_dump(mode="json"),
+            "code_fingerprint": code_fingerprint(),
             "versions": installed,
             "stages": pipeline.stage_versions,
             "template_lines": {"count": len(template_lines), "sha256": templates},

@@ -15,7 +15,6 @@ from typing import Any, cast
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
-from pipeline.gazetteer import load_gazetteer
 from pipeline.limits import TimeLimitExceeded, time_limit
 from pipeline.reader import InputRef, read_input
 from pipeline.records import Record
@@ -23,6 +22,7 @@ from pipeline.stages.base import Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.validate import RecordValidator
@@ -52,12 +52,14 @@ class Pipeline:
         """
         self.config = config
         self.loader = DocumentLoader(config.load)
-        self._recognizer = EntityRecognizer(config.entities)
+        # One gazetteer for the process, shared by the two stages that ask it.
+        self._place_names = PlaceNames(config.places)
+        self._recognizer = EntityRecognizer(config.entities, place_names=self._place_names)
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
             DateExtractor(config.dates),
             self._recognizer,
-            PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers),
+            PlaceResolver(config.places, self._place_names),
         )
         self.validator = RecordValidator()
         self._warm = False
@@ -74,7 +76,7 @@ class Pipeline:
         """
         if not self._warm:
             self._recognizer.nlp  # noqa: B018 -- the property loads the model
-            load_gazetteer()
+            self._place_names.set_up()
             self._warm = True
 
     @property
