@@ -14,6 +14,8 @@ UTF-8, too long, or colliding with another record's file) fails at listing with 
 
 from __future__ import annotations
 
+import datetime
+import errno
 import hashlib
 import io
 import json
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.jsonl_stream import jsonl_lines
+from pipeline.jsonlimits import json_limit_problem
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
@@ -36,6 +40,12 @@ _SAFE_LINE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 MAX_ID_NAME_BYTES = 200
 # A sidecar holds one date; more than this is not a sidecar (and must not be read whole).
 _MAX_SIDECAR_BYTES = 65_536
+# A JSONL line longer than this is refused at listing without being parsed (or held whole);
+# it is the default of `load.max_bytes`, which no document may exceed anyway.
+MAX_JSONL_LINE_BYTES = 50_000_000
+# Known dates (sidecars, JSONL `date`) anchor relative dates: a year outside this window is
+# no publication date, and date arithmetic near year 9999 overflows.
+MIN_KNOWN_YEAR, MAX_KNOWN_YEAR = 1000, 2999
 _FILE_TYPES = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -57,6 +67,10 @@ class InputRef:
     length: int = -1
     # The `NAME.meta.json` beside the file, decided at listing (never one that leaves the input folder).
     sidecar: Path | None = None
+    # The inode numbers seen at listing: the file opened later must be the same file, not
+    # one swapped in since (a link, a rename). None: not known, not checked.
+    inode: int | None = None
+    sidecar_inode: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +102,12 @@ class Listing:
     entries: list[ListedEntry] = field(default_factory=list)
 
 
-def list_inputs(roots: Sequence[Path]) -> Listing:
+def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTES) -> Listing:
     """List every input under `roots` (folders or single files), sorted by record id.
 
     Args:
         roots: Input folders or files. A folder's files get ids relative to that folder.
+        max_line_bytes: A JSONL line longer than this fails at listing, unparsed.
 
     Returns:
         The documents to process (ids unique) and the entries already decided: files of
@@ -111,11 +126,11 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
             files = sorted(_walk_files(root, listing))
             base = root
         else:
-            # A file named as the input is read wherever its link leads.
-            files, base = [(root.name, root, False)], root.parent
-        names = {rel for rel, _, _ in files}
+            # A file named as the input is read wherever its link leads (resolved now, once).
+            files, base = [(root.name, Path(os.path.realpath(root)), False, None)], root.parent
+        names = {rel for rel, _, _, _ in files}
         inside = os.path.realpath(base)
-        for rel, file, is_link in files:
+        for rel, file, is_link, inode in files:
             problem = _name_problem(rel)
             if problem is not None:
                 listing.entries.append(ListedEntry(None, printable_path(rel), "failed", problem))
@@ -124,7 +139,7 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
             else:
-                _list_file(file, rel, names, inside, listing)
+                _list_file(file, rel, names, inside, listing, max_line_bytes, is_link, inode)
     listing.refs.sort(key=lambda ref: (ref.id, ref.path, ref.line or 0))
     listing.refs = _unique_refs(listing)
     return listing
@@ -138,7 +153,7 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
             sidecar is invalid.
     """
     try:
-        with _open_regular(ref.file, ref.path) as handle:
+        with _open_regular(ref.file, ref.path, ref.inode) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
             if size > max_bytes:
                 raise DocumentError(f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)")
@@ -149,7 +164,7 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
     if len(data) > max_bytes:
         raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
-    sidecar_date = _read_sidecar_date(ref.sidecar) if ref.sidecar is not None else None
+    sidecar_date = _read_sidecar_date(ref.sidecar, ref.sidecar_inode) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
 
 
@@ -158,22 +173,41 @@ def printable_path(rel: str) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _open_regular(file: Path, rel: str) -> io.BufferedReader:
-    """Open `file` for reading only if it is a regular file.
+def _open_regular(file: Path, rel: str, inode: int | None = None) -> io.BufferedReader:
+    """Open `file` for reading only if it is a regular file, and the one listed.
 
-    The open does not block (a FIFO without a writer would wait forever), and the type is
-    checked on the open descriptor, so a file swapped after listing is caught too.
+    The open does not block (a FIFO without a writer would wait forever) and does not
+    follow a symbolic link (listing resolved the links it accepts, so a link here was
+    swapped in since). The type and identity are checked on the open descriptor, so a file
+    swapped after listing is caught too.
+
+    Args:
+        file: The path to open.
+        rel: The path as the manifest shows it, for messages.
+        inode: The inode number listing saw; another file under the path is refused.
 
     Raises:
-        DocumentError: The path is a FIFO, socket, device or folder.
+        DocumentError: The path is a FIFO, socket, device, folder or symbolic link, or
+            another file than the one listed.
         OSError: The file cannot be opened.
     """
-    descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        mode = os.fstat(descriptor).st_mode
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        # ELOOP: a link where listing saw none (or a loop of links, which stat reports as such).
+        if error.errno == errno.ELOOP and _leads_somewhere(file):
+            raise DocumentError(
+                f"{rel} is a symbolic link that was not there when inputs were listed; refused"
+            ) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
             raise DocumentError(f"{rel} is {kind}, not a regular file")
+        if inode is not None and status.st_ino != inode:
+            raise DocumentError(f"{rel} was replaced by another file after inputs were listed; refused")
         os.set_blocking(descriptor, True)
         return open(descriptor, "rb")
     except BaseException:
@@ -181,10 +215,18 @@ def _open_regular(file: Path, rel: str) -> io.BufferedReader:
         raise
 
 
+def _leads_somewhere(file: Path) -> bool:
+    try:
+        os.stat(file)
+    except OSError:
+        return False
+    return True
+
+
 def _sha256_of(ref: InputRef) -> str | None:
     """The sha256 of the input's bytes, or None when they cannot be read."""
     try:
-        with _open_regular(ref.file, ref.path) as handle:
+        with _open_regular(ref.file, ref.path, ref.inode) as handle:
             if ref.line is not None:
                 handle.seek(ref.offset)
                 return hashlib.sha256(handle.read(ref.length)).hexdigest()
@@ -193,8 +235,8 @@ def _sha256_of(ref: InputRef) -> str | None:
         return None
 
 
-def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]]:
-    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link).
+def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool, int | None]]:
+    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link, inode).
 
     Links to folders and unreadable folders become entries. Links to folders are not
     followed: a link loop must not hang the listing, and a link must not bring in a folder
@@ -225,7 +267,31 @@ def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]
             elif is_folder:
                 folders.append(rel)
             else:
-                yield rel, Path(entry.path), is_link
+                yield rel, Path(entry.path), is_link, _entry_inode(entry, is_link)
+
+
+def _entry_inode(entry: os.DirEntry[str], is_link: bool) -> int | None:
+    """A plain file's inode number as `stat` gives it (the folder entry's own number can differ
+    on overlay file systems); None for a link, whose target is looked at when it is listed."""
+    if is_link:
+        return None
+    try:
+        return entry.stat(follow_symlinks=False).st_ino
+    except OSError:
+        return None
+
+
+def _resolved(link: Path) -> Path:
+    """Where a symbolic link leads, resolved once at listing so that reading follows no link."""
+    return Path(os.path.realpath(link))
+
+
+def _inode(entry_path: Path) -> int | None:
+    """The inode number of a (resolved) path, or None when it cannot be read now (reading will say why)."""
+    try:
+        return os.stat(entry_path).st_ino
+    except OSError:
+        return None
 
 
 def _is_within(file: Path, inside: str) -> bool:
@@ -289,7 +355,16 @@ def _docs_collision(record_id: str, ids: set[str]) -> str | None:
     return None
 
 
-def _list_file(file: Path, rel: str, names: set[str], inside: str, listing: Listing) -> None:
+def _list_file(
+    file: Path,
+    rel: str,
+    names: set[str],
+    inside: str,
+    listing: Listing,
+    max_line_bytes: int,
+    is_link: bool,
+    inode: int | None,
+) -> None:
     lower = rel.lower()
     if lower.endswith(SIDECAR_SUFFIX):
         stem = rel[: -len(SIDECAR_SUFFIX)]
@@ -302,10 +377,22 @@ def _list_file(file: Path, rel: str, names: set[str], inside: str, listing: List
         listing.entries.append(ListedEntry(None, rel, "skipped", reason))
         return
     doc_id = rel[: -len(suffix)]
+    # A link is read where it leads now: reading later opens that path and follows no link.
+    target = _resolved(file) if is_link else file
     if suffix == ".jsonl":
-        _list_jsonl(file, rel, doc_id, listing)
+        _list_jsonl(target, rel, doc_id, listing, max_line_bytes)
     else:
-        listing.refs.append(InputRef(id=doc_id, path=rel, file=file, sidecar=_sidecar(file, inside)))
+        sidecar = _sidecar(file, inside)
+        listing.refs.append(
+            InputRef(
+                id=doc_id,
+                path=rel,
+                file=target,
+                sidecar=sidecar,
+                inode=_inode(target) if is_link or inode is None else inode,
+                sidecar_inode=None if sidecar is None else _inode(sidecar),
+            )
+        )
 
 
 def _sidecar(file: Path, inside: str) -> Path | None:
@@ -316,10 +403,12 @@ def _sidecar(file: Path, inside: str) -> Path | None:
         mode = os.lstat(sidecar).st_mode
     except OSError:  # none, or e.g. a name too long for the file system: then there is no such file
         return None
-    return sidecar if not stat.S_ISLNK(mode) or _is_within(sidecar, inside) else None
+    if not stat.S_ISLNK(mode):
+        return sidecar
+    return _resolved(sidecar) if _is_within(sidecar, inside) else None
 
 
-def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:
+def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, max_line_bytes: int) -> None:
     try:
         handle = _open_regular(file, rel)
     except (OSError, DocumentError) as error:
@@ -327,24 +416,37 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:
         listing.entries.append(ListedEntry(file_id, rel, "failed", reason))
         return
     with handle:
-        offset = 0
-        for number, line in enumerate(handle, start=1):
-            start, offset = offset, offset + len(line)
-            if not line.strip():
+        inode = os.fstat(handle.fileno()).st_ino
+        for line in jsonl_lines(handle, max_line_bytes):
+            where = f"{rel}:{line.number}"
+            if line.data is None:
+                too_long = f"line is {line.length} bytes, over the limit of {max_line_bytes}; not parsed"
+                listing.entries.append(ListedEntry(f"{file_id}:{line.number}", where, "failed", too_long, line.sha256))
                 continue
-            where = f"{rel}:{number}"
-            line_id, problem = _jsonl_line_id(line)
+            if not line.data.strip():
+                continue
+            line_id, problem = _jsonl_line_id(line.data)
             if problem is not None:
-                listing.entries.append(
-                    ListedEntry(f"{file_id}:{number}", where, "failed", problem, hashlib.sha256(line).hexdigest())
-                )
+                sha256 = hashlib.sha256(line.data).hexdigest()
+                listing.entries.append(ListedEntry(f"{file_id}:{line.number}", where, "failed", problem, sha256))
                 continue
             listing.refs.append(
-                InputRef(id=f"{file_id}/{line_id}", path=where, file=file, line=number, offset=start, length=len(line))
+                InputRef(
+                    id=f"{file_id}/{line_id}",
+                    path=where,
+                    file=file,
+                    line=line.number,
+                    offset=line.offset,
+                    length=line.length,
+                    inode=inode,
+                )
             )
 
 
 def _jsonl_line_id(line: bytes) -> tuple[str, str | None]:
+    too_big = json_limit_problem(line)
+    if too_big is not None:
+        return "", too_big
     try:
         item = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -361,10 +463,14 @@ def _jsonl_line_id(line: bytes) -> tuple[str, str | None]:
     return raw_id, None
 
 
-def _read_sidecar_date(sidecar: Path) -> str | None:
+def _read_sidecar_date(sidecar: Path, inode: int | None = None) -> str | None:
     try:
-        with _open_regular(sidecar, sidecar.name) as handle:
-            meta = json.loads(handle.read(_MAX_SIDECAR_BYTES))
+        with _open_regular(sidecar, sidecar.name, inode) as handle:
+            data = handle.read(_MAX_SIDECAR_BYTES)
+        too_big = json_limit_problem(data)
+        if too_big is not None:
+            raise DocumentError(f"sidecar {sidecar.name}: {too_big}")
+        meta = json.loads(data)
     except (OSError, ValueError) as error:
         raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}") from error
     date = meta.get("date") if isinstance(meta, dict) else None
@@ -372,4 +478,22 @@ def _read_sidecar_date(sidecar: Path) -> str | None:
         return None
     if not isinstance(date, str) or not _ISO_DAY.match(date):
         raise DocumentError(f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}')
+    problem = known_date_problem(date)
+    if problem is not None:
+        raise DocumentError(f'sidecar {sidecar.name}: "date" {problem}')
     return date
+
+
+def known_date_problem(day: str) -> str | None:
+    """Why a YYYY-MM-DD a document is said to carry cannot anchor its dates, or None when it can.
+
+    It must be a day of the calendar (not 2020-02-30) in a year a page can be from: dates
+    are computed relative to it, and near year 9999 that arithmetic overflows.
+    """
+    try:
+        parsed = datetime.date.fromisoformat(day)
+    except ValueError:
+        return f"{day!r} is not a day of the calendar"
+    if not MIN_KNOWN_YEAR <= parsed.year <= MAX_KNOWN_YEAR:
+        return f"{day!r} is outside the years {MIN_KNOWN_YEAR}-{MAX_KNOWN_YEAR}"
+    return None
