@@ -193,3 +193,23 @@ def test_summary_and_stage_tables_show_the_counts_of_the_json_diff(
     assert page.evaluate("document.querySelectorAll('pre.text').length") == 2  # only changed documents in full
     assert page.evaluate("document.querySelector('#documents h2').innerText") == "3 documents differ"
     page.close()
+
+
+def test_hostile_ids_names_texts_and_settings_never_run_or_reorder(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from test_diff import HOSTILE_ORG, hostile_outputs
+
+    base = tmp_path_factory.mktemp("hostile-names")
+    old, new = hostile_outputs(base)
+    page_path = base / "report.html"
+    api.diff_outputs(old, new, html_report=page_path)
+    page = _open(browser, page_path)
+    assert page.evaluate("typeof window.__pwned") == "undefined" and page.dialogs == []
+    assert page.evaluate("document.querySelectorAll('script, img, b').length") == 0
+    shown = page.evaluate("document.body.innerText")
+    # The organization's new name (markup, overrides, escapes) reads as its visible escapes.
+    assert "Acme <img src=x onerror=alert(1)> \\u202e\\u2066\\u2069\\u202a\\x1b[2J" in shown
+    assert HOSTILE_ORG not in shown
+    assert not [char for char in shown if char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\x1b\x9b"]
+    page.close()
