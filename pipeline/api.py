@@ -77,6 +77,7 @@ class RunSummary:
     out_dir: Path
     counts: dict[str, int]
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), in path order
     seconds: float = 0.0
     reused: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -119,6 +120,7 @@ def run(
     executor: str = "local",
     scheduler: str | None = None,
     time_stages: bool = False,
+    docs: bool = True,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
 
@@ -138,6 +140,8 @@ def run(
         scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
         time_stages: Measure the seconds spent in each stage (only when documents are processed
             in this process, i.e. `jobs` 1) into `RunSummary.stage_seconds`; never into the output.
+        docs: Write the pretty `docs/<id>.json` copies; False writes only records.jsonl and
+            the manifest (faster for large crawls), and removes the copies of earlier runs.
 
     Returns:
         The counts per status, the failed inputs with their reasons, and how many records were reused.
@@ -148,7 +152,7 @@ def run(
     """
     started = time.perf_counter()
     config = config or PipelineConfig()
-    listing = list_inputs(inputs)
+    listing = list_inputs(inputs, id_field=config.load.id_field)
     installed = versions()
     with ResultCache(out_dir / CACHE_FILE) as cache:
         survey = _survey(listing.refs, config, cache, installed, force)
@@ -165,7 +169,7 @@ def run(
     with (
         ResultCache(out_dir / CACHE_FILE) as cache,
         make_executor(executor, config, workers, scheduler, lambda: pipeline, template_lines) as documents,
-        OutputWriter(out_dir) as writer,
+        OutputWriter(out_dir, docs=docs) as writer,
     ):
 
         def submit(task: _Task) -> PendingOutcome | None:
@@ -210,16 +214,19 @@ def run(
             "stages": pipeline.stage_versions,
             "template_lines": {"count": len(template_lines), "sha256": templates},
             "counts": counts,
+            "docs": docs,
             "unresolved_relative_dates": sum(e.get("unresolved_relative_dates", 0) for e in entries),
             "inputs": entries,
         }
         writer.finish(manifest)
         cache.prune(ref.id for ref in listing.refs)
     failures = [(f"{e['path']}", e["error"]) for e in entries if e["status"] == "failed"]
+    skipped = [(f"{e['path']}", e["reason"]) for e in entries if e["status"] == "skipped"]
     return RunSummary(
         out_dir=out_dir,
         counts=counts,
         failures=failures,
+        skipped=skipped,
         seconds=time.perf_counter() - started,
         reused=reused,
         stage_seconds=dict(stage_seconds),
@@ -328,6 +335,11 @@ def validate_output(out_dir: Path) -> list[str]:
     if not records_path.is_file():
         return [f"{records_path}: missing"]
     ids: list[str] = []
+    manifest_path = out_dir / MANIFEST_FILE
+    try:
+        with_docs = json.loads(manifest_path.read_text(encoding="utf-8")).get("docs", True) is not False
+    except (OSError, ValueError, AttributeError):
+        with_docs = True  # the manifest's own problem is reported below
     with records_path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             try:
@@ -336,6 +348,8 @@ def validate_output(out_dir: Path) -> list[str]:
                 problems.append(f"{RECORDS_FILE}:{number}: {describe_validation_error(error)}")
                 continue
             ids.append(record.id)
+            if not with_docs:
+                continue
             try:
                 pretty = doc_path(out_dir, record.id)
             except PipelineError as error:
@@ -347,7 +361,6 @@ def validate_output(out_dir: Path) -> list[str]:
                 problems.append(f"{DOCS_DIR}/{record.id}.json: differs from {RECORDS_FILE}:{number}")
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")
-    manifest_path = out_dir / MANIFEST_FILE
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest["counts"]["ok"] != len(ids):

@@ -20,6 +20,11 @@ class LoadConfig(FrozenModel):
 
     # Above this size a file is refused with a clear message instead of exhausting memory.
     max_bytes: int = Field(default=50_000_000, gt=0)
+    # The JSONL fields that may hold a document's content, tried in this order; "html" is read
+    # as HTML, the others as text unless their content is HTML (`--text-field` sets one).
+    text_fields: tuple[str, ...] = Field(default=("html", "text", "content", "raw_content"), min_length=1)
+    # The JSONL field that holds a line's id (`--id-field`); a line without one is numbered.
+    id_field: str = Field(default="id", min_length=1)
 
 
 class StripConfig(FrozenModel):

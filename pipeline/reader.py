@@ -24,13 +24,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pipeline import sources
 from pipeline.errors import DocumentError, PipelineError
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".warc", ".gz", ".zst")
 SIDECAR_SUFFIX = ".meta.json"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A JSONL line id becomes part of a path under output/docs/: keep it to one safe segment.
-_SAFE_LINE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 # The last part of an id names docs/<part>.json and the writer's temporary ".<part>.json.<pid>.tmp";
 # both must fit in the 255 bytes most file systems allow for one name.
 MAX_ID_NAME_BYTES = 200
@@ -47,7 +46,12 @@ _FILE_TYPES = (
 
 @dataclass(frozen=True)
 class InputRef:
-    """Where one document comes from; `line` and `offset` are set for JSONL documents."""
+    """Where one document comes from; `line` and `offset` are set for JSONL documents.
+
+    `record` is set for a WARC record. `compression` is the file's (gzip or zstd): then
+    `offset` and `length` count bytes of the decompressed content, unless `members` says
+    they point at a compressed member of the file that holds the document on its own.
+    """
 
     id: str
     path: str
@@ -57,6 +61,9 @@ class InputRef:
     length: int = -1
     # The `NAME.meta.json` beside the file, decided at listing (never one that leaves the input folder).
     sidecar: Path | None = None
+    record: int | None = None
+    compression: sources.Compression | None = None
+    members: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,11 +95,12 @@ class Listing:
     entries: list[ListedEntry] = field(default_factory=list)
 
 
-def list_inputs(roots: Sequence[Path]) -> Listing:
+def list_inputs(roots: Sequence[Path], id_field: str = "id") -> Listing:
     """List every input under `roots` (folders or single files), sorted by record id.
 
     Args:
         roots: Input folders or files. A folder's files get ids relative to that folder.
+        id_field: The field of a JSONL line that holds its id.
 
     Returns:
         The documents to process (ids unique) and the entries already decided: files of
@@ -101,12 +109,14 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
         an output file, and duplicate ids (`failed`).
 
     Raises:
-        PipelineError: A root does not exist.
+        PipelineError: A root does not exist, or a file named as a root cannot be read (E101).
     """
     listing = Listing()
     for root in roots:
         if not root.exists():
             raise PipelineError("E101", f"input {str(root)!r} does not exist")
+        if not root.is_dir():
+            _check_readable(root)
         if root.is_dir():
             files = sorted(_walk_files(root, listing))
             base = root
@@ -124,10 +134,25 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
             else:
-                _list_file(file, rel, names, inside, listing)
+                outside = is_link and not _is_within(file, inside)
+                _list_file(file, rel, names, inside, listing, id_field, sniff=not outside)
     listing.refs.sort(key=lambda ref: (ref.id, ref.path, ref.line or 0))
     listing.refs = _unique_refs(listing)
     return listing
+
+
+def _check_readable(file: Path) -> None:
+    """Refuse a file named as an input that cannot be read: a usage error, not a failed document.
+
+    Raises:
+        PipelineError: It is not a regular file, or opening it fails (E101).
+    """
+    try:
+        _open_regular(file, str(file)).close()
+    except DocumentError as error:
+        raise PipelineError("E101", f"input cannot be read: {error}") from error
+    except OSError as error:
+        raise PipelineError("E101", f"input {str(file)!r} cannot be read: {error.strerror or error}") from error
 
 
 def read_input(ref: InputRef, max_bytes: int) -> RawInput:
@@ -137,6 +162,9 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         DocumentError: The file cannot be read, is not a regular file, is too large, or its
             sidecar is invalid.
     """
+    if ref.compression is not None or ref.record is not None:
+        data = _read_packed(ref, max_bytes)
+        return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest())
     try:
         with _open_regular(ref.file, ref.path) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
@@ -151,6 +179,34 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
     sidecar_date = _read_sidecar_date(ref.sidecar) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
+
+
+_DECOMPRESSED = sources.DecompressedFiles()
+
+
+def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
+    """The bytes of a document that is a WARC record or inside a compressed file (see `InputRef`)."""
+    try:
+        with _open_regular(ref.file, ref.path) as handle:
+            if ref.compression is not None and not ref.members:
+                info = os.fstat(handle.fileno())
+                identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                content = _DECOMPRESSED.content(handle, ref.compression, identity)
+                data = content[ref.offset :] if ref.length < 0 else content[ref.offset : ref.offset + ref.length]
+            else:
+                if ref.length > max_bytes:
+                    raise DocumentError(f"record is {ref.length} bytes, over the limit of {max_bytes} (load.max_bytes)")
+                handle.seek(ref.offset)
+                data = handle.read(ref.length)
+                if ref.compression is not None:
+                    data = sources.decompress(data, ref.compression, max_bytes)
+    except sources.DECOMPRESSION_ERRORS as error:
+        raise DocumentError(f"cannot decompress {ref.path}: {error}") from error
+    except ValueError as error:
+        raise DocumentError(f"{ref.path}: {error}") from error
+    if len(data) > max_bytes:
+        raise DocumentError(f"document is over the limit of {max_bytes} bytes (load.max_bytes)")
+    return data
 
 
 def printable_path(rel: str) -> str:
@@ -183,6 +239,11 @@ def _open_regular(file: Path, rel: str) -> io.BufferedReader:
 
 def _sha256_of(ref: InputRef) -> str | None:
     """The sha256 of the input's bytes, or None when they cannot be read."""
+    if ref.compression is not None or ref.record is not None:
+        try:
+            return hashlib.sha256(_read_packed(ref, sources.MAX_ARCHIVE_BYTES)).hexdigest()
+        except DocumentError:
+            return None
     try:
         with _open_regular(ref.file, ref.path) as handle:
             if ref.line is not None:
@@ -258,8 +319,8 @@ def _id_problem(record_id: str) -> str | None:
 
 
 def _id_of(rel: str) -> str | None:
-    suffix = PurePosixPath(rel.lower()).suffix
-    return rel[: -len(suffix)] if suffix in INPUT_SUFFIXES else None
+    name = sources.name_of(rel)
+    return name.id if name.kind is not None or name.compression is not None else None
 
 
 def _unique_refs(listing: Listing) -> list[InputRef]:
@@ -289,7 +350,9 @@ def _docs_collision(record_id: str, ids: set[str]) -> str | None:
     return None
 
 
-def _list_file(file: Path, rel: str, names: set[str], inside: str, listing: Listing) -> None:
+def _list_file(
+    file: Path, rel: str, names: set[str], inside: str, listing: Listing, id_field: str, sniff: bool
+) -> None:
     lower = rel.lower()
     if lower.endswith(SIDECAR_SUFFIX):
         stem = rel[: -len(SIDECAR_SUFFIX)]
@@ -297,13 +360,17 @@ def _list_file(file: Path, rel: str, names: set[str], inside: str, listing: List
             listing.entries.append(ListedEntry(None, rel, "skipped", "sidecar without an input file beside it"))
         return
     suffix = PurePosixPath(lower).suffix
-    if suffix not in INPUT_SUFFIXES:
-        reason = f"not a supported input type ({suffix or 'no extension'}; supported: {', '.join(INPUT_SUFFIXES)})"
-        listing.entries.append(ListedEntry(None, rel, "skipped", reason))
+    name = sources.name_of(rel)
+    if suffix not in (".txt", ".html", ".htm", ".jsonl"):
+        # WARC, compressed and unnamed formats: the content decides (pipeline.sources).
+        kind = _list_by_content(file, rel, name, listing, id_field) if sniff else None
+        if kind is None:
+            reason = f"not a supported input type ({suffix or 'no extension'}; supported: .txt, .html, .htm, .jsonl, .warc, any of them as .gz or .zst, and HTML under any name)"
+            listing.entries.append(ListedEntry(None, rel, "skipped", reason))
         return
     doc_id = rel[: -len(suffix)]
     if suffix == ".jsonl":
-        _list_jsonl(file, rel, doc_id, listing)
+        _list_jsonl(file, rel, doc_id, listing, id_field)
     else:
         listing.refs.append(InputRef(id=doc_id, path=rel, file=file, sidecar=_sidecar(file, inside)))
 
@@ -319,7 +386,66 @@ def _sidecar(file: Path, inside: str) -> Path | None:
     return sidecar if not stat.S_ISLNK(mode) or _is_within(sidecar, inside) else None
 
 
-def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:
+def _list_by_content(
+    file: Path, rel: str, name: sources.SourceName, listing: Listing, id_field: str
+) -> sources.SourceKind | None:
+    """List a file whose name does not settle its format (see `pipeline.sources`).
+
+    Returns:
+        The format found (its documents or its failure are on `listing`), or None when the
+        file is not a supported input.
+    """
+    try:
+        with _open_regular(file, rel) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            compression = sources.compression_by_magic(handle.read(len(sources.ZSTD_MAGIC))) or name.compression
+            handle.seek(0)
+            stream = sources.open_decompressed(handle, compression)
+            kind = name.kind or sources.sniff(stream.read(sources.SNIFF_BYTES))
+            if kind is None:
+                return None
+            handle.seek(0)
+            if kind == "warc":
+                members, whole, _ = sources.warc_members(handle, compression, size)
+                if not members:
+                    listing.entries.append(ListedEntry(None, rel, "skipped", "WARC file without HTML response records"))
+                    return kind
+            elif kind == "jsonl":
+                members, whole = list(sources.jsonl_members(sources.open_decompressed(handle, compression), id_field)), False
+            else:
+                listing.refs.append(InputRef(id=name.id, path=rel, file=file, compression=compression))
+                return kind
+    except DocumentError as error:
+        listing.entries.append(ListedEntry(name.id, rel, "failed", str(error)))
+        return name.kind or "text"
+    except (*sources.DECOMPRESSION_ERRORS, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        listing.entries.append(ListedEntry(name.id, rel, "failed", f"cannot read {rel}: {reason}"))
+        return name.kind or "text"
+    for member in members:
+        doc_id = f"{name.id}/{member.key}"
+        if member.problem is not None:
+            listing.entries.append(
+                ListedEntry(f"{name.id}:{member.line}", f"{rel}{member.where}", "failed", member.problem, member.sha256)
+            )
+            continue
+        listing.refs.append(
+            InputRef(
+                id=doc_id,
+                path=f"{rel}{member.where}",
+                file=file,
+                line=member.line,
+                offset=member.offset,
+                length=member.length,
+                record=member.record,
+                compression=compression,
+                members=whole and compression is not None,
+            )
+        )
+    return kind
+
+
+def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, id_field: str = "id") -> None:
     try:
         handle = _open_regular(file, rel)
     except (OSError, DocumentError) as error:
@@ -333,7 +459,10 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:
             if not line.strip():
                 continue
             where = f"{rel}:{number}"
-            line_id, problem = _jsonl_line_id(line)
+            try:
+                line_id, problem = sources.jsonl_line_key(json.loads(line), number, id_field)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                line_id, problem = "", f"not a JSON object: {error}"
             if problem is not None:
                 listing.entries.append(
                     ListedEntry(f"{file_id}:{number}", where, "failed", problem, hashlib.sha256(line).hexdigest())
@@ -342,23 +471,6 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing) -> None:
             listing.refs.append(
                 InputRef(id=f"{file_id}/{line_id}", path=where, file=file, line=number, offset=start, length=len(line))
             )
-
-
-def _jsonl_line_id(line: bytes) -> tuple[str, str | None]:
-    try:
-        item = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return "", f"not a JSON object: {error}"
-    if not isinstance(item, dict):
-        return "", "not a JSON object"
-    raw_id = item.get("id")
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    if not isinstance(raw_id, str) or not raw_id.strip():
-        return "", "missing 'id' (a non-empty string)"
-    if not _SAFE_LINE_ID.match(raw_id) or raw_id in (".", ".."):
-        return "", f"id {raw_id!r} cannot name a file: no '/', '\\', control characters, '.' or '..'"
-    return raw_id, None
 
 
 def _read_sidecar_date(sidecar: Path) -> str | None:
