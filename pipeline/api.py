@@ -31,6 +31,7 @@ from pipeline.executors import (
     in_order,
     make_executor,
 )
+from pipeline.languages import entity_note
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
@@ -188,7 +189,10 @@ def run(
             if outcome is None:
                 assert task.cached is not None
                 writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
-                entries.append(_entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates))
+                note = entity_note(config.entities.languages, json.loads(task.cached.line).get("language"))
+                entries.append(
+                    _entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates, note=note)
+                )
                 reused += 1
             elif outcome.record is not None:
                 line = record_line(outcome.record)
@@ -197,7 +201,10 @@ def run(
                 # may change during the run).
                 if task.key is not None and outcome.sha256 == task.sha256:
                     cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
-                entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates))
+                note = entity_note(config.entities.languages, outcome.record.language)
+                entries.append(
+                    _entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates, note=note)
+                )
             else:
                 cache.discard(ref.id)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "failed", outcome.error))
@@ -412,15 +419,19 @@ def _entry(
     status: str,
     message: str | None = None,
     unresolved: int | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """A manifest entry.
 
     A failure carries its `error`, a skipped file the `reason` it was skipped, and a record
-    the number of relative dates it leaves out for want of an anchor.
+    the number of relative dates it leaves out for want of an anchor and, when a stage could
+    not serve it (entities of a page not in English), a `note` that says why.
     """
     entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
     if message is not None:
         entry["error" if status == "failed" else "reason"] = message
     if unresolved is not None:
         entry["unresolved_relative_dates"] = unresolved
+    if note is not None:
+        entry["note"] = note
     return entry

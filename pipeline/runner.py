@@ -16,7 +16,9 @@ from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.gazetteer import load_gazetteer
+from pipeline.languages import LanguageGate, serves
 from pipeline.limits import TimeLimitExceeded, time_limit
+from pipeline.pagemeta import PageMetaExtractor
 from pipeline.reader import InputRef, read_input
 from pipeline.records import Record
 from pipeline.stages.base import Stage
@@ -53,11 +55,13 @@ class Pipeline:
         self.config = config
         self.loader = DocumentLoader(config.load)
         self._recognizer = EntityRecognizer(config.entities)
+        languages = config.entities.languages
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
+            PageMetaExtractor(),
             DateExtractor(config.dates),
-            self._recognizer,
-            PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers),
+            LanguageGate(self._recognizer, languages),
+            LanguageGate(PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers), languages),
         )
         self.validator = RecordValidator()
         self._warm = False
@@ -138,7 +142,10 @@ class Pipeline:
         started = time.perf_counter()
         try:
             with time_limit(self.config.limits.time_limit_seconds * len(docs)):
-                self._recognizer.read_ahead(docs)
+                languages = self.config.entities.languages
+                self._recognizer.read_ahead(
+                    [doc for doc in docs if serves(languages, doc.language.code if doc.language else None)]
+                )
         except PipelineError:
             raise
         except (TimeLimitExceeded, Exception):
