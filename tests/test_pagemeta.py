@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
 import pytest
+from dateparser.date import DateDataParser
 
 from pipeline import api
-from pipeline.languages import entity_note
+from pipeline.languages import DateReading, date_reading, entity_note, month_names
 from pipeline.pagemeta import detect_language, page_metadata
 from pipeline.records import Language, PublishedDate
 
@@ -120,3 +122,27 @@ def test_the_note_survives_a_cached_rerun(languages_output: Path) -> None:
     summary = api.run([raw], languages_output, jobs=1)
     assert summary.reused == 5
     assert (languages_output / "manifest.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("code", "expression", "value"),
+    [("fr", "12 mars 2020", "2020-03-12"), ("de", "3. Oktober 2021", "2021-10-03"), ("fr", "03/04/2020", "2020-04-03")],
+)
+def test_dates_read_in_the_detected_language(code: str, expression: str, value: str) -> None:
+    """What the dates stage gets from `date_reading`: dateparser reads the page's own language."""
+    reading = date_reading(code, ("en",), "MDY")
+    assert reading.languages == (code,) and reading.date_order == "DMY"
+    settings = {"RELATIVE_BASE": datetime.datetime(2000, 1, 1), "DATE_ORDER": reading.date_order}
+    parsed = DateDataParser(languages=list(reading.languages), settings=settings).get_date_data(expression)
+    assert parsed.date_obj is not None and parsed.date_obj.date().isoformat() == value
+
+
+def test_date_reading_keeps_the_defaults_when_it_cannot_do_better() -> None:
+    assert date_reading(None, ("en",), "MDY") == DateReading(("en",), "MDY")
+    assert date_reading("en", ("en",), "MDY") == DateReading(("en",), "MDY")
+    assert date_reading("zz", ("en",), "MDY") == DateReading(("en",), "MDY")
+
+
+def test_month_names_come_from_dateparser() -> None:
+    assert "mars" in month_names("fr")[2] and "oktober" in month_names("de")[9]
+    assert month_names("zz") == ((),) * 12
