@@ -21,8 +21,10 @@ gives the same date on any day.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -47,6 +49,8 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+# A headline that shares at least this share of its words with the page title is its reworded form.
+_MIN_HEADLINE_SHARE = 0.5
 _LETTER = re.compile(r"[^\W\d_]")
 
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
@@ -83,7 +87,9 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
     except (ParserError, ValueError):
         return PageMetadata(url=url)
-    headlines = [_clean(h1.text_content()) for h1 in tree.iter("h1")]
+    headlines = [h for h in (_clean(h1.text_content()) for h1 in tree.iter("h1")) if h]
+    # Only the first few h2: further down they title sections, teasers and comments.
+    subheadlines = [h for h in (_clean(h2.text_content()) for h2 in itertools.islice(tree.iter("h2"), 5)) if h]
     latest = fetch_date if fetch_date is not None else LATEST_DATE
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
     found = extract_metadata(tree, default_url=url, date_config=date_config)
@@ -91,33 +97,68 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
     site_name = _clean(found.sitename)
     return PageMetadata(
         url=url or _clean(found.url),
-        title=article_title(_clean(found.title), [h for h in headlines if h], site_name),
+        title=article_title(_clean(found.title), headlines, site_name, subheadlines),
         published=PublishedDate(value=date, precision="day") if date else None,
         author=_clean(found.author),
         site_name=site_name,
     )
 
 
-def article_title(title: str | None, headlines: list[str], site_name: str | None) -> str | None:
-    """The article's title: the page title without the site's name around it.
+def article_title(
+    title: str | None, headlines: list[str], site_name: str | None, subheadlines: Sequence[str] = ()
+) -> str | None:
+    """The article's title, from the page title and the page's own headlines.
 
-    "Storm closes the harbour - The Coastal Gazette" and "Gazette | Storm closes the
-    harbour" are the article "Storm closes the harbour". A part is the site's when it is the
-    site's name, or when another part is the page's headline (`h1`); otherwise the longest
-    part stands. A title that does not split is kept as it is.
+    The page title (`<title>`, Open Graph) carries the site's name ("Storm closes the harbour
+    - The Coastal Gazette") and is often reworded for search engines; the headline on the
+    page is the article's own. So, in order:
+
+    1. a headline (`h1`) found inside the page title, unless it is only the title's first
+       or last part with a longer part beside it (then it is the site's name);
+    2. a headline that shares at least half its words with the page title;
+    3. the same with the `h2` headlines, when no `h1` qualifies (blog themes put the
+       site's name in `h1` and each post's title in `h2`);
+    4. the page title without the site's name around it: the part that is not the site's
+       name, the longest one when several are left. A title that does not split stands.
+
+    A headline that is the site's name never counts.
     """
     if title is None:
         return headlines[0] if len(headlines) == 1 else None
-    parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    site = _fold(site_name) if site_name else ""
+    for candidates in (headlines, subheadlines):
+        found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site])
+        if found is not None:
+            return found
+    parts = [part.strip() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
     if len(parts) < 2:
         return title
-    folded_headlines = {_fold(h) for h in headlines}
-    for part in parts:
-        if _fold(part) in folded_headlines:
-            return part.strip()
-    site = _fold(site_name) if site_name else None
     kept = [part for part in parts if _fold(part) != site and not (site and _fold(part) in site)]
-    return max(kept or parts, key=len).strip()
+    return max(kept or parts, key=len)
+
+
+def _headline_in_title(title: str, headlines: list[str]) -> str | None:
+    """The headline the page title names (rules 1 and 2 of `article_title`), or None."""
+    folded_title = _fold(title)
+    parts = [_fold(part) for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    longest = max((len(part) for part in parts), default=0)
+    # A headline that is only the title's first or last part, beside a longer one, is the site's name.
+    headlines = [
+        h for h in headlines if not (len(parts) > 1 and _fold(h) in (parts[0], parts[-1]) and len(_fold(h)) < longest)
+    ]
+    inside = [h for h in headlines if _fold(h) in folded_title]
+    if inside:
+        return max(inside, key=len)
+    title_words = set(folded_title.split())
+    best, best_share = None, 0.0
+    for headline in headlines:
+        words = _fold(headline).split()
+        if len(words) < 2:
+            continue
+        share = sum(word in title_words for word in words) / len(words)
+        if share > best_share:
+            best, best_share = headline, share
+    return best if best_share >= _MIN_HEADLINE_SHARE else None
 
 
 def _fold(value: str) -> str:

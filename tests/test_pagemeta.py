@@ -11,7 +11,7 @@ from dateparser.date import DateDataParser
 
 from pipeline import api
 from pipeline.languages import DateReading, date_reading, entity_note, month_names
-from pipeline.pagemeta import detect_language, page_metadata
+from pipeline.pagemeta import article_title, detect_language, page_metadata
 from pipeline.records import Language, PublishedDate
 
 ARTICLE_PAGE = """<html><head>
@@ -146,3 +146,19 @@ def test_date_reading_keeps_the_defaults_when_it_cannot_do_better() -> None:
 def test_month_names_come_from_dateparser() -> None:
     assert "mars" in month_names("fr")[2] and "oktober" in month_names("de")[9]
     assert month_names("zz") == ((),) * 12
+
+
+@pytest.mark.parametrize(
+    ("title", "h1", "h2", "site", "expected"),
+    [
+        ("Storm closes the harbour - The Coastal Gazette", [], [], None, "Storm closes the harbour"),
+        ("Gazette | Storm closes the harbour today", [], [], "Gazette", "Storm closes the harbour today"),
+        ("Storm closes the harbour – more rain due | Gazette", ["Storm closes the harbour – more rain due"], [], None, "Storm closes the harbour – more rain due"),
+        ("Four Years » Blog » Small integers in Python", ["Four Years"], ["Small integers in Python"], None, "Small integers in Python"),
+        ("Dead skin cells might be a good thing | Site", ["Wait, are dead skin cells actually a good thing?"], [], None, "Wait, are dead skin cells actually a good thing?"),
+        ("Harbour news", ["Weather"], [], None, "Harbour news"),
+        (None, ["The only headline"], [], None, "The only headline"),
+    ],
+)
+def test_article_title(title: str | None, h1: list[str], h2: list[str], site: str | None, expected: str) -> None:
+    assert article_title(title, h1, site, h2) == expected

@@ -203,3 +203,11 @@ def test_skipped_files_are_named_on_the_terminal(tmp_path: Path, capsys: pytest.
     assert "skipped: notes4.md" in err and "skipped: notes5.md" not in err
     assert "... and 2 more skipped (see manifest.json)" in err
     assert "8 inputs: 1 ok, 0 failed, 7 skipped" in err
+
+
+def test_the_schema_names_its_dialect_identity_and_version() -> None:
+    schema = api.record_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == "urn:pipeline:record:v2" and schema["schema_version"] == 2
+    assert list(schema["properties"])[:8] == ["id", "source", "url", "title", "published", "author", "site_name", "language"]
+    assert "warc" in schema["$defs"]["Source"]["properties"]["format"]["enum"]
