@@ -49,6 +49,9 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+# How much of a page is read for its metadata (the median page is about 114 KB of HTML).
+MAX_METADATA_CHARS = 2_000_000
+_OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
 # A headline that shares at least this share of its words with the page title is its reworded form.
 _MIN_HEADLINE_SHARE = 0.5
 _LETTER = re.compile(r"[^\W\d_]")
@@ -82,6 +85,9 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
     Returns:
         The fields found; each is None when the page does not give it.
     """
+    # Metadata sits in short tags near the top of a page; tags of thousands of characters
+    # (thousands of attributes, megabytes of one value) only make parsing slow (seconds).
+    html = _OVERLONG_TAG.sub(r"<\1>", html[:MAX_METADATA_CHARS])
     try:
         # The page is decoded already: lxml must not decode it again by its declared charset.
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
@@ -178,6 +184,11 @@ def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def warm_up() -> None:
+    """Load the language model now (seconds), not inside the first document's time limit."""
+    _identifier()
 
 
 def detect_language(text: str) -> Language | None:

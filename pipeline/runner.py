@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from pipeline import pagemeta
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
@@ -79,6 +80,7 @@ class Pipeline:
         if not self._warm:
             self._recognizer.nlp  # noqa: B018 -- the property loads the model
             load_gazetteer()
+            pagemeta.warm_up()
             self._warm = True
 
     @property
