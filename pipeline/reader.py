@@ -187,12 +187,18 @@ _DECOMPRESSED = sources.DecompressedFiles()
 def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
     """The bytes of a document that is a WARC record or inside a compressed file (see `InputRef`)."""
     try:
-        with _open_regular(ref.file, ref.path) as handle:
-            if ref.compression is not None and not ref.members:
+        handle = _open_regular(ref.file, ref.path)
+    except OSError as error:
+        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
+    try:
+        with handle:
+            if ref.compression is not None and ref.length < 0:  # one compressed document
+                data = sources.read_limited(sources.open_decompressed(handle, ref.compression), max_bytes)
+            elif ref.compression is not None and not ref.members:
                 info = os.fstat(handle.fileno())
                 identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
                 content = _DECOMPRESSED.content(handle, ref.compression, identity)
-                data = content[ref.offset :] if ref.length < 0 else content[ref.offset : ref.offset + ref.length]
+                data = content[ref.offset : ref.offset + ref.length]
             else:
                 if ref.length > max_bytes:
                     raise DocumentError(f"record is {ref.length} bytes, over the limit of {max_bytes} (load.max_bytes)")

@@ -211,3 +211,22 @@ def test_the_schema_names_its_dialect_identity_and_version() -> None:
     assert schema["$id"] == "urn:pipeline:record:v2" and schema["schema_version"] == 2
     assert list(schema["properties"])[:8] == ["id", "source", "url", "title", "published", "author", "site_name", "language"]
     assert "warc" in schema["$defs"]["Source"]["properties"]["format"]["enum"]
+
+
+def test_a_compressed_page_over_the_size_limit_fails_without_being_expanded(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "bomb.html.gz").write_bytes(gzip.compress(PAGE.encode() + b" " * 5_000_000))  # 5 MB of spaces, 5 KB packed
+    summary = api.run([raw], out, PipelineConfig(load=LoadConfig(max_bytes=1_000_000)), jobs=1)
+    assert summary.failures == [("bomb.html.gz", "load: document is over the limit of 1000000 bytes (load.max_bytes)")]
+
+
+def test_a_damaged_compressed_file_fails_with_the_reason(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "broken.jsonl.gz").write_bytes(gzip.compress(b'{"text": "x"}\n' * 100)[:40])
+    listing = list_inputs([raw])
+    assert listing.refs == []
+    [entry] = listing.entries
+    assert (entry.path, entry.status) == ("broken.jsonl.gz", "failed")
+    assert entry.message.startswith("cannot read broken.jsonl.gz:")
