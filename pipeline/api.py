@@ -31,6 +31,7 @@ from pipeline.executors import (
     in_order,
     make_executor,
 )
+from pipeline.fingerprint import code_fingerprint
 from pipeline.languages import entity_note
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
@@ -222,6 +223,7 @@ def run(
             "schema_version": SCHEMA_VERSION,
             "config_hash": config.config_hash(),
             "config": config.model_dump(mode="json"),
+            "code_fingerprint": code_fingerprint(),
             "versions": installed,
             "stages": pipeline.stage_versions,
             "template_lines": {"count": len(template_lines), "sha256": templates},

@@ -1,26 +1,33 @@
 """The `pipeline` command: a thin layer over `pipeline.api`.
 
 Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
-invalid, 2 for a usage or set-up error.
+invalid, 2 for a usage or set-up error (a bad configuration included).
+
+`-v` logs what a run is made of (its settings, the code fingerprint) and `-vv` everything
+the libraries log at debug level; `-q` keeps only errors (no progress bar, no summary line).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import api
-from pipeline.config import PipelineConfig
+from pipeline import __version__, api
+from pipeline.config import changed_settings, load_config, settings_help
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
+from pipeline.fingerprint import code_fingerprint
+from pipeline.records import SCHEMA_VERSION
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
+_LOG = logging.getLogger("pipeline")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,13 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pipeline",
         description="Extract articles, dates, organizations and places from scraped web pages.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"pipeline {__version__} (record schema {SCHEMA_VERSION})"
+    )
+    _verbosity_options(parser, 0)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = _command(
         commands,
         "run",
         "Process raw inputs (.txt, .html, .jsonl, .warc, any of them .gz or .zst) into JSON records.",
-        "pipeline run raw/ --out output/ --jobs 4",
+        "pipeline run raw/ --out output/ --jobs 4 --set places.merge_state_qualifiers=true",
+        "settings (defaults shown; --set SECTION.KEY=VALUE, or in a --config FILE:\n"
+        "  [SECTION] on a line, then KEY = VALUE lines):\n" + settings_help(),
     )
     run.add_argument(
         "inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)"
@@ -69,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-docs", action="store_true", help="write only records.jsonl and manifest.json, not docs/<id>.json"
     )
+    run.add_argument("--config", type=Path, metavar="FILE", help="a TOML file of settings (listed below)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="settings",
+        metavar="SECTION.KEY=VALUE",
+        help="change one setting (repeatable; after --config); the value is TOML or a bare word",
+    )
+    _verbosity_options(run, argparse.SUPPRESS)
 
     diff = _command(
         commands,
@@ -143,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
     try:
         if args.command == "run":
             return _run(args)
@@ -165,35 +189,68 @@ SKIPPED_SHOWN = 5
 
 
 def _run(args: argparse.Namespace) -> int:
-    load = PipelineConfig().load
+    config = load_config(args.config, args.settings)
+    # --text-field and --id-field are short for --set load.text_fields=[...] and load.id_field=...
+    load = config.load
     if args.text_field is not None:
         load = load.model_copy(update={"text_fields": (args.text_field,)})
     if args.id_field is not None:
         load = load.model_copy(update={"id_field": args.id_field})
+    config = config.model_copy(update={"load": load})
+    _LOG.info(
+        "configuration %s; changed settings: %s", config.config_hash(), ", ".join(changed_settings(config)) or "none"
+    )
+    _LOG.info("code fingerprint %s", code_fingerprint())
     summary = api.run(
         args.inputs,
         args.out,
-        PipelineConfig(load=load),
-        progress=sys.stderr.isatty(),
+        config,
+        progress=sys.stderr.isatty() and not args.quiet,
         jobs=args.jobs,
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
         docs=not args.no_docs,
     )
-    for path, reason in summary.skipped[:SKIPPED_SHOWN]:
-        print(f"skipped: {path}: {reason}", file=sys.stderr)
-    if len(summary.skipped) > SKIPPED_SHOWN:
-        print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
+    if not args.quiet:
+        for path, reason in summary.skipped[:SKIPPED_SHOWN]:
+            print(f"skipped: {path}: {reason}", file=sys.stderr)
+        if len(summary.skipped) > SKIPPED_SHOWN:
+            print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
     for path, reason in summary.failures:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     counts = summary.counts
-    print(
-        f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
-        f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        print(
+            f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
+            f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
+            file=sys.stderr,
+        )
     return 0 if summary.ok else 1
+
+
+def _verbosity_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """-v and -q, on the command and again on `run` (`pipeline -q run` and `pipeline run -q` alike).
+
+    On a subcommand the default is SUPPRESS, so that leaving the option out there keeps
+    what was given before the command.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v", "--verbose", action="count", default=default, help="log more: -v what a run is made of, -vv debug"
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS if default is argparse.SUPPRESS else False,
+        help="errors only: no progress bar, no summary line",
+    )
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(name)s: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -252,12 +309,17 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, example: str
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    example: str,
+    details: str = "",
 ) -> argparse.ArgumentParser:
+    epilog = textwrap.dedent(f"example:\n  {example}") + (f"\n\n{details}" if details else "")
     return commands.add_parser(
         name,
         help=summary,
         description=summary,
-        epilog=textwrap.dedent(f"example:\n  {example}"),
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -16,7 +16,6 @@ from pipeline import pagemeta
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
-from pipeline.gazetteer import load_gazetteer
 from pipeline.languages import LanguageGate, serves
 from pipeline.limits import TimeLimitExceeded, time_limit
 from pipeline.pagemeta import PageMetaExtractor
@@ -26,6 +25,7 @@ from pipeline.stages.base import Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.validate import RecordValidator
@@ -55,14 +55,16 @@ class Pipeline:
         """
         self.config = config
         self.loader = DocumentLoader(config.load)
-        self._recognizer = EntityRecognizer(config.entities)
+        # One gazetteer for the process, shared by the two stages that ask it.
+        self._place_names = PlaceNames(config.places)
+        self._recognizer = EntityRecognizer(config.entities, place_names=self._place_names)
         languages = config.entities.languages
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
             PageMetaExtractor(),
             DateExtractor(config.dates),
             LanguageGate(self._recognizer, languages),
-            LanguageGate(PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers), languages),
+            LanguageGate(PlaceResolver(config.places, self._place_names), languages),
         )
         self.validator = RecordValidator()
         self._warm = False
@@ -79,7 +81,7 @@ class Pipeline:
         """
         if not self._warm:
             self._recognizer.nlp  # noqa: B018 -- the property loads the model
-            load_gazetteer()
+            self._place_names.set_up()
             pagemeta.warm_up()
             self._warm = True
 

@@ -10,10 +10,12 @@ from conftest import make_source
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
-from pipeline.config import EntitiesConfig, StripConfig
+from pipeline.config import EntitiesConfig, PipelineConfig, StripConfig
 from pipeline.document import Document
+from pipeline.gazetteer import load_gazetteer
 from pipeline.nlp import load_ner_model
 from pipeline.records import Block, Organization
+from pipeline.runner import Pipeline
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
@@ -25,9 +27,11 @@ PLACES = PlaceResolver()
 def _entities(text: str) -> Document:
     doc = Document(id="t", source=make_source(text), content=text, content_format="text")
     doc = EntityRecognizer(EntitiesConfig())(BoilerplateStripper(StripConfig())(doc))
-    for entity in (*doc.organizations, *doc.places):
+    for entity in doc.organizations:
         for mention in entity.mentions:
             assert doc.text[mention.start : mention.end] == mention.text
+    for span in doc.place_spans:
+        assert doc.text[span.start : span.end] == span.text
     return doc
 
 
@@ -110,14 +114,14 @@ def test_undefined_acronym_is_tied_to_a_long_form_it_spells() -> None:
 def test_country_labelled_as_organization_becomes_a_place() -> None:
     doc = _entities("Russia signed the agreement with Kidsave International and Hunter College in 2012.")
     assert "Russia" not in {m.text for o in doc.organizations for m in o.mentions}
-    assert "Russia" in {m.text for p in doc.places for m in p.mentions}
+    assert "Russia" in {s.text for s in doc.place_spans}  # handed to the places stage
 
 
 def test_nothing_is_found_in_boilerplate() -> None:
     doc = _entities(
         "Home     About ICMEC     Supporters     Global Partners\nContact Us Privacy Policy Term of Use Follow ICMEC"
     )
-    assert doc.text == "" and doc.organizations == () and doc.places == ()
+    assert doc.text == "" and doc.organizations == () and doc.place_spans == ()
 
 
 def _lines(text: str) -> Document:
@@ -234,3 +238,12 @@ def test_a_repeated_block_is_read_by_the_model_once() -> None:
     assert read == [byline, story, story]  # the short block once; the long one is not kept
     assert first[0] == first[2] == second[1] and first[1] == second[0]
     assert [(e.label, byline[e.start : e.end]) for e in first[0]] == [(e.label_, e.text) for e in nlp(byline).ents]
+
+
+def test_one_gazetteer_serves_both_stages_of_a_run() -> None:
+    pipeline = Pipeline(PipelineConfig())
+    recognizer = next(s for s in pipeline.stages if isinstance(s, EntityRecognizer))
+    resolver = next(s for s in pipeline.stages if isinstance(s, PlaceResolver))
+    assert recognizer.place_names is resolver.place_names
+    pipeline.warm_up()
+    assert resolver.gazetteer is load_gazetteer()

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import DatesConfig, EntitiesConfig, PipelineConfig, StripConfig
-from pipeline.document import Document
+from pipeline.document import Document, PlaceSpan
 from pipeline.errors import DocumentError
-from pipeline.records import Mention, Place, Record
+from pipeline.records import Mention, Record
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import clean_text, decode_bytes
@@ -220,11 +220,13 @@ def test_dates_point_at_their_text_in_any_text(text: str, document_date: str | N
 @given(texts)
 def test_entities_point_at_their_text_in_any_text(text: str) -> None:
     doc = EntityRecognizer(EntitiesConfig())(_stripped(text))
-    for entity in (*doc.organizations, *doc.places):
+    for entity in doc.organizations:
         _assert_mentions(doc.text, entity.mentions, entity.name)
-    for entities in (doc.organizations, doc.places):
-        firsts = [e.mentions[0].start for e in entities]
-        assert firsts == sorted(firsts)
+    firsts = [e.mentions[0].start for e in doc.organizations]
+    assert firsts == sorted(firsts)
+    for span in doc.place_spans:
+        assert doc.text[span.start : span.end] == span.text
+    assert [(s.start, s.end) for s in doc.place_spans] == sorted((s.start, s.end) for s in doc.place_spans)
 
 
 # -- places (mentions placed anywhere, not only where the model would put them) --------------
@@ -234,13 +236,12 @@ def test_entities_point_at_their_text_in_any_text(text: str) -> None:
 @given(texts, st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), max_size=8))
 def test_places_from_any_mentions_point_at_their_text(text: str, spans: list[tuple[int, int]]) -> None:
     doc = _stripped(text)
-    mentions = [
-        Mention(text=doc.text[start : start + length], start=start, end=start + length)
+    place_spans = tuple(
+        PlaceSpan(text=doc.text[start : start + length], start=start, end=start + length, label="GPE")
         for start, length in spans
         if start + length <= len(doc.text)
-    ]
-    places = tuple(Place(name=m.text, kind="other", mentions=(m,)) for m in mentions)
-    resolved = PLACES(doc.model_copy(update={"places": places}))
+    )
+    resolved = PLACES(doc.model_copy(update={"place_spans": place_spans}))
     for place in resolved.places:
         _assert_mentions(resolved.text, place.mentions, place.name)
     firsts = [(p.mentions[0].start, p.mentions[0].end) for p in resolved.places]

@@ -18,6 +18,7 @@ from pipeline.config import PipelineConfig
 from pipeline.evaluation.gold import as_article, gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
 from pipeline.stages.entities import EntityRecognizer
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 
 SCORED_TYPES = ("LOC", "ORG")
@@ -65,8 +66,9 @@ def evaluate_ner(
     gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
 ) -> EvalReport:
     """Score the entity and place stages, and bare spaCy, on every document of `gold`."""
-    recognizer = EntityRecognizer(config.entities)
-    resolver = PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers)
+    place_names = PlaceNames(config.places)
+    recognizer = EntityRecognizer(config.entities, place_names=place_names)
+    resolver = PlaceResolver(config.places, place_names)
     bare = _bare_spacy(config.entities.model) if baseline else None
     ours, naive = Tally(), Tally()
     documents = 0
