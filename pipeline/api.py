@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, batch_key, input_key, run_fingerprint
+from pipeline.cache_check import is_sound
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
@@ -33,6 +34,7 @@ from pipeline.executors import (
 )
 from pipeline.fingerprint import code_fingerprint
 from pipeline.languages import entity_note
+from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Pipeline
@@ -154,9 +156,28 @@ def run(
         The counts per status, the failed inputs with their reasons, and how many records were reused.
 
     Raises:
-        PipelineError: An input root does not exist, the set-up is broken (e.g. no model), or
-            the executor options are invalid.
+        PipelineError: An input root does not exist, the set-up is broken (e.g. no model),
+            the executor options are invalid, or the output folder cannot be used (see
+            `pipeline.outdir`: it overlaps an input, another run holds it, it holds files
+            the pipeline did not write, the disk is full or read-only).
     """
+    with claim_output(out_dir, inputs), coded_os_errors(out_dir):
+        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, time_stages, docs)
+
+
+def _run(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    config: PipelineConfig | None,
+    progress: bool,
+    jobs: int | None,
+    force: bool,
+    executor: str,
+    scheduler: str | None,
+    time_stages: bool,
+    docs: bool,
+) -> RunSummary:
+    """`run`, once the output folder is claimed."""
     started = time.perf_counter()
     config = config or PipelineConfig()
     listing = list_inputs(inputs, id_field=config.load.id_field)
@@ -322,7 +343,10 @@ def _tasks(
             continue
         sha256, sidecar_date = identity
         key = input_key(fingerprint, ref, sha256, sidecar_date)
-        yield _Task(ref, sha256, key, None if force else cache.get(ref.id, key))
+        cached = None if force else cache.get(ref.id, key)
+        if cached is not None and not is_sound(cached, ref.id, sha256):
+            cached = None  # a damaged or edited row: process the input again
+        yield _Task(ref, sha256, key, cached)
 
 
 def versions() -> dict[str, str]:
@@ -354,8 +378,13 @@ def validate_output(out_dir: Path) -> list[str]:
         with_docs = json.loads(manifest_path.read_text(encoding="utf-8")).get("docs", True) is not False
     except (OSError, ValueError, AttributeError):
         with_docs = True  # the manifest's own problem is reported below
-    with records_path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    with records_path.open("rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(f"{RECORDS_FILE}:{number}: not UTF-8 ({error.reason} at byte {error.start})")
+                continue
             try:
                 record = Record.model_validate_json(line)
             except ValidationError as error:
@@ -371,10 +400,11 @@ def validate_output(out_dir: Path) -> list[str]:
                 continue
             if not pretty.is_file():
                 problems.append(f"{DOCS_DIR}/{record.id}.json: missing")
-            elif pretty.read_text(encoding="utf-8") != record_pretty(record):
+            elif pretty.read_bytes() != record_pretty(record).encode("utf-8"):
                 problems.append(f"{DOCS_DIR}/{record.id}.json: differs from {RECORDS_FILE}:{number}")
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")
+    problems.extend(f"{name}: no record in {RECORDS_FILE} has this id" for name in unrecorded_docs(out_dir, ids))
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest["counts"]["ok"] != len(ids):

@@ -1,7 +1,8 @@
 """The `pipeline` command: a thin layer over `pipeline.api`.
 
 Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
-invalid, 2 for a usage or set-up error (a bad configuration included).
+invalid, 2 for a usage or set-up error (a bad configuration included), 130 when interrupted
+(Ctrl-C).
 
 `-v` logs what a run is made of (its settings, the code fingerprint) and `-vv` everything
 the libraries log at debug level; `-q` keeps only errors (no progress bar, no summary line).
@@ -24,6 +25,7 @@ from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.fingerprint import code_fingerprint
 from pipeline.records import SCHEMA_VERSION
+from pipeline.terminal import INTERRUPTED, interrupted_once, printable
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
@@ -169,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose, args.quiet)
     try:
         if args.command == "run":
-            return _run(args)
+            with interrupted_once():
+                return _run(args)
         if args.command == "diff":
             return _diff(args)
         if args.command == "validate":
@@ -180,8 +183,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         return _schema(args)
     except PipelineError as error:
-        print(f"pipeline: {error}", file=sys.stderr)
+        print(printable(f"pipeline: {error}"), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Every write is atomic and the manifest comes last: the folder holds the last complete
+        # run's records and manifest, and the next run completes the work.
+        print("pipeline: interrupted; the output folder keeps its last complete run", file=sys.stderr)
+        return INTERRUPTED
 
 
 # How many skipped files are named on the terminal; the manifest lists them all.
@@ -218,12 +226,12 @@ def _run(args: argparse.Namespace) -> int:
         if len(summary.skipped) > SKIPPED_SHOWN:
             print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
     for path, reason in summary.failures:
-        print(f"failed: {path}: {reason}", file=sys.stderr)
+        print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
     counts = summary.counts
     if not args.quiet:
         print(
             f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
-            f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
+            f" {summary.reused} reused from cache -> {printable(str(summary.out_dir))} ({summary.seconds:.1f} s)",
             file=sys.stderr,
         )
     return 0 if summary.ok else 1
@@ -267,8 +275,9 @@ def _diff(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     problems = api.validate_output(args.directory)
     for problem in problems:
-        print(problem)
-    print(f"{args.directory}: {'valid' if not problems else f'{len(problems)} problems'}", file=sys.stderr)
+        print(printable(problem))
+    verdict = "valid" if not problems else f"{len(problems)} problems"
+    print(f"{printable(str(args.directory))}: {verdict}", file=sys.stderr)
     return 0 if not problems else 1
 
 

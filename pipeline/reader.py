@@ -14,6 +14,8 @@ UTF-8, too long, or colliding with another record's file) fails at listing with 
 
 from __future__ import annotations
 
+import datetime
+import errno
 import hashlib
 import io
 import json
@@ -26,8 +28,12 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import sources
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.jsonl_stream import jsonl_lines
+from pipeline.jsonlimits import json_limit_problem
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".warc", ".gz", ".zst")
+# The suffixes listed by name alone; the others (and no suffix) are decided by `pipeline.sources`.
+_PLAIN_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The last part of an id names docs/<part>.json and the writer's temporary ".<part>.json.<pid>.tmp";
@@ -35,6 +41,12 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ID_NAME_BYTES = 200
 # A sidecar holds one date; more than this is not a sidecar (and must not be read whole).
 _MAX_SIDECAR_BYTES = 65_536
+# A JSONL line longer than this is refused at listing without being parsed (or held whole);
+# it is the default of `load.max_bytes`, which no document may exceed anyway.
+MAX_JSONL_LINE_BYTES = 50_000_000
+# Known dates (sidecars, JSONL `date`) anchor relative dates: a year outside this window is
+# no publication date, and date arithmetic near year 9999 overflows.
+MIN_KNOWN_YEAR, MAX_KNOWN_YEAR = 1000, 2999
 _FILE_TYPES = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -61,6 +73,10 @@ class InputRef:
     length: int = -1
     # The `NAME.meta.json` beside the file, decided at listing (never one that leaves the input folder).
     sidecar: Path | None = None
+    # The inode numbers seen at listing: the file opened later must be the same file, not
+    # one swapped in since (a link, a rename). None: not known, not checked.
+    inode: int | None = None
+    sidecar_inode: int | None = None
     record: int | None = None
     compression: sources.Compression | None = None
     members: bool = False
@@ -95,11 +111,12 @@ class Listing:
     entries: list[ListedEntry] = field(default_factory=list)
 
 
-def list_inputs(roots: Sequence[Path], id_field: str = "id") -> Listing:
+def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTES, id_field: str = "id") -> Listing:
     """List every input under `roots` (folders or single files), sorted by record id.
 
     Args:
         roots: Input folders or files. A folder's files get ids relative to that folder.
+        max_line_bytes: A JSONL line longer than this fails at listing, unparsed.
         id_field: The field of a JSONL line that holds its id.
 
     Returns:
@@ -116,16 +133,16 @@ def list_inputs(roots: Sequence[Path], id_field: str = "id") -> Listing:
         if not root.exists():
             raise PipelineError("E101", f"input {str(root)!r} does not exist")
         if not root.is_dir():
-            _check_readable(root)
+            _check_readable(Path(os.path.realpath(root)), str(root))
         if root.is_dir():
             files = sorted(_walk_files(root, listing))
             base = root
         else:
-            # A file named as the input is read wherever its link leads.
-            files, base = [(root.name, root, False)], root.parent
-        names = {rel for rel, _, _ in files}
+            # A file named as the input is read wherever its link leads (resolved now, once).
+            files, base = [(root.name, Path(os.path.realpath(root)), False, None)], root.parent
+        names = {rel for rel, _, _, _ in files}
         inside = os.path.realpath(base)
-        for rel, file, is_link in files:
+        for rel, file, is_link, inode in files:
             problem = _name_problem(rel)
             if problem is not None:
                 listing.entries.append(ListedEntry(None, printable_path(rel), "failed", problem))
@@ -134,25 +151,35 @@ def list_inputs(roots: Sequence[Path], id_field: str = "id") -> Listing:
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
             else:
-                outside = is_link and not _is_within(file, inside)
-                _list_file(file, rel, names, inside, listing, id_field, sniff=not outside)
+                options = _ListOptions(max_line_bytes, id_field, sniff=not (is_link and not _is_within(file, inside)))
+                _list_file(file, rel, names, inside, listing, options, is_link, inode)
     listing.refs.sort(key=lambda ref: (ref.id, ref.path, ref.line or 0))
     listing.refs = _unique_refs(listing)
     return listing
 
 
-def _check_readable(file: Path) -> None:
+@dataclass(frozen=True)
+class _ListOptions:
+    """How files are listed: the JSONL line limit and id field, and whether content may be sniffed."""
+
+    max_line_bytes: int
+    id_field: str
+    # False for a link that leads out of the input folder: its content is never read.
+    sniff: bool
+
+
+def _check_readable(file: Path, shown: str) -> None:
     """Refuse a file named as an input that cannot be read: a usage error, not a failed document.
 
     Raises:
         PipelineError: It is not a regular file, or opening it fails (E101).
     """
     try:
-        _open_regular(file, str(file)).close()
+        _open_regular(file, shown).close()
     except DocumentError as error:
         raise PipelineError("E101", f"input cannot be read: {error}") from error
     except OSError as error:
-        raise PipelineError("E101", f"input {str(file)!r} cannot be read: {error.strerror or error}") from error
+        raise PipelineError("E101", f"input {shown!r} cannot be read: {error.strerror or error}") from error
 
 
 def read_input(ref: InputRef, max_bytes: int) -> RawInput:
@@ -166,7 +193,7 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         data = _read_packed(ref, max_bytes)
         return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest())
     try:
-        with _open_regular(ref.file, ref.path) as handle:
+        with _open_regular(ref.file, ref.path, ref.inode) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
             if size > max_bytes:
                 raise DocumentError(f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)")
@@ -177,7 +204,7 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
     if len(data) > max_bytes:
         raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
-    sidecar_date = _read_sidecar_date(ref.sidecar) if ref.sidecar is not None else None
+    sidecar_date = _read_sidecar_date(ref.sidecar, ref.sidecar_inode) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
 
 
@@ -187,7 +214,7 @@ _DECOMPRESSED = sources.DecompressedFiles()
 def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
     """The bytes of a document that is a WARC record or inside a compressed file (see `InputRef`)."""
     try:
-        handle = _open_regular(ref.file, ref.path)
+        handle = _open_regular(ref.file, ref.path, ref.inode)
     except OSError as error:
         raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
     try:
@@ -220,27 +247,54 @@ def printable_path(rel: str) -> str:
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
-def _open_regular(file: Path, rel: str) -> io.BufferedReader:
-    """Open `file` for reading only if it is a regular file.
+def _open_regular(file: Path, rel: str, inode: int | None = None) -> io.BufferedReader:
+    """Open `file` for reading only if it is a regular file, and the one listed.
 
-    The open does not block (a FIFO without a writer would wait forever), and the type is
-    checked on the open descriptor, so a file swapped after listing is caught too.
+    The open does not block (a FIFO without a writer would wait forever) and does not
+    follow a symbolic link (listing resolved the links it accepts, so a link here was
+    swapped in since). The type and identity are checked on the open descriptor, so a file
+    swapped after listing is caught too.
+
+    Args:
+        file: The path to open.
+        rel: The path as the manifest shows it, for messages.
+        inode: The inode number listing saw; another file under the path is refused.
 
     Raises:
-        DocumentError: The path is a FIFO, socket, device or folder.
+        DocumentError: The path is a FIFO, socket, device, folder or symbolic link, or
+            another file than the one listed.
         OSError: The file cannot be opened.
     """
-    descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        mode = os.fstat(descriptor).st_mode
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        # ELOOP: a link where listing saw none (or a loop of links, which stat reports as such).
+        if error.errno == errno.ELOOP and _leads_somewhere(file):
+            raise DocumentError(
+                f"{rel} is a symbolic link that was not there when inputs were listed; refused"
+            ) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
             raise DocumentError(f"{rel} is {kind}, not a regular file")
+        if inode is not None and status.st_ino != inode:
+            raise DocumentError(f"{rel} was replaced by another file after inputs were listed; refused")
         os.set_blocking(descriptor, True)
         return open(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def _leads_somewhere(file: Path) -> bool:
+    try:
+        os.stat(file)
+    except OSError:
+        return False
+    return True
 
 
 def _sha256_of(ref: InputRef) -> str | None:
@@ -251,7 +305,7 @@ def _sha256_of(ref: InputRef) -> str | None:
         except DocumentError:
             return None
     try:
-        with _open_regular(ref.file, ref.path) as handle:
+        with _open_regular(ref.file, ref.path, ref.inode) as handle:
             if ref.line is not None:
                 handle.seek(ref.offset)
                 return hashlib.sha256(handle.read(ref.length)).hexdigest()
@@ -260,8 +314,8 @@ def _sha256_of(ref: InputRef) -> str | None:
         return None
 
 
-def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]]:
-    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link).
+def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool, int | None]]:
+    """Yield each file under `root` as (path relative to it, path, whether it is a symbolic link, inode).
 
     Links to folders and unreadable folders become entries. Links to folders are not
     followed: a link loop must not hang the listing, and a link must not bring in a folder
@@ -292,7 +346,31 @@ def _walk_files(root: Path, listing: Listing) -> Iterator[tuple[str, Path, bool]
             elif is_folder:
                 folders.append(rel)
             else:
-                yield rel, Path(entry.path), is_link
+                yield rel, Path(entry.path), is_link, _entry_inode(entry, is_link)
+
+
+def _entry_inode(entry: os.DirEntry[str], is_link: bool) -> int | None:
+    """A plain file's inode number as `stat` gives it (the folder entry's own number can differ
+    on overlay file systems); None for a link, whose target is looked at when it is listed."""
+    if is_link:
+        return None
+    try:
+        return entry.stat(follow_symlinks=False).st_ino
+    except OSError:
+        return None
+
+
+def _resolved(link: Path) -> Path:
+    """Where a symbolic link leads, resolved once at listing so that reading follows no link."""
+    return Path(os.path.realpath(link))
+
+
+def _inode(entry_path: Path) -> int | None:
+    """The inode number of a (resolved) path, or None when it cannot be read now (reading will say why)."""
+    try:
+        return os.stat(entry_path).st_ino
+    except OSError:
+        return None
 
 
 def _is_within(file: Path, inside: str) -> bool:
@@ -357,7 +435,14 @@ def _docs_collision(record_id: str, ids: set[str]) -> str | None:
 
 
 def _list_file(
-    file: Path, rel: str, names: set[str], inside: str, listing: Listing, id_field: str, sniff: bool
+    file: Path,
+    rel: str,
+    names: set[str],
+    inside: str,
+    listing: Listing,
+    options: _ListOptions,
+    is_link: bool,
+    inode: int | None,
 ) -> None:
     lower = rel.lower()
     if lower.endswith(SIDECAR_SUFFIX):
@@ -366,19 +451,30 @@ def _list_file(
             listing.entries.append(ListedEntry(None, rel, "skipped", "sidecar without an input file beside it"))
         return
     suffix = PurePosixPath(lower).suffix
-    name = sources.name_of(rel)
-    if suffix not in (".txt", ".html", ".htm", ".jsonl"):
+    # A link is read where it leads now: reading later opens that path and follows no link.
+    target = _resolved(file) if is_link else file
+    if suffix not in _PLAIN_SUFFIXES:
         # WARC, compressed and unnamed formats: the content decides (pipeline.sources).
-        kind = _list_by_content(file, rel, name, listing, id_field) if sniff else None
+        kind = _list_by_content(target, rel, listing, options) if options.sniff else None
         if kind is None:
             reason = f"not a supported input type ({suffix or 'no extension'}; supported: .txt, .html, .htm, .jsonl, .warc, any of them as .gz or .zst, and HTML under any name)"
             listing.entries.append(ListedEntry(None, rel, "skipped", reason))
         return
     doc_id = rel[: -len(suffix)]
     if suffix == ".jsonl":
-        _list_jsonl(file, rel, doc_id, listing, id_field)
+        _list_jsonl(target, rel, doc_id, listing, options)
     else:
-        listing.refs.append(InputRef(id=doc_id, path=rel, file=file, sidecar=_sidecar(file, inside)))
+        sidecar = _sidecar(file, inside)
+        listing.refs.append(
+            InputRef(
+                id=doc_id,
+                path=rel,
+                file=target,
+                sidecar=sidecar,
+                inode=_inode(target) if is_link or inode is None else inode,
+                sidecar_inode=None if sidecar is None else _inode(sidecar),
+            )
+        )
 
 
 def _sidecar(file: Path, inside: str) -> Path | None:
@@ -389,37 +485,41 @@ def _sidecar(file: Path, inside: str) -> Path | None:
         mode = os.lstat(sidecar).st_mode
     except OSError:  # none, or e.g. a name too long for the file system: then there is no such file
         return None
-    return sidecar if not stat.S_ISLNK(mode) or _is_within(sidecar, inside) else None
+    if not stat.S_ISLNK(mode):
+        return sidecar
+    return _resolved(sidecar) if _is_within(sidecar, inside) else None
 
 
-def _list_by_content(
-    file: Path, rel: str, name: sources.SourceName, listing: Listing, id_field: str
-) -> sources.SourceKind | None:
+def _list_by_content(file: Path, rel: str, listing: Listing, options: _ListOptions) -> sources.SourceKind | None:
     """List a file whose name does not settle its format (see `pipeline.sources`).
 
     Returns:
         The format found (its documents or its failure are on `listing`), or None when the
         file is not a supported input.
     """
+    name = sources.name_of(rel)
     try:
         with _open_regular(file, rel) as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = os.fstat(handle.fileno())
             compression = sources.compression_by_magic(handle.read(len(sources.ZSTD_MAGIC))) or name.compression
             handle.seek(0)
-            stream = sources.open_decompressed(handle, compression)
-            kind = name.kind or sources.sniff(stream.read(sources.SNIFF_BYTES))
+            kind = name.kind or sources.sniff(sources.open_decompressed(handle, compression).read(sources.SNIFF_BYTES))
             if kind is None:
                 return None
             handle.seek(0)
             if kind == "warc":
-                members, whole, _ = sources.warc_members(handle, compression, size)
+                members, whole, _ = sources.warc_members(handle, compression, status.st_size)
                 if not members:
                     listing.entries.append(ListedEntry(None, rel, "skipped", "WARC file without HTML response records"))
                     return kind
             elif kind == "jsonl":
-                members, whole = list(sources.jsonl_members(sources.open_decompressed(handle, compression), id_field)), False
+                stream = sources.open_decompressed(handle, compression)
+                members = list(sources.jsonl_members(stream, options.id_field, options.max_line_bytes))
+                whole = False
             else:
-                listing.refs.append(InputRef(id=name.id, path=rel, file=file, compression=compression))
+                listing.refs.append(
+                    InputRef(id=name.id, path=rel, file=file, compression=compression, inode=status.st_ino)
+                )
                 return kind
     except DocumentError as error:
         listing.entries.append(ListedEntry(name.id, rel, "failed", str(error)))
@@ -429,7 +529,6 @@ def _list_by_content(
         listing.entries.append(ListedEntry(name.id, rel, "failed", f"cannot read {rel}: {reason}"))
         return name.kind or "text"
     for member in members:
-        doc_id = f"{name.id}/{member.key}"
         if member.problem is not None:
             listing.entries.append(
                 ListedEntry(f"{name.id}:{member.line}", f"{rel}{member.where}", "failed", member.problem, member.sha256)
@@ -437,12 +536,13 @@ def _list_by_content(
             continue
         listing.refs.append(
             InputRef(
-                id=doc_id,
+                id=f"{name.id}/{member.key}",
                 path=f"{rel}{member.where}",
                 file=file,
                 line=member.line,
                 offset=member.offset,
                 length=member.length,
+                inode=status.st_ino,
                 record=member.record,
                 compression=compression,
                 members=whole and compression is not None,
@@ -451,7 +551,7 @@ def _list_by_content(
     return kind
 
 
-def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, id_field: str = "id") -> None:
+def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, options: _ListOptions) -> None:
     try:
         handle = _open_regular(file, rel)
     except (OSError, DocumentError) as error:
@@ -459,30 +559,42 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, id_field: 
         listing.entries.append(ListedEntry(file_id, rel, "failed", reason))
         return
     with handle:
-        offset = 0
-        for number, line in enumerate(handle, start=1):
-            start, offset = offset, offset + len(line)
-            if not line.strip():
+        inode = os.fstat(handle.fileno()).st_ino
+        max_line_bytes = options.max_line_bytes
+        for line in jsonl_lines(handle, max_line_bytes):
+            where = f"{rel}:{line.number}"
+            if line.data is None:
+                too_long = f"line is {line.length} bytes, over the limit of {max_line_bytes}; not parsed"
+                listing.entries.append(ListedEntry(f"{file_id}:{line.number}", where, "failed", too_long, line.sha256))
                 continue
-            where = f"{rel}:{number}"
-            try:
-                line_id, problem = sources.jsonl_line_key(json.loads(line), number, id_field)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                line_id, problem = "", f"not a JSON object: {error}"
+            if not line.data.strip():
+                continue
+            line_id, problem = sources.jsonl_line_id(line.data, line.number, options.id_field)
             if problem is not None:
-                listing.entries.append(
-                    ListedEntry(f"{file_id}:{number}", where, "failed", problem, hashlib.sha256(line).hexdigest())
-                )
+                sha256 = hashlib.sha256(line.data).hexdigest()
+                listing.entries.append(ListedEntry(f"{file_id}:{line.number}", where, "failed", problem, sha256))
                 continue
             listing.refs.append(
-                InputRef(id=f"{file_id}/{line_id}", path=where, file=file, line=number, offset=start, length=len(line))
+                InputRef(
+                    id=f"{file_id}/{line_id}",
+                    path=where,
+                    file=file,
+                    line=line.number,
+                    offset=line.offset,
+                    length=line.length,
+                    inode=inode,
+                )
             )
 
 
-def _read_sidecar_date(sidecar: Path) -> str | None:
+def _read_sidecar_date(sidecar: Path, inode: int | None = None) -> str | None:
     try:
-        with _open_regular(sidecar, sidecar.name) as handle:
-            meta = json.loads(handle.read(_MAX_SIDECAR_BYTES))
+        with _open_regular(sidecar, sidecar.name, inode) as handle:
+            data = handle.read(_MAX_SIDECAR_BYTES)
+        too_big = json_limit_problem(data)
+        if too_big is not None:
+            raise DocumentError(f"sidecar {sidecar.name}: {too_big}")
+        meta = json.loads(data)
     except (OSError, ValueError) as error:
         raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}") from error
     date = meta.get("date") if isinstance(meta, dict) else None
@@ -490,4 +602,22 @@ def _read_sidecar_date(sidecar: Path) -> str | None:
         return None
     if not isinstance(date, str) or not _ISO_DAY.match(date):
         raise DocumentError(f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}')
+    problem = known_date_problem(date)
+    if problem is not None:
+        raise DocumentError(f'sidecar {sidecar.name}: "date" {problem}')
     return date
+
+
+def known_date_problem(day: str) -> str | None:
+    """Why a YYYY-MM-DD a document is said to carry cannot anchor its dates, or None when it can.
+
+    It must be a day of the calendar (not 2020-02-30) in a year a page can be from: dates
+    are computed relative to it, and near year 9999 that arithmetic overflows.
+    """
+    try:
+        parsed = datetime.date.fromisoformat(day)
+    except ValueError:
+        return f"{day!r} is not a day of the calendar"
+    if not MIN_KNOWN_YEAR <= parsed.year <= MAX_KNOWN_YEAR:
+        return f"{day!r} is outside the years {MIN_KNOWN_YEAR}-{MAX_KNOWN_YEAR}"
+    return None

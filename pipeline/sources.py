@@ -32,6 +32,9 @@ from typing import BinaryIO, Literal, cast
 import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from pipeline.jsonl_stream import jsonl_lines
+from pipeline.jsonlimits import json_limit_problem
+
 Compression = Literal["gzip", "zstd"]
 SourceKind = Literal["text", "html", "jsonl", "warc"]
 
@@ -282,19 +285,34 @@ def jsonl_line_key(item: object, number: int, id_field: str) -> tuple[str, str |
     return raw_id, None
 
 
-def jsonl_members(stream: BinaryIO, id_field: str) -> Iterator[Member]:
-    """The documents of a (decompressed) JSONL stream, one per non-blank line."""
-    offset = 0
-    for number, line in enumerate(stream, start=1):
-        start, offset = offset, offset + len(line)
-        if not line.strip():
+def jsonl_line_id(data: bytes, number: int, id_field: str) -> tuple[str, str | None]:
+    """The id of a JSONL line given as bytes, and why it cannot be a document (None when it can).
+
+    A line past the JSON limits (`pipeline.jsonlimits`) is refused unparsed.
+    """
+    too_big = json_limit_problem(data)
+    if too_big is not None:
+        return "", too_big
+    try:
+        item = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        return "", f"not a JSON object: {error}"
+    return jsonl_line_key(item, number, id_field)
+
+
+def jsonl_members(stream: BinaryIO, id_field: str, max_line_bytes: int) -> Iterator[Member]:
+    """The documents of a (decompressed) JSONL stream, one per non-blank line, read in pieces."""
+    for line in jsonl_lines(stream, max_line_bytes):
+        where = f":{line.number}"
+        if line.data is None:
+            too_long = f"line is {line.length} bytes, over the limit of {max_line_bytes}; not parsed"
+            yield Member("", where, line.offset, line.length, line.number, problem=too_long, sha256=line.sha256)
             continue
-        try:
-            key, problem = jsonl_line_key(json.loads(line), number, id_field)
-        except (ValueError, UnicodeDecodeError) as error:
-            key, problem = "", f"not a JSON object: {error}"
-        sha256 = hashlib.sha256(line).hexdigest() if problem is not None else None
-        yield Member(key, f":{number}", start, len(line), line=number, problem=problem, sha256=sha256)
+        if not line.data.strip():
+            continue
+        key, problem = jsonl_line_id(line.data, line.number, id_field)
+        sha256 = hashlib.sha256(line.data).hexdigest() if problem is not None else None
+        yield Member(key, where, line.offset, line.length, line=line.number, problem=problem, sha256=sha256)
 
 
 def warc_members(handle: BinaryIO, compression: Compression | None, size: int) -> tuple[list[Member], bool, int]:

@@ -20,7 +20,8 @@ from pipeline import sources
 from pipeline.config import LoadConfig
 from pipeline.document import ContentFormat, Document
 from pipeline.errors import DocumentError
-from pipeline.reader import RawInput
+from pipeline.jsonlimits import json_limit_problem
+from pipeline.reader import RawInput, known_date_problem
 from pipeline.records import Source
 
 _MAGIC_NUMBERS = (
@@ -103,6 +104,10 @@ class DocumentLoader:
         )
 
     def _load_jsonl_line(self, raw: RawInput) -> Document:
+        # Listing checked the line, but the file may have changed since.
+        too_big = json_limit_problem(raw.data)
+        if too_big is not None:
+            raise DocumentError(too_big)
         try:
             item = json.loads(raw.data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -128,6 +133,9 @@ class DocumentLoader:
             if match is None:
                 raise DocumentError(f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}")
             document_date = match.group(1)
+            problem = known_date_problem(document_date)
+            if problem is not None:
+                raise DocumentError(f"'date' {problem}")
         source = Source(
             path=raw.ref.path.rsplit(":", 1)[0],
             sha256=raw.sha256,
