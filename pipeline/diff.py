@@ -52,18 +52,19 @@ STAGE_OF_FIELD = {
     "source": "load",
     "url": "load",
     "title": "strip",
-    "published": "strip",
-    "author": "strip",
-    "site_name": "strip",
-    "language": "strip",
     "text": "strip",
     "blocks": "strip",
     "boilerplate": "strip",
+    # Page metadata and language are read after strip (from the page and its article text).
+    "published": "pagemeta",
+    "author": "pagemeta",
+    "site_name": "pagemeta",
+    "language": "pagemeta",
     "dates": "dates",
     "organizations": "entities",
     "places": "places",
 }
-STAGE_ORDER = ("load", "strip", "dates", "entities", "places", "other")
+STAGE_ORDER = ("load", "strip", "pagemeta", "dates", "entities", "places", "other")
 
 DATE_FIELDS = ("value", "precision", "end_value", "relative", "anchor")
 ORGANIZATION_FIELDS = ("name", "acronym", "aliases", "mentions")

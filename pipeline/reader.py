@@ -26,15 +26,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pipeline import sources
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.jsonl_stream import jsonl_lines
 from pipeline.jsonlimits import json_limit_problem
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".warc", ".gz", ".zst")
+# The suffixes listed by name alone; the others (and no suffix) are decided by `pipeline.sources`.
+_PLAIN_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A JSONL line id becomes part of a path under output/docs/: keep it to one safe segment.
-_SAFE_LINE_ID = re.compile(r"^[^/\\\x00-\x1f]{1,200}$")
 # The last part of an id names docs/<part>.json and the writer's temporary ".<part>.json.<pid>.tmp";
 # both must fit in the 255 bytes most file systems allow for one name.
 MAX_ID_NAME_BYTES = 200
@@ -57,7 +58,12 @@ _FILE_TYPES = (
 
 @dataclass(frozen=True)
 class InputRef:
-    """Where one document comes from; `line` and `offset` are set for JSONL documents."""
+    """Where one document comes from; `line` and `offset` are set for JSONL documents.
+
+    `record` is set for a WARC record. `compression` is the file's (gzip or zstd): then
+    `offset` and `length` count bytes of the decompressed content, unless `members` says
+    they point at a compressed member of the file that holds the document on its own.
+    """
 
     id: str
     path: str
@@ -71,6 +77,9 @@ class InputRef:
     # one swapped in since (a link, a rename). None: not known, not checked.
     inode: int | None = None
     sidecar_inode: int | None = None
+    record: int | None = None
+    compression: sources.Compression | None = None
+    members: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,12 +111,13 @@ class Listing:
     entries: list[ListedEntry] = field(default_factory=list)
 
 
-def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTES) -> Listing:
+def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTES, id_field: str = "id") -> Listing:
     """List every input under `roots` (folders or single files), sorted by record id.
 
     Args:
         roots: Input folders or files. A folder's files get ids relative to that folder.
         max_line_bytes: A JSONL line longer than this fails at listing, unparsed.
+        id_field: The field of a JSONL line that holds its id.
 
     Returns:
         The documents to process (ids unique) and the entries already decided: files of
@@ -116,12 +126,14 @@ def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTE
         an output file, and duplicate ids (`failed`).
 
     Raises:
-        PipelineError: A root does not exist.
+        PipelineError: A root does not exist, or a file named as a root cannot be read (E101).
     """
     listing = Listing()
     for root in roots:
         if not root.exists():
             raise PipelineError("E101", f"input {str(root)!r} does not exist")
+        if not root.is_dir():
+            _check_readable(Path(os.path.realpath(root)), str(root))
         if root.is_dir():
             files = sorted(_walk_files(root, listing))
             base = root
@@ -139,10 +151,35 @@ def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTE
                 message = "symbolic link to a file outside the input folder; refused"
                 listing.entries.append(ListedEntry(_id_of(rel), rel, "failed", message))
             else:
-                _list_file(file, rel, names, inside, listing, max_line_bytes, is_link, inode)
+                options = _ListOptions(max_line_bytes, id_field, sniff=not (is_link and not _is_within(file, inside)))
+                _list_file(file, rel, names, inside, listing, options, is_link, inode)
     listing.refs.sort(key=lambda ref: (ref.id, ref.path, ref.line or 0))
     listing.refs = _unique_refs(listing)
     return listing
+
+
+@dataclass(frozen=True)
+class _ListOptions:
+    """How files are listed: the JSONL line limit and id field, and whether content may be sniffed."""
+
+    max_line_bytes: int
+    id_field: str
+    # False for a link that leads out of the input folder: its content is never read.
+    sniff: bool
+
+
+def _check_readable(file: Path, shown: str) -> None:
+    """Refuse a file named as an input that cannot be read: a usage error, not a failed document.
+
+    Raises:
+        PipelineError: It is not a regular file, or opening it fails (E101).
+    """
+    try:
+        _open_regular(file, shown).close()
+    except DocumentError as error:
+        raise PipelineError("E101", f"input cannot be read: {error}") from error
+    except OSError as error:
+        raise PipelineError("E101", f"input {shown!r} cannot be read: {error.strerror or error}") from error
 
 
 def read_input(ref: InputRef, max_bytes: int) -> RawInput:
@@ -152,6 +189,9 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         DocumentError: The file cannot be read, is not a regular file, is too large, or its
             sidecar is invalid.
     """
+    if ref.compression is not None or ref.record is not None:
+        data = _read_packed(ref, max_bytes)
+        return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest())
     try:
         with _open_regular(ref.file, ref.path, ref.inode) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
@@ -166,6 +206,40 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
     sidecar_date = _read_sidecar_date(ref.sidecar, ref.sidecar_inode) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
+
+
+_DECOMPRESSED = sources.DecompressedFiles()
+
+
+def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
+    """The bytes of a document that is a WARC record or inside a compressed file (see `InputRef`)."""
+    try:
+        handle = _open_regular(ref.file, ref.path, ref.inode)
+    except OSError as error:
+        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
+    try:
+        with handle:
+            if ref.compression is not None and ref.length < 0:  # one compressed document
+                data = sources.read_limited(sources.open_decompressed(handle, ref.compression), max_bytes)
+            elif ref.compression is not None and not ref.members:
+                info = os.fstat(handle.fileno())
+                identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                content = _DECOMPRESSED.content(handle, ref.compression, identity)
+                data = content[ref.offset : ref.offset + ref.length]
+            else:
+                if ref.length > max_bytes:
+                    raise DocumentError(f"record is {ref.length} bytes, over the limit of {max_bytes} (load.max_bytes)")
+                handle.seek(ref.offset)
+                data = handle.read(ref.length)
+                if ref.compression is not None:
+                    data = sources.decompress(data, ref.compression, max_bytes)
+    except sources.DECOMPRESSION_ERRORS as error:
+        raise DocumentError(f"cannot decompress {ref.path}: {error}") from error
+    except ValueError as error:
+        raise DocumentError(f"{ref.path}: {error}") from error
+    if len(data) > max_bytes:
+        raise DocumentError(f"document is over the limit of {max_bytes} bytes (load.max_bytes)")
+    return data
 
 
 def printable_path(rel: str) -> str:
@@ -225,6 +299,11 @@ def _leads_somewhere(file: Path) -> bool:
 
 def _sha256_of(ref: InputRef) -> str | None:
     """The sha256 of the input's bytes, or None when they cannot be read."""
+    if ref.compression is not None or ref.record is not None:
+        try:
+            return hashlib.sha256(_read_packed(ref, sources.MAX_ARCHIVE_BYTES)).hexdigest()
+        except DocumentError:
+            return None
     try:
         with _open_regular(ref.file, ref.path, ref.inode) as handle:
             if ref.line is not None:
@@ -324,8 +403,8 @@ def _id_problem(record_id: str) -> str | None:
 
 
 def _id_of(rel: str) -> str | None:
-    suffix = PurePosixPath(rel.lower()).suffix
-    return rel[: -len(suffix)] if suffix in INPUT_SUFFIXES else None
+    name = sources.name_of(rel)
+    return name.id if name.kind is not None or name.compression is not None else None
 
 
 def _unique_refs(listing: Listing) -> list[InputRef]:
@@ -361,7 +440,7 @@ def _list_file(
     names: set[str],
     inside: str,
     listing: Listing,
-    max_line_bytes: int,
+    options: _ListOptions,
     is_link: bool,
     inode: int | None,
 ) -> None:
@@ -372,15 +451,18 @@ def _list_file(
             listing.entries.append(ListedEntry(None, rel, "skipped", "sidecar without an input file beside it"))
         return
     suffix = PurePosixPath(lower).suffix
-    if suffix not in INPUT_SUFFIXES:
-        reason = f"not a supported input type ({suffix or 'no extension'}; supported: {', '.join(INPUT_SUFFIXES)})"
-        listing.entries.append(ListedEntry(None, rel, "skipped", reason))
-        return
-    doc_id = rel[: -len(suffix)]
     # A link is read where it leads now: reading later opens that path and follows no link.
     target = _resolved(file) if is_link else file
+    if suffix not in _PLAIN_SUFFIXES:
+        # WARC, compressed and unnamed formats: the content decides (pipeline.sources).
+        kind = _list_by_content(target, rel, listing, options) if options.sniff else None
+        if kind is None:
+            reason = f"not a supported input type ({suffix or 'no extension'}; supported: .txt, .html, .htm, .jsonl, .warc, any of them as .gz or .zst, and HTML under any name)"
+            listing.entries.append(ListedEntry(None, rel, "skipped", reason))
+        return
+    doc_id = rel[: -len(suffix)]
     if suffix == ".jsonl":
-        _list_jsonl(target, rel, doc_id, listing, max_line_bytes)
+        _list_jsonl(target, rel, doc_id, listing, options)
     else:
         sidecar = _sidecar(file, inside)
         listing.refs.append(
@@ -408,7 +490,68 @@ def _sidecar(file: Path, inside: str) -> Path | None:
     return _resolved(sidecar) if _is_within(sidecar, inside) else None
 
 
-def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, max_line_bytes: int) -> None:
+def _list_by_content(file: Path, rel: str, listing: Listing, options: _ListOptions) -> sources.SourceKind | None:
+    """List a file whose name does not settle its format (see `pipeline.sources`).
+
+    Returns:
+        The format found (its documents or its failure are on `listing`), or None when the
+        file is not a supported input.
+    """
+    name = sources.name_of(rel)
+    try:
+        with _open_regular(file, rel) as handle:
+            status = os.fstat(handle.fileno())
+            compression = sources.compression_by_magic(handle.read(len(sources.ZSTD_MAGIC))) or name.compression
+            handle.seek(0)
+            kind = name.kind or sources.sniff(sources.open_decompressed(handle, compression).read(sources.SNIFF_BYTES))
+            if kind is None:
+                return None
+            handle.seek(0)
+            if kind == "warc":
+                members, whole, _ = sources.warc_members(handle, compression, status.st_size)
+                if not members:
+                    listing.entries.append(ListedEntry(None, rel, "skipped", "WARC file without HTML response records"))
+                    return kind
+            elif kind == "jsonl":
+                stream = sources.open_decompressed(handle, compression)
+                members = list(sources.jsonl_members(stream, options.id_field, options.max_line_bytes))
+                whole = False
+            else:
+                listing.refs.append(
+                    InputRef(id=name.id, path=rel, file=file, compression=compression, inode=status.st_ino)
+                )
+                return kind
+    except DocumentError as error:
+        listing.entries.append(ListedEntry(name.id, rel, "failed", str(error)))
+        return name.kind or "text"
+    except (*sources.DECOMPRESSION_ERRORS, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        listing.entries.append(ListedEntry(name.id, rel, "failed", f"cannot read {rel}: {reason}"))
+        return name.kind or "text"
+    for member in members:
+        if member.problem is not None:
+            listing.entries.append(
+                ListedEntry(f"{name.id}:{member.line}", f"{rel}{member.where}", "failed", member.problem, member.sha256)
+            )
+            continue
+        listing.refs.append(
+            InputRef(
+                id=f"{name.id}/{member.key}",
+                path=f"{rel}{member.where}",
+                file=file,
+                line=member.line,
+                offset=member.offset,
+                length=member.length,
+                inode=status.st_ino,
+                record=member.record,
+                compression=compression,
+                members=whole and compression is not None,
+            )
+        )
+    return kind
+
+
+def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, options: _ListOptions) -> None:
     try:
         handle = _open_regular(file, rel)
     except (OSError, DocumentError) as error:
@@ -417,6 +560,7 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, max_line_b
         return
     with handle:
         inode = os.fstat(handle.fileno()).st_ino
+        max_line_bytes = options.max_line_bytes
         for line in jsonl_lines(handle, max_line_bytes):
             where = f"{rel}:{line.number}"
             if line.data is None:
@@ -425,7 +569,7 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, max_line_b
                 continue
             if not line.data.strip():
                 continue
-            line_id, problem = _jsonl_line_id(line.data)
+            line_id, problem = sources.jsonl_line_id(line.data, line.number, options.id_field)
             if problem is not None:
                 sha256 = hashlib.sha256(line.data).hexdigest()
                 listing.entries.append(ListedEntry(f"{file_id}:{line.number}", where, "failed", problem, sha256))
@@ -441,26 +585,6 @@ def _list_jsonl(file: Path, rel: str, file_id: str, listing: Listing, max_line_b
                     inode=inode,
                 )
             )
-
-
-def _jsonl_line_id(line: bytes) -> tuple[str, str | None]:
-    too_big = json_limit_problem(line)
-    if too_big is not None:
-        return "", too_big
-    try:
-        item = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return "", f"not a JSON object: {error}"
-    if not isinstance(item, dict):
-        return "", "not a JSON object"
-    raw_id = item.get("id")
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    if not isinstance(raw_id, str) or not raw_id.strip():
-        return "", "missing 'id' (a non-empty string)"
-    if not _SAFE_LINE_ID.match(raw_id) or raw_id in (".", ".."):
-        return "", f"id {raw_id!r} cannot name a file: no '/', '\\', control characters, '.' or '..'"
-    return raw_id, None
 
 
 def _read_sidecar_date(sidecar: Path, inode: int | None = None) -> str | None:

@@ -12,10 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from pipeline import pagemeta
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.languages import LanguageGate, serves
 from pipeline.limits import TimeLimitExceeded, time_limit
+from pipeline.pagemeta import PageMetaExtractor
 from pipeline.reader import InputRef, read_input
 from pipeline.records import Record
 from pipeline.stages.base import Stage
@@ -55,11 +58,13 @@ class Pipeline:
         # One gazetteer for the process, shared by the two stages that ask it.
         self._place_names = PlaceNames(config.places)
         self._recognizer = EntityRecognizer(config.entities, place_names=self._place_names)
+        languages = config.entities.languages
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
+            PageMetaExtractor(),
             DateExtractor(config.dates),
-            self._recognizer,
-            PlaceResolver(config.places, self._place_names),
+            LanguageGate(self._recognizer, languages),
+            LanguageGate(PlaceResolver(config.places, self._place_names), languages),
         )
         self.validator = RecordValidator()
         self._warm = False
@@ -77,6 +82,7 @@ class Pipeline:
         if not self._warm:
             self._recognizer.nlp  # noqa: B018 -- the property loads the model
             self._place_names.set_up()
+            pagemeta.warm_up()
             self._warm = True
 
     @property
@@ -140,7 +146,10 @@ class Pipeline:
         started = time.perf_counter()
         try:
             with time_limit(self.config.limits.time_limit_seconds * len(docs)):
-                self._recognizer.read_ahead(docs)
+                languages = self.config.entities.languages
+                self._recognizer.read_ahead(
+                    [doc for doc in docs if serves(languages, doc.language.code if doc.language else None)]
+                )
         except PipelineError:
             raise
         except (TimeLimitExceeded, Exception):

@@ -140,8 +140,14 @@ class _DocsFolder:
 class OutputWriter:
     """Writes the records of one run into an output folder."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, docs: bool = True) -> None:
+        """Args:
+        out_dir: The output folder.
+        docs: Write the pretty `docs/<id>.json` copies (`pipeline run --no-docs` does not;
+            then the copies of earlier runs are removed, as they no longer match this run).
+        """
         self.out_dir = out_dir
+        self.docs = docs
         self._docs = _DocsFolder(out_dir / DOCS_DIR)
         self.written: set[str] = set()  # the paths of this run's docs/ files
         self._records: IO[str] | None = None
@@ -189,10 +195,13 @@ class OutputWriter:
                 that already has it is left alone without rendering the copy again.
 
         Returns:
-            The sha256 of the pretty copy.
+            The sha256 of the pretty copy ('' when no copy is written and none was known).
         """
         assert self._records is not None, "use OutputWriter as a context manager"
         target = self._docs.path_of(record_id)
+        if not self.docs:
+            self._records.write(line + "\n")
+            return pretty_sha256 or ""
         self.written.add(str(target))
         name = docs_name(record_id)
         if name not in self._owned:

@@ -277,7 +277,9 @@ def test_markdown_summary_for_a_pull_request(outputs: tuple[Path, Path], capsys:
     assert out.startswith("### pipeline diff\n")
     assert "- `config.dates.max_year`: `2100` → `2200`" in out
     assert "| places | 1 | 1 | 1 |" in out and "| strip | 1 |" in out
-    assert "- `edit`: first changed by strip; fields source, text, blocks, dates, organizations, places" in out
+    assert (
+        "- `edit`: first changed by strip; fields source, language, text, blocks, dates, organizations, places" in out
+    )
     assert "- `added`: added" in out and len(out.splitlines()) < 40
 
 
@@ -343,7 +345,8 @@ def test_json_shape_and_stable_bytes(
         "title",
     ]
     assert edit["stage"] == "strip" and document["summary"]["stages"] == [{"documents": 1, "stage": "strip"}]
-    assert edit["fields"] == ["source", "text", "blocks", "dates", "organizations", "places"]
+    # The edited text also moves the language detector's confidence (schema v2's `language`).
+    assert edit["fields"] == ["source", "language", "text", "blocks", "dates", "organizations", "places"]
     change = edit["dates"][0]
     assert sorted(change) == ["change", "context", "fields", "key", "kind", "new", "old"]
     assert change["old"]["value"] == "2011-11-13" and change["new"]["value"] == "2011-11-19"
@@ -727,6 +730,7 @@ def test_the_first_stage_changed() -> None:
     assert stage(("source",)) == "load"
     assert stage(("source", "text", "blocks", "dates")) == "strip"
     assert stage(("title",)) == "strip" and stage(("dates",)) == "dates"
+    assert stage(("language", "dates")) == "pagemeta" and stage(("text", "language")) == "strip"
     assert stage(("dates", "organizations")) == "dates" and stage(("organizations",)) == "entities"
     assert stage(("places",), places=(resolved,)) == "places"
     assert stage(("places",), places=(resolved, found)) == "entities"
