@@ -53,6 +53,7 @@ from pipeline.stages.date_arithmetic import (
     yearless,
 )
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
+from pipeline.stages.date_languages import foreign_dates
 
 _MONTHS = MONTH_NUMBERS
 # Month names must be capitalized: "may" and "march" in lower case are a verb and a walk.
@@ -300,6 +301,11 @@ class DateExtractor(Stage):
     def __call__(self, doc: Document) -> Document:
         """Set `doc.dates`, sorted by start."""
         text = doc.text
+        if doc.language is not None:
+            # A page in another language is read with its own month names and date order.
+            foreign = foreign_dates(text, doc.language.code, self.config, doc.document_date)
+            if foreign is not None:
+                return doc.model_copy(update={"dates": foreign[0], "unresolved_dates": foreign[1]})
         found: list[DateMention] = []
         # Absolute dates first: relative ones are resolved against them.
         candidates = [c for c in _candidates(text) if not _names_something(c, text)]
