@@ -114,9 +114,12 @@ def test_languages_dateparser_does_not_know_keep_the_configured_reading() -> Non
     assert _values("It began in March 2020.", "xx") == [("March 2020", "2020-03", "month")]
 
 
-def test_month_day_year_in_a_language_that_writes_it() -> None:
-    patterns = language_patterns("fr", ("en",))
-    assert patterns is not None and patterns.date_order == "DMY"
+def test_month_day_year_and_month_first_numbers_in_a_language_that_writes_them() -> None:
+    # Zulu writes month-day-year (dateparser's date order for "zu" is MDY).
+    assert _values("Mashi 5, 2020 no 3/6/2020.", "zu") == [
+        ("Mashi 5, 2020", "2020-03-05", "day"),
+        ("3/6/2020", "2020-03-06", "day"),
+    ]
 
 
 GERMAN_PAGE = """<!DOCTYPE html>
