@@ -96,9 +96,20 @@ def test_a_day_without_a_year_takes_the_nearest_year_of_the_document_date() -> N
     assert _values("Am 1. Mai wird gefeiert.", "de") == []
 
 
-def test_english_relative_words_are_not_read_on_a_foreign_page() -> None:
-    # English patterns do not run on a French page: "March" is not a French month name.
-    assert _values("Le rapport de March 2020 et hier.", "fr", "2021-03-10") == []
+def test_a_foreign_page_keeps_absolute_dates_the_english_patterns_find() -> None:
+    # Quoted English and bare years are dates on any page; English relative words are not read there.
+    assert _values("Le rapport « Outlook, March 2020 » est paru last Friday, two days later.", "fr", "2021-03-10") == [
+        ("March 2020", "2020-03", "month")
+    ]
+    assert _values("Den Chor leitete er bis zum Jahr 1982.", "de") == [("1982", "1982", "year")]
+
+
+def test_the_language_reading_wins_where_both_read_the_same_words() -> None:
+    # English would read "03/04/2020" month-first and take "November 2022" out of the German date.
+    assert _values("Düsseldorf, 22. November 2022, und am 03/04/2020.", "de") == [
+        ("22. November 2022", "2022-11-22", "day"),
+        ("03/04/2020", "2020-04-03", "day"),
+    ]
 
 
 def test_english_and_undetected_documents_keep_the_english_reading() -> None:

@@ -19,8 +19,10 @@ language's short `skip` words in dateparser's data. Expressions with a month nam
 parsed by dateparser in the page's language with pinned settings (a fixed relative base:
 the clock is never read); the precision is the parts the expression has.
 
-Relative expressions ("gestern", "la semaine dernière"), bare years, ranges, quarters and
-decades are not read in other languages: their words would need a grammar per language.
+Relative expressions ("gestern", "la semaine dernière"), ranges, quarters and decades are
+not read in other languages: their words would need a grammar per language. The date stage
+keeps its own absolute dates that overlap none of these (`merged`): bare years by the signs
+that are not words ("(2017)"), and English dates quoted on the page.
 """
 
 from __future__ import annotations
@@ -189,6 +191,22 @@ def foreign_dates(
                 )
             )
     return tuple(mentions), unresolved
+
+
+def merged(own: tuple[DateMention, ...], english: list[DateMention]) -> tuple[DateMention, ...]:
+    """The page's dates in its language, with the English patterns' absolute ones that overlap none.
+
+    Where both read the same words ("22. November 2022" and its "November 2022"), the
+    language's reading wins: it has the longer span or the page's date order.
+    """
+    ordered = sorted(
+        [(m, 0) for m in own] + [(m, 1) for m in english], key=lambda item: (item[0].start, -item[0].end, item[1])
+    )
+    kept: list[DateMention] = []
+    for mention, _ in ordered:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return tuple(kept)
 
 
 def _resolve(
