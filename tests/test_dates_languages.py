@@ -106,9 +106,10 @@ def test_a_foreign_page_keeps_absolute_dates_the_english_patterns_find() -> None
 
 def test_the_language_reading_wins_where_both_read_the_same_words() -> None:
     # English would read "03/04/2020" month-first and take "November 2022" out of the German date.
-    assert _values("Düsseldorf, 22. November 2022, und am 03/04/2020.", "de") == [
+    assert _values("Düsseldorf, 22. November 2022, und am 03/04/2020 und 05/06/98.", "de") == [
         ("22. November 2022", "2022-11-22", "day"),
         ("03/04/2020", "2020-04-03", "day"),
+        ("05/06/98", "1998-06-05", "day"),
     ]
 
 

@@ -120,6 +120,8 @@ def language_patterns(code: str, default_languages: tuple[str, ...]) -> Language
         ("day_month", _compile(rf"{_DAY}{_DAY_MARK}{join}\s+(?i:(?P<m>{_alternation(full)}))(?!\s*,?\s*\d)")),
         ("numeric", _compile(rf"(?P<iso>(?P<iy>\d{{4}})-(?P<imo>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01])){_TIME}")),
         ("numeric", _compile(r"(?P<n1>\d{1,2})(?P<sep>[./-])(?P<n2>\d{1,2})(?P=sep)(?P<n3>\d{4})")),
+        # A two-digit year with slashes only: "1.2.20" is as often a version or a section.
+        ("numeric", _compile(r"(?P<n1>\d{1,2})(?P<sep>/)(?P<n2>\d{1,2})/(?P<yy>\d\d)")),
     ]
     if reading.date_order == "MDY":
         patterns.insert(1, ("day_month_year", _compile(rf"{month}\s+{_DAY}{_DAY_MARK},?\s+{_YEAR}")))
@@ -221,6 +223,10 @@ def _resolve(
         first, second = int(groups["n1"]), int(groups["n2"])
         day_first = groups["sep"] == "." or patterns.date_order != "MDY"
         day, month = (first, second) if day_first else (second, first)
+        if "yy" in groups:
+            # Below the pivot in this century, else the last (`dates.two_digit_year_pivot`).
+            two = int(groups["yy"])
+            return _day(2000 + two if two < config.two_digit_year_pivot else 1900 + two, month, day)
         return _day(int(groups["n3"]), month, day)
     name = groups.get("m") or groups["ms"]
     if found.shape == "day_month" and document_date is not None:
