@@ -88,6 +88,27 @@ def test_no_date_from_ordinary_words_in_other_languages(code: str, text: str) ->
     assert _values(text, code) == []
 
 
+def test_ranges_of_days_joined_by_a_dash() -> None:
+    doc_dates = [
+        (d.text, d.value, d.end_value)
+        for text, code in (("Die Messe läuft vom 14.–16. Oktober 2021.", "de"), ("Du 30 juin - 2 juillet 2020.", "fr"))
+        for d in EXTRACTOR(
+            Document(
+                id="t",
+                source=make_source(text),
+                content=text,
+                content_format="text",
+                text=text,
+                language=Language(code=code, confidence=0.99),
+            )
+        ).dates
+    ]
+    assert doc_dates == [
+        ("14.–16. Oktober 2021", "2021-10-14", "2021-10-16"),
+        ("30 juin - 2 juillet 2020", "2020-06-30", "2020-07-02"),
+    ]
+
+
 def test_a_day_without_a_year_takes_the_nearest_year_of_the_document_date() -> None:
     # Written in March 2021: "1. Mai" is the coming May, "5 décembre" the last December.
     assert _values("Am 1. Mai wird gefeiert.", "de", "2021-03-10") == [("1. Mai", "2021-05-01", "day")]

@@ -6,7 +6,8 @@ read here instead, with patterns built once per language from dateparser's own l
 data (`pipeline.languages.month_names`, `date_reading`), so no language has a hand list:
 
 - a day, a month name and a year: "12 mars 2020", "3. Oktober 2021", "5 de mayo de 2019",
-  "1er avril 2020", "3. Okt. 2021" (and month-day-year in languages that write it so);
+  "1er avril 2020", "3. Okt. 2021" (and month-day-year in languages that write it so), and
+  ranges of days joined by a dash ("14.-16. Oktober 2021", "30 juin - 2 juillet 2020");
 - a month name and a year: "März 2020", "octubre de 2019";
 - a day and a month name without a year ("am 3. Oktober"): the year is the anchor's
   nearest one (the coming month if at most `months_ahead_without_tense` ahead, else the
@@ -19,8 +20,9 @@ language's short `skip` words in dateparser's data. Expressions with a month nam
 parsed by dateparser in the page's language with pinned settings (a fixed relative base:
 the clock is never read); the precision is the parts the expression has.
 
-Relative expressions ("gestern", "la semaine dernière"), ranges, quarters and decades are
-not read in other languages: their words would need a grammar per language. The date stage
+Relative expressions ("gestern", "la semaine dernière"), ranges joined by words ("du 14 au
+16 octobre"), quarters and decades are not read in other languages: their words would need
+a grammar per language. The date stage
 keeps its own absolute dates that overlap none of these (`merged`): bare years by the signs
 that are not words ("(2017)"), and English dates quoted on the page.
 """
@@ -53,7 +55,7 @@ _TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _DIGIT = re.compile(r"\d")
 
-Shape = Literal["day_month_year", "month_year", "day_month", "numeric"]
+Shape = Literal["range", "day_month_year", "month_year", "day_month", "numeric"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,14 @@ def language_patterns(code: str, default_languages: tuple[str, ...]) -> Language
     join = rf"(?:\s+(?:{'|'.join(re.escape(w) for w in joining)}))?" if joining else ""
     month = rf"(?i:(?P<m>{every}))\.?"
     patterns: list[tuple[Shape, re.Pattern[str]]] = [
+        # "14.–16. Oktober 2021", "30 juin - 2 juillet 2020": a dash joins the days in any language.
+        (
+            "range",
+            _compile(
+                rf"(?P<d1>[12]\d|3[01]|0?[1-9]){_DAY_MARK}(?:\s+(?i:(?P<m1>{every}))\.?)?\s*[-–—]\s*"
+                rf"{_DAY}{_DAY_MARK}{join}\s+{month}{join},?\s+{_YEAR}"
+            ),
+        ),
         ("day_month_year", _compile(rf"{_DAY}{_DAY_MARK}{join}\s+{month}{join},?\s+{_YEAR}")),
         ("month_year", _compile(rf"(?i:{named}){join},?\s+{_YEAR}")),
         ("day_month", _compile(rf"{_DAY}{_DAY_MARK}{join}\s+(?i:(?P<m>{_alternation(full)}))(?!\s*,?\s*\d)")),
@@ -229,13 +239,28 @@ def _resolve(
             return _day(2000 + two if two < config.two_digit_year_pivot else 1900 + two, month, day)
         return _day(int(groups["n3"]), month, day)
     name = groups.get("m") or groups["ms"]
-    if found.shape == "day_month" and document_date is not None:
-        anchor = DateMention(text=document_date, start=0, end=len(document_date), value=document_date, precision="day")
+    if found.shape == "day_month":
+        if document_date is None:
+            return None
+        precision_of: dict[int, Precision] = {4: "year", 7: "month"}
+        anchor = DateMention(
+            text=document_date,
+            start=0,
+            end=len(document_date),
+            value=document_date,
+            precision=precision_of.get(len(document_date), "day"),
+        )
         month = patterns.month_of[name.casefold()]
         day = int(groups["d"])
         if day > calendar.monthrange(2000, month)[1]:
             return None
         return yearless(month, day, anchor, Reading(), None, config.months_ahead_without_tense)
+    if found.shape == "range":
+        begins = _parse(parser, f"{groups['d1']} {groups.get('m1') or name} {groups['y']}")
+        ends = _parse(parser, f"{groups['d']} {name} {groups['y']}")
+        if begins is None or ends is None or ends <= begins:
+            return None
+        return Resolved(begins.date().isoformat(), ends.date().isoformat(), "day")
     precision: Precision = "day" if "d" in groups else "month"
     expression = " ".join(part for part in (groups.get("d"), name, groups["y"]) if part)
     parsed = _parse(parser, expression)
