@@ -53,6 +53,7 @@ from pipeline.stages.date_arithmetic import (
     yearless,
 )
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
+from pipeline.stages.date_languages import foreign_dates, merged
 
 _MONTHS = MONTH_NUMBERS
 # Month names must be capitalized: "may" and "march" in lower case are a verb and a walk.
@@ -300,6 +301,8 @@ class DateExtractor(Stage):
     def __call__(self, doc: Document) -> Document:
         """Set `doc.dates`, sorted by start."""
         text = doc.text
+        # A page in another language is read with its own month names and date order.
+        foreign = foreign_dates(text, doc.language.code, self.config, doc.document_date) if doc.language else None
         found: list[DateMention] = []
         # Absolute dates first: relative ones are resolved against them.
         candidates = [c for c in _candidates(text) if not _names_something(c, text)]
@@ -308,6 +311,9 @@ class DateExtractor(Stage):
                 resolved = self._resolve_absolute(candidate, text)
                 if resolved is not None:
                     found.append(_mention(candidate, text, resolved, anchor=None))
+        if foreign is not None:
+            # Its English-worded relative dates are not read; absolute ones (years, ISO, quoted English) are.
+            return doc.model_copy(update={"dates": merged(foreign[0], found), "unresolved_dates": foreign[1]})
         absolutes = sorted(found, key=lambda d: d.start)
         unresolved = 0
         for candidate in candidates:
