@@ -37,6 +37,36 @@ class StripConfig(FrozenModel):
     # A text-dump line found in at least this many documents of a batch is the site's
     # template (menus, forms, footers), dropped wherever it stands.
     template_min_documents: int = Field(default=5, ge=2)
+    # A run of text at least this many characters long outside links is prose, not a label or
+    # a menu entry; prose is what locates the article on both paths.
+    prose_min_chars: int = Field(default=80, gt=0)
+    # A class-hinted element ("sidebar", "share") holding at least this share of the page's
+    # text is a layout box around the article, not furniture.
+    hinted_box_max_share: float = Field(default=0.4, gt=0, le=1)
+    # Cues judge only short blocks: at most this many times `short_line_words` ...
+    cue_max_factor: int = Field(default=3, gt=0)
+    # ... except calls to action (subscription prompts, cookie notices), which are sentences.
+    call_to_action_max_factor: int = Field(default=5, gt=0)
+    # A field name with no value ("Tags:") has at most this many words.
+    bare_label_max_words: int = Field(default=2, gt=0)
+    # A text-dump line of at least this many items set apart by wide gaps, each of at most
+    # `menu_row_item_max_words` words, is a menu row.
+    menu_row_min_items: int = Field(default=3, gt=1)
+    menu_row_item_max_words: int = Field(default=4, gt=0)
+    # A blank-line block outside the article is a menu when this share of its lines is short
+    # (a menu may hold a longer entry or two).
+    menu_short_share: float = Field(default=0.8, gt=0, le=1)
+    # A line of up to this many times `short_line_words`, unpunctuated and with at least
+    # `title_capitalized_share` of its words capitalized, reads as a title.
+    title_max_factor: int = Field(default=3, gt=0)
+    title_capitalized_share: float = Field(default=0.8, gt=0, le=1)
+    # A headline with its deck or kicker is at most this many lines.
+    headline_max_lines: int = Field(default=3, gt=0)
+    # Share of an article's prose that must come before a line of the site's own (a share
+    # bar, "Related Articles") for that line to end the article in a text dump.
+    page_end_min_prose_share: float = Field(default=0.6, ge=0, le=1)
+    # Share of a page's prose that must come before a "Comments" line for it to start them.
+    comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
 
 
 class DatesConfig(FrozenModel):

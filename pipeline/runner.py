@@ -1,6 +1,6 @@
 """Run the stages over one document at a time and turn failures into data.
 
-`load -> strip -> dates -> entities -> places -> validate`: each document either becomes
+`load -> strip -> metadata -> dates -> entities -> places -> validate`: each document either becomes
 a `Record` or a `failed` outcome that names the stage and the reason. A failure never
 stops the batch; only run-level errors (`PipelineError`) do.
 """
@@ -23,6 +23,7 @@ from pipeline.stages.base import Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.metadata import MetadataExtractor
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.validate import RecordValidator
@@ -55,6 +56,7 @@ class Pipeline:
         self._recognizer = EntityRecognizer(config.entities)
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
+            MetadataExtractor(),
             DateExtractor(config.dates),
             self._recognizer,
             PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers),

@@ -6,10 +6,14 @@ from conftest import make_source
 
 from pipeline.config import StripConfig
 from pipeline.document import Document
-from pipeline.stages.strip import BoilerplateStripper, cue_kind
+from pipeline.stages.metadata import MetadataExtractor
+from pipeline.stages.strip import BoilerplateStripper
+from pipeline.stages.strip.cues import Cues
 from pipeline.templates import find_template_lines
 
 STRIPPER = BoilerplateStripper(StripConfig())
+METADATA = MetadataExtractor()
+cue_kind = Cues(StripConfig()).kind
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Site | A story</title>
@@ -33,7 +37,7 @@ PAGE = """<!DOCTYPE html>
 
 def _strip(content: str, content_format: str) -> Document:
     doc = Document(id="t", source=make_source(content), content=content, content_format=content_format)  # type: ignore[arg-type]
-    return STRIPPER(doc)
+    return METADATA(STRIPPER(doc))
 
 
 def test_html_keeps_the_article_and_drops_the_furniture() -> None:
@@ -117,10 +121,10 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
 
 
 def test_cues_only_judge_short_blocks() -> None:
-    assert cue_kind("Privacy Policy", 8) == "footer"
-    assert cue_kind("Search", 8) == "form"
+    assert cue_kind("Privacy Policy") == "footer"
+    assert cue_kind("Search") == "form"
     long_paragraph = "Our privacy policy changed in 2019 after a long search for a fair rule, " * 3
-    assert cue_kind(long_paragraph, 8) is None
+    assert cue_kind(long_paragraph) is None
 
 
 def test_all_boilerplate_gives_empty_text() -> None:
@@ -221,14 +225,14 @@ def test_text_dump_article_ends_at_the_sites_own_line_once_most_prose_is_read() 
 
 
 def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
-    assert cue_kind("Subscribe now to our weekly edition for the full story.", 8) == "form"
-    assert cue_kind("Follow The Gleaner on Twitter and Instagram for more updates from us.", 8) == "share"
-    assert cue_kind("This website uses cookies so that we can remember your preferences.", 8) == "other"
-    assert cue_kind("Related stories", 8) == "other"
-    assert cue_kind("Release Date:", 8) == "other"
-    assert cue_kind("Primary Funding Source:", 8) is None  # a heading of the article's own
-    assert cue_kind("Perry Bacon Jr. is a senior writer for FiveThirtyEight.", 8) == "other"
-    assert cue_kind("The company said its subscribers grew by a tenth over the year.", 8) is None
+    assert cue_kind("Subscribe now to our weekly edition for the full story.") == "form"
+    assert cue_kind("Follow The Gleaner on Twitter and Instagram for more updates from us.") == "share"
+    assert cue_kind("This website uses cookies so that we can remember your preferences.") == "other"
+    assert cue_kind("Related stories") == "other"
+    assert cue_kind("Release Date:") == "other"
+    assert cue_kind("Primary Funding Source:") is None  # a heading of the article's own
+    assert cue_kind("Perry Bacon Jr. is a senior writer for FiveThirtyEight.") == "other"
+    assert cue_kind("The company said its subscribers grew by a tenth over the year.") is None
 
 
 def test_lines_repeated_across_a_batch_are_template() -> None:
