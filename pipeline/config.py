@@ -27,6 +27,9 @@ class StripConfig(FrozenModel):
 
     # A line of at most this many words, with no sentence punctuation, reads like a menu item.
     short_line_words: int = Field(default=8, gt=0)
+    # In scripts written without spaces (Chinese, Japanese, Thai), this many characters count
+    # as one word wherever a length in words is asked.
+    unspaced_chars_per_word: int = Field(default=2, gt=0)
     # A blank-line block of at least this many short lines is a menu, not a heading.
     menu_min_lines: int = Field(default=3, gt=1)
     # Share of an HTML block's text that sits inside links above which the block is navigation.
@@ -40,9 +43,10 @@ class StripConfig(FrozenModel):
     # A run of text at least this many characters long outside links is prose, not a label or
     # a menu entry; prose is what locates the article on both paths.
     prose_min_chars: int = Field(default=80, gt=0)
-    # A class-hinted element ("sidebar", "share") holding at least this share of the page's
-    # text is a layout box around the article, not furniture.
-    hinted_box_max_share: float = Field(default=0.4, gt=0, le=1)
+    # A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at
+    # least this share of the page's text is a layout box around the article, not furniture
+    # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
+    furniture_max_share: float = Field(default=0.4, gt=0, le=1)
     # Cues judge only short blocks: at most this many times `short_line_words` ...
     cue_max_factor: int = Field(default=3, gt=0)
     # ... except calls to action (subscription prompts, cookie notices), which are sentences.
@@ -53,6 +57,9 @@ class StripConfig(FrozenModel):
     # `menu_row_item_max_words` words, is a menu row.
     menu_row_min_items: int = Field(default=3, gt=1)
     menu_row_item_max_words: int = Field(default=4, gt=0)
+    # A text-dump line of at least two numbers that make up this share of its items is a table
+    # row (standings, schedules): data, neither a menu nor a label.
+    data_row_min_number_share: float = Field(default=0.3, gt=0, le=1)
     # A blank-line block outside the article is a menu when this share of its lines is short
     # (a menu may hold a longer entry or two).
     menu_short_share: float = Field(default=0.8, gt=0, le=1)

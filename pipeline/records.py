@@ -16,7 +16,9 @@ SCHEMA_VERSION = 1
 
 SourceFormat = Literal["text", "html", "jsonl"]
 BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote", "other"]
-BoilerplateKind = Literal["navigation", "form", "footer", "copyright", "share", "other"]
+BoilerplateKind = Literal[
+    "navigation", "form", "footer", "copyright", "share", "comments", "related", "hidden", "other"
+]
 Precision = Literal["year", "month", "day"]
 PlaceKind = Literal["country", "region", "city", "other"]
 

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from pipeline.document import Document
 from pipeline.stages.base import Stage
-from pipeline.stages.strip.html import parse_html
+from pipeline.stages.strip.html import element_text, parse_html
 from pipeline.stages.strip.pieces import collapse
 
 _DATE_META_KEYS = frozenset(
@@ -49,35 +49,39 @@ class PageMetadata:
     published: str | None = None  # YYYY-MM-DD
 
 
-def html_metadata(soup: BeautifulSoup) -> PageMetadata:
+def html_metadata(page: HtmlElement | None) -> PageMetadata:
     """Read every metadata field of a parsed page."""
-    return PageMetadata(title=html_title(soup), published=html_published(soup))
+    if page is None:
+        return PageMetadata()
+    return PageMetadata(title=html_title(page), published=html_published(page))
 
 
-def html_title(soup: BeautifulSoup) -> str | None:
+def html_title(page: HtmlElement) -> str | None:
     """Return the page title from Open Graph, `<title>` or the first `<h1>`."""
-    og = soup.find("meta", attrs={"property": "og:title"})
-    if isinstance(og, Tag) and og.get("content"):
-        return collapse(str(og["content"])) or None
+    for meta in page.iter("meta"):
+        if meta.get("property") == "og:title":
+            if meta.get("content"):
+                return collapse(meta.get("content") or "") or None
+            break
     for tag_name in ("title", "h1"):
-        tag = soup.find(tag_name)
-        if isinstance(tag, Tag):
-            text = collapse(tag.get_text(" "))
+        tag = next(page.iter(tag_name), None)
+        if tag is not None:
+            text = element_text(tag)
             if text:
                 return text
     return None
 
 
-def html_published(soup: BeautifulSoup) -> str | None:
+def html_published(page: HtmlElement) -> str | None:
     """Return the publication date a page declares (meta tags, then `<time>`), as YYYY-MM-DD."""
-    for meta in soup.find_all("meta"):
-        key = str(meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+    for meta in page.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in _DATE_META_KEYS:
-            match = _ISO_DAY_START.match(str(meta.get("content") or ""))
+            match = _ISO_DAY_START.match(meta.get("content") or "")
             if match:
                 return match.group(1)
-    for time in soup.find_all("time"):
-        match = _ISO_DAY_START.match(str(time.get("datetime") or ""))
+    for time in page.iter("time"):
+        match = _ISO_DAY_START.match(time.get("datetime") or "")
         if match:
             return match.group(1)
     return None

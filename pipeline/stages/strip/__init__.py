@@ -30,7 +30,7 @@ class BoilerplateStripper(Stage):
     """Remove menus, forms, footers, share bars and copyright lines; keep the article."""
 
     name: ClassVar[str] = "strip"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
 
     def __init__(self, config: StripConfig, template_lines: frozenset[str] = frozenset()) -> None:
         """Set up the stage.

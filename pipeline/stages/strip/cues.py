@@ -70,34 +70,75 @@ _CALL_TO_ACTION_PATTERNS: tuple[tuple[str, BoilerplateKind], ...] = (
     ),
 )
 CALLS_TO_ACTION = tuple((re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in _CALL_TO_ACTION_PATTERNS)
-# Labels a page puts around an article: teaser headings, credits, bylines of reading time.
-PAGE_LABEL = re.compile(
-    r"^\s*(?:advertisement|sponsored(?: content)?|related(?: (?:stories|articles|posts|content|links))?|"
-    r"more (?:stories|news|from|on)\b.*|you (?:may|might) also like\b.*|recommended(?: for you)?|"
-    r"explore further|read (?:more|next|also)\b.*|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|"
-    r"credits?|comments?|\d+ comments?|view comments|\d+ min(?:ute)? read|"
+# Labels a page puts around an article, in the languages most pages are written in (English,
+# German, French, Spanish, Portuguese, Italian, Polish, Dutch): headings of teaser lists, of
+# comment sections, credits, reading times. Each is matched as the whole of a short block.
+_RELATED_LABELS = (
+    r"related(?: (?:stories|articles|posts|content|links))?|more (?:stories|news|from|on)\b.*|"
+    r"you (?:may|might) also like\b.*|recommended(?: for you)?|explore further|read (?:more|next|also)\b.*|"
     r"(?:next|previous|prev|older|newer) (?:post|article|story|page)s?\b.*|most (?:popular|read|viewed|shared)\b.*|"
     r"(?:recent|latest|top|popular|trending) (?:stories|posts|news|articles)\b.*|trending\b.*|"
-    r"print(?: this)?(?: recipe| article| page)?|staff writer|sorted by\b.*)\s*:?\s*$",
-    re.IGNORECASE,
+    # de
+    r"(?:ähnliche|verwandte|weitere|neueste) (?:beiträge|artikel|themen|nachrichten)\b.*|mehr (?:zum|aus|von|zu)\b.*|"
+    r"(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren\b.*|auch interessant\b.*|lesen sie (?:auch|mehr)\b.*|"
+    r"weiterlesen|meistgelesen\b.*|(?:am )?meist(?:en)? gelesen\b.*|"
+    # fr, es, pt, it
+    r"(?:à )?lire (?:aussi|également|la suite)\b.*|sur le même sujet|dans la même rubrique|articles? similaires|"
+    r"les plus lus\b.*|lea (?:también|más)\b.*|leer más|te puede interesar\b.*|(?:noticias|artículos) relacionad[oa]s|"
+    r"lo más leído|veja também|leia (?:também|mais)|leggi anche|articoli correlati|i più letti|"
+    # pl, nl
+    r"czytaj (?:także|też|więcej)\b.*|zobacz (?:też|także)\b.*|najczęściej czytane|lees (?:ook|meer)\b.*|"
+    r"gerelateerde artikelen|meest gelezen"
 )
+_COMMENTS_LABELS = (
+    r"comments?|\d+ comments?|view comments|(?:\d+ |letzte )?kommentare?|(?:\d+ )?commentaires?|"
+    r"(?:\d+ )?comentarios?|(?:\d+ )?komentarze?|(?:\d+ )?commenti|(?:\d+ )?reacties"
+)
+_OTHER_LABELS = (
+    r"advertisement|sponsored(?: content)?|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|reklama|"
+    r"advertentie|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|credits?|\d+ min(?:ute)? read|"
+    r"print(?: this)?(?: recipe| article| page)?|drucken|imprimer|staff writer|sorted by\b.*"
+)
+_LABEL_KINDS: tuple[tuple[str, BoilerplateKind], ...] = (
+    (_RELATED_LABELS, "related"),
+    (_COMMENTS_LABELS, "comments"),
+    (_OTHER_LABELS, "other"),
+)
+PAGE_LABELS = tuple((re.compile(rf"^\s*(?:{labels})\s*:?\s*$", re.IGNORECASE), kind) for labels, kind in _LABEL_KINDS)
 # A field name with no value after it: "Tags:", "Release Date:", "Credit:".
 BARE_LABEL = re.compile(r"^\s*[A-Z][\w-]*(?: [\w-]+)?\s?:\s*$")
 # "Read more: <another story's title>" and its kin introduce links to other pages.
-TEASER_PREFIX = re.compile(r"^\s*(?:read (?:more|next|also)|see also|also read|related|more)\s*[:|»›]", re.IGNORECASE)
+TEASER_PREFIX = re.compile(
+    r"^\s*(?:read (?:more|next|also)|see also|also read|related|more|lesen sie auch|lire aussi|lea también|"
+    r"leia também|leggi anche|czytaj (?:także|też))\s*[:|»›]",
+    re.IGNORECASE,
+)
+# A credit line: "Photo: Jane Doe", "Foto: dpa", "Source: Reuters".
+CREDIT = re.compile(r"^\s*\(?(?:photo|foto|bild|image|credit|source|quelle|źródło|fuente|fonte)s?\s*:", re.IGNORECASE)
 # Labels that stand inside articles as well as around them: photo credits, advertisement
 # slots, links to one other story.
 INLINE_LABEL = re.compile(
-    r"^\s*(?:(?:photo(?:graph)?|image) (?:by|credit)|advertisement|sponsored|read (?:more|next|also)|see also|also read)\b",
+    r"^\s*\(?(?:(?:photo(?:graph)?|image) (?:by|credit)|advertisement|sponsored|anzeige|werbung|read (?:more|next|also)|"
+    r"see also|also read|photo|foto|bild|credit|source|quelle)\b",
     re.IGNORECASE,
 )
 # Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
 COMMENTS_START = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses?|replies)\b|(?:leave a (?:reply|comment)|comments?)\s*:?$)", re.I
+    r"^(?:\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarze?|commenti)\b|"
+    r"(?:leave a (?:reply|comment)|comments?|kommentare|commentaires|comentarios|komentarze|commenti|reacties|"
+    r"schreibe einen kommentar|laisser un commentaire|deja un comentario)\s*:?$)",
+    re.I,
 )
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+# Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and
+# Japanese, and closing quotes or brackets after them.
+SENTENCE_END = re.compile(r"[.!?…:;。！？．｡][\"'”’)\]」』）】]*$")
+# Prose is punctuated: a long line with no stop or comma at all is a tag cloud or a list of names.
+PUNCTUATION = re.compile(r"[.,;:!?…。、，！？．｡]")
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana,
+# Chinese characters): there a line's length is counted in characters.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LIST_MARKER = re.compile(r"^(?:[-*•·◦‣▪]|\d{1,3}[.)])\s+")
 YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -118,6 +159,12 @@ class Cues:
         self.kind = lru_cache(maxsize=_CACHE_SIZE)(self._kind)
         self.is_title_like = lru_cache(maxsize=_CACHE_SIZE)(self._is_title_like)
 
+    def words(self, text: str) -> int:
+        """The words of a text: its space-separated tokens, plus one per `unspaced_chars_per_word`
+        characters of a script written without spaces."""
+        unspaced = len(_UNSPACED.findall(text))
+        return len(text.split()) + (unspaced // self.config.unspaced_chars_per_word if unspaced else 0)
+
     def _kind(self, text: str) -> BoilerplateKind | None:
         """Classify a block by the words it carries: copyright, footer, share, form or other; else None.
 
@@ -127,7 +174,7 @@ class Cues:
         `call_to_action_max_factor` times the short-line length.
         """
         short_words = self.config.short_line_words
-        words = len(text.split())
+        words = self.words(text)
         if words <= self.config.call_to_action_max_factor * short_words:
             for pattern, kind in CALLS_TO_ACTION:
                 if pattern.search(text):
@@ -141,12 +188,16 @@ class Cues:
             return "footer"
         if SHARE_PHRASES.search(text) and words <= short_words:
             return "share"
-        if (PAGE_LABEL.match(text) and words <= short_words) or (
-            BARE_LABEL.match(text) and words <= self.config.bare_label_max_words
-        ):
+        if words <= short_words:
+            for pattern, kind in PAGE_LABELS:
+                if pattern.match(text):
+                    return kind
+            if CREDIT.match(text):
+                return "other"
+        if BARE_LABEL.match(text) and words <= self.config.bare_label_max_words:
             return "other"
         if TEASER_PREFIX.match(text):
-            return "other"
+            return "related"
         if FORM_PHRASES.search(text) and words <= short_words and not SENTENCE_END.search(text):
             return "form"
         return None
@@ -154,13 +205,21 @@ class Cues:
     def is_menu_row(self, line: str) -> bool:
         """Tell whether a text line is a row of menu items set apart by wide gaps."""
         items = [item for item in MENU_ROW_GAP.split(line.strip()) if item.strip()]
-        return len(items) >= self.config.menu_row_min_items and all(
-            len(item.split()) <= self.config.menu_row_item_max_words for item in items
+        return (
+            len(items) >= self.config.menu_row_min_items
+            and not self.is_data_row(line)
+            and all(self.words(item) <= self.config.menu_row_item_max_words for item in items)
         )
+
+    def is_data_row(self, line: str) -> bool:
+        """A row of a table: several of its items are numbers (a standings line, a timetable entry)."""
+        tokens = line.split()
+        numbers = sum(any(c.isdigit() for c in token) for token in tokens)
+        return numbers >= 2 and numbers >= self.config.data_row_min_number_share * len(tokens)
 
     def is_short_line(self, line: str) -> bool:
         """A line of few words that does not end a sentence: a heading, a caption or a menu item."""
-        return len(line.split()) <= self.config.short_line_words and not SENTENCE_END.search(line)
+        return self.words(line) <= self.config.short_line_words and not SENTENCE_END.search(line)
 
     def _is_title_like(self, line: str) -> bool:
         """A longer line that still reads as a title: no closing punctuation, mostly capitalized words.
@@ -169,7 +228,7 @@ class Cues:
         and are mostly lower case.
         """
         words = [w for w in _TITLE_WORD.findall(line) if w.lower() not in _MINOR_TITLE_WORDS]
-        too_long = len(line.split()) > self.config.title_max_factor * self.config.short_line_words
+        too_long = self.words(line) > self.config.title_max_factor * self.config.short_line_words
         if not words or too_long or SENTENCE_END.search(line):
             return False
         capitalized = sum(w[0].isupper() for w in words)

@@ -12,6 +12,10 @@ from pipeline.records import BlockKind, BoilerplateKind
 
 # Elements whose content no reader sees on the page.
 INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "head"]
+# What the HTML path never reads. `noscript` is read: where a page renders its article by
+# script, the copy for readers without script is the only one in the markup, and elsewhere it
+# holds tracking pixels and a line or two that fall outside the article.
+UNREAD_TAGS = [name for name in INVISIBLE_TAGS if name != "noscript"]
 BLOCK_KINDS: dict[str, BlockKind] = {
     **{f"h{level}": "heading" for level in range(1, 7)},
     "p": "paragraph",
@@ -104,12 +108,13 @@ CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
     (_class_words("footer site-?info colophon"), "footer"),
     (_class_words("share sharing social sharedaddy addthis"), "share"),
     (_class_words("search login signup newsletter subscribe"), "form"),
-    (
-        # Not "widget": page builders and blog engines wrap the article itself in widgets.
-        _class_words("sidebar related recommended advert ads? sponsor cookie banner popup modal comments?"),
-        "other",
-    ),
+    (_class_words("comments? commentlist disqus"), "comments"),
+    (_class_words(r"related\w* recommended"), "related"),
+    # Not "widget": page builders and blog engines wrap the article itself in widgets.
+    (_class_words("sidebar advert ads? sponsor cookie banner popup modal"), "other"),
 )
+# Inline styles that hide an element from every reader.
+HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
 
 def class_hint(class_and_id: str) -> BoilerplateKind | None:

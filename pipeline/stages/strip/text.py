@@ -19,6 +19,7 @@ from pipeline.stages.strip.cues import (
     ISO_DAY,
     LIST_MARKER,
     MONTH,
+    PUNCTUATION,
     YEAR,
     Cues,
     heading_or_caption,
@@ -42,7 +43,8 @@ class TextPath:
         first, last = self._article_span(groups)
         for index, lines in enumerate(groups):
             outside_article = index < first or index > last
-            short_lines = sum(self.cues.is_short_line(line) for line in lines)
+            # Rows of a table (standings, schedules) are short too, but they are data, not a menu.
+            short_lines = sum(self.cues.is_short_line(line) and not self.cues.is_data_row(line) for line in lines)
             is_menu = (
                 outside_article
                 and len(lines) >= self.config.menu_min_lines
@@ -112,10 +114,11 @@ class TextPath:
         return last if end is None else end - 1
 
     def _line_score(self, line: str) -> int:
-        """Long prose counts for the article, menus and labels against it; short sentences are neutral."""
+        """Long prose counts for the article, menus and labels against it; short sentences, dated
+        captions and table rows are neutral."""
         if self._is_prose(line):
             return len(line) if len(line) >= self.config.prose_min_chars else 0
-        if heading_or_caption(line) == "caption" and self.cues.kind(line) is None:
+        if (heading_or_caption(line) == "caption" or self.cues.is_data_row(line)) and self.cues.kind(line) is None:
             return 0
         return -len(line)
 
@@ -127,7 +130,12 @@ class TextPath:
         return self._reads_as_prose(line) and not self._is_template(line)
 
     def _reads_as_prose(self, line: str) -> bool:
-        return not self.cues.is_title(line) and not self.cues.is_menu_row(line) and self.cues.kind(line) is None
+        return (
+            not self.cues.is_title(line)
+            and not self.cues.is_menu_row(line)
+            and self.cues.kind(line) is None
+            and PUNCTUATION.search(line) is not None
+        )
 
     def _is_template(self, line: str) -> bool:
         if not self.template_lines or template_key(line) not in self.template_lines:
