@@ -47,6 +47,13 @@ class StripConfig(FrozenModel):
     # least this share of the page's text is a layout box around the article, not furniture
     # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
+    # At least this many `article` elements side by side are a list of teasers ("More news"),
+    # dropped as `related`, but for one that holds more than `story_min_prose_share` of their
+    # prose and those with more than a teaser's prose.
+    teaser_list_min_articles: int = Field(default=3, ge=2)
+    story_min_prose_share: float = Field(default=0.5, gt=0, lt=1)
+    # A teaser's prose is a summary of a sentence or two; an `article` with more is an item of the page.
+    teaser_max_prose_chars: int = Field(default=300, gt=0)
     # Cues judge only short blocks: at most this many times `short_line_words` ...
     cue_max_factor: int = Field(default=3, gt=0)
     # ... except calls to action (subscription prompts, cookie notices), which are sentences.
@@ -72,8 +79,10 @@ class StripConfig(FrozenModel):
     # Share of an article's prose that must come before a line of the site's own (a share
     # bar, "Related Articles") for that line to end the article in a text dump.
     page_end_min_prose_share: float = Field(default=0.6, ge=0, le=1)
-    # Share of a page's prose that must come before a "Comments" line for it to start them.
+    # Share of a page's prose (or characters of it, whichever is less) that must come before a
+    # "Comments" line in a text dump for it to start them: comments can out-write the article.
     comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
+    comments_min_prose_chars: int = Field(default=400, ge=0)
 
 
 class DatesConfig(FrozenModel):

@@ -183,7 +183,7 @@ def test_text_dump_keeps_the_run_richest_in_prose_and_stops_at_comments() -> Non
     )
     doc = _strip(dump, "text")
     assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
-    assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["related", "other", "comments", "other"]
+    assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["related", "other", "comments", "comments"]
 
 
 def test_text_dump_article_ends_at_the_sites_own_line_once_most_prose_is_read() -> None:
@@ -359,3 +359,25 @@ def test_a_table_in_a_text_dump_is_data_not_a_menu() -> None:
     doc = _strip(dump, "text")
     assert all(row in doc.text for row in table.split("\n")[1:])
     assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["copyright"]
+
+
+def test_a_list_of_teaser_articles_is_related_not_the_story() -> None:
+    story = f"<div class='story'><h1>The harbour reopens</h1><p>{PROSE}</p></div>"
+    teasers = "".join(f"<article><h3>Other story {n}</h3><p>{TEASER}</p></article>" for n in range(6))
+    doc = _strip(f"<html><body>{story}<section>{teasers}</section></body></html>", "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE]
+    assert {b.kind for b in doc.boilerplate} == {"related"}
+    # One article that holds most of the prose among them is the story itself.
+    articles = f"<article><h1>The harbour reopens</h1><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></article>"
+    three = "".join(f"<article><h3>Other story {n}</h3><p>{TEASER}</p></article>" for n in range(3))
+    page = f"<html><body><main>{articles}{three}</main></body></html>"
+    assert _strip(page, "html").text.startswith(f"The harbour reopens\n\n{PROSE}")
+
+
+def test_text_dump_comments_that_out_write_the_article_still_end_it() -> None:
+    comment = "I have read this twice and I still think the council got the numbers wrong, as I said before."
+    dump = "\n\n".join(["The harbour reopens", PROSE, PROSE, "{ 40 comments… read them below or add one }"])
+    dump += "\n\n" + "\n\n".join(f"Reader {n} says:\n{comment} {comment}" for n in range(40))
+    doc = _strip(dump, "text")
+    assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
+    assert {b.kind for b in doc.boilerplate} == {"comments"}

@@ -122,12 +122,17 @@ INLINE_LABEL = re.compile(
     r"see also|also read|photo|foto|bild|credit|source|quelle)\b",
     re.IGNORECASE,
 )
-# Where a page's comment section begins: "12 Comments", "3 responses to ...", "Leave a Reply".
+# Where a page's comment section begins: "12 Comments", "Comments (12)", "3 responses to ...",
+# "8 thoughts on ...", "{ 74 comments... read them below or add one }", "Leave a Reply".
+_COMMENT_WORDS = (
+    r"comments?|responses?|replies|thoughts? on|kommentare?|commentaires?|comentarios?|komentarze?|commenti|reacties"
+)
 COMMENTS_START = re.compile(
-    r"^(?:\d+\s+(?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?|komentarze?|commenti)\b|"
-    r"(?:leave a (?:reply|comment)|comments?|kommentare|commentaires|comentarios|komentarze|commenti|reacties|"
-    r"schreibe einen kommentar|laisser un commentaire|deja un comentario)\s*:?$)",
-    re.I,
+    rf"^(?:[{{(\s]*\d+\s+(?:{_COMMENT_WORDS})\b|(?:comments?|kommentare|commentaires|comentarios|komentarze|commenti)"
+    r"\s*(?:\(\d+\)|»|:)?\s*$|(?:leave a (?:reply|comment)|post a comment|add (?:a|your) comment|reader comments|"
+    r"discuss this (?:post|article|story)|there (?:are|is) \d+ comments?|\d+ users? responded|schreibe einen kommentar|"
+    r"laisser un commentaire|deja un comentario)\b)",
+    re.IGNORECASE,
 )
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")

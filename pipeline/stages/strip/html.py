@@ -337,6 +337,7 @@ class HtmlPath:
                 and (source in ("class", "hidden") or tag.tag in _PAGE_WRAPPERS)
             )
             own.kind = None if wraps_page else own.named_kind
+            self._mark_teasers(tag, stats)
             direct_prose = len(collapse(tag.text)) if tag.text else 0
             for child in tag:
                 sub = stats[child]
@@ -364,6 +365,28 @@ class HtmlPath:
             ):
                 own.prose = 0
         return stats
+
+    def _mark_teasers(self, parent: HtmlElement, stats: dict[HtmlElement, _Stats]) -> None:
+        """Mark the teasers among `parent`'s `article` children: a run of them is a list of other stories.
+
+        A page tells one story; several `article` elements side by side, each with no more
+        than a summary's prose (`teaser_max_prose_chars`), are teasers ("More news"). Longer
+        ones are items of the page itself (a listicle's entries, a forum's posts), and one
+        that holds most of their prose is the story.
+        """
+        articles = [child for child in parent if child.tag == "article" and stats[child].kind is None]
+        if len(articles) < self.config.teaser_list_min_articles:
+            return
+        total = sum(stats[article].prose for article in articles)
+        for article in articles:
+            sub = stats[article]
+            if (
+                sub.prose <= self.config.story_min_prose_share * total
+                and sub.prose < self.config.teaser_max_prose_chars
+            ):
+                sub.kind = sub.named_kind = "related"
+                sub.prose = 0
+                sub.has_article = False
 
 
 def _named_kind(tag: HtmlElement) -> tuple[BoilerplateKind | None, str]:

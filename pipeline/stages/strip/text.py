@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from pipeline.config import StripConfig
-from pipeline.records import BlockKind
+from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import (
     COMMENTS_START,
     INLINE_LABEL,
@@ -40,7 +40,8 @@ class TextPath:
     def pieces(self, content: str) -> Iterator[Piece]:
         """The dump's blocks in order, each kept or dropped with a kind."""
         groups = _line_groups(content)
-        first, last = self._article_span(groups)
+        comments = self._comments_start(groups)
+        first, last = self._article_span(groups, comments)
         for index, lines in enumerate(groups):
             outside_article = index < first or index > last
             # Rows of a table (standings, schedules) are short too, but they are data, not a menu.
@@ -52,10 +53,30 @@ class TextPath:
             )
             pieces = self._classify_group(lines, is_menu)
             if outside_article and not (index == first - 1 and self._is_headline_group(lines)):
-                pieces = (p if p.drop_kind else Piece(p.text, p.block_kind, "other") for p in pieces)
+                kind: BoilerplateKind = "comments" if index >= comments else "other"
+                pieces = (p if p.drop_kind else Piece(p.text, p.block_kind, kind) for p in pieces)
             yield from _fields_between_form_lines(list(pieces))
 
-    def _article_span(self, groups: list[list[str]]) -> tuple[int, int]:
+    def _comments_start(self, groups: list[list[str]]) -> int:
+        """The first group of the readers' comments ("12 Comments", "Leave a Reply"); past the end if none.
+
+        Comments can out-write the article; they are never part of it. A "Comments" link
+        beside the byline is not where they start: some of the article's prose must come first,
+        `comments_min_prose_share` of the page's or `comments_min_prose_chars`, whichever is less.
+        """
+        scores = [sum(self._line_score(line) for line in lines) for lines in groups]
+        start = _first_marked_group(
+            groups,
+            scores,
+            0,
+            len(groups) - 1,
+            self.config.comments_min_prose_share,
+            lambda line: bool(COMMENTS_START.match(line)),
+            self.config.comments_min_prose_chars,
+        )
+        return len(groups) if start is None else start
+
+    def _article_span(self, groups: list[list[str]], comments: int) -> tuple[int, int]:
         """The first and last group of the article: the run of groups richest in prose.
 
         Each group scores its characters of prose (long sentence lines) minus the characters
@@ -63,20 +84,7 @@ class TextPath:
         body of a page is where prose outweighs menus, teasers and footers. With no long prose at all, the
         article runs from the first to the last line that reads as a sentence.
         """
-        scores = [sum(self._line_score(line) for line in lines) for lines in groups]
-        # Readers' comments can out-write the article; they are never part of it. A
-        # "Comments" link beside the byline is not where they start: some of the article must
-        # come first.
-        comments = _first_marked_group(
-            groups,
-            scores,
-            0,
-            len(groups) - 1,
-            self.config.comments_min_prose_share,
-            lambda line: bool(COMMENTS_START.match(line)),
-        )
-        if comments is not None:
-            scores = scores[:comments]
+        scores = [sum(self._line_score(line) for line in lines) for lines in groups[:comments]]
         best, best_span = 0, (-1, -2)
         running, start = 0, 0
         for index, score in enumerate(scores):
@@ -91,7 +99,7 @@ class TextPath:
             while last + 1 < len(scores) and scores[last + 1] == 0:
                 last += 1
             return first, self._page_end(groups, scores, first, last)
-        sentences = [i for i, lines in enumerate(groups) if any(self._is_prose(line) for line in lines)]
+        sentences = [i for i, lines in enumerate(groups[:comments]) if any(self._is_prose(line) for line in lines)]
         return (sentences[0], sentences[-1]) if sentences else (len(groups), -1)
 
     def _page_end(self, groups: list[list[str]], scores: list[int], first: int, last: int) -> int:
@@ -186,14 +194,22 @@ def _fields_between_form_lines(pieces: list[Piece]) -> list[Piece]:
 
 
 def _first_marked_group(
-    groups: list[list[str]], scores: list[int], first: int, last: int, share: float, is_marker: Callable[[str], bool]
+    groups: list[list[str]],
+    scores: list[int],
+    first: int,
+    last: int,
+    share: float,
+    is_marker: Callable[[str], bool],
+    enough: int | None = None,
 ) -> int | None:
     """The first of `groups[first..last]` with a line `is_marker` accepts that comes after more
-    than `share` of the prose (the positive `scores`) of those groups; None if there is none."""
+    than `share` of the prose (the positive `scores`) of those groups, or after `enough`
+    characters of it; None if there is none."""
     total_prose = sum(max(0, score) for score in scores[first : last + 1])
+    needed = share * total_prose if enough is None else min(share * total_prose, enough)
     prose_before = 0
     for index in range(first, last + 1):
-        if prose_before > share * total_prose and any(is_marker(line) for line in groups[index]):
+        if prose_before > needed and any(is_marker(line) for line in groups[index]):
             return index
         prose_before += max(0, scores[index])
     return None
