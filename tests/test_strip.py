@@ -381,3 +381,11 @@ def test_text_dump_comments_that_out_write_the_article_still_end_it() -> None:
     doc = _strip(dump, "text")
     assert doc.text == "\n\n".join(["The harbour reopens", PROSE, PROSE])
     assert {b.kind for b in doc.boilerplate} == {"comments"}
+
+
+def test_short_lines_after_the_last_sentence_are_bylines_and_empty_headings() -> None:
+    page = f"""<html><body><article><h1>The harbour reopens</h1><p>{PROSE}</p>
+    <p>Jane Doe</p><h3>Further information</h3></article></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "Jane Doe"), ("other", "Further information")]

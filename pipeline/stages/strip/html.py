@@ -230,7 +230,7 @@ class HtmlPath:
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        yield from self._walk(root, stats, _ArticleFrame.around(region, stats))
+        yield from self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
         while stats:
@@ -279,6 +279,25 @@ class HtmlPath:
                     yield self._judge_text(text, block_kind, link_density, drop_as if outside else None)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as))
+
+    def _trim_tail(self, pieces: list[Piece]) -> list[Piece]:
+        """Drop the short unpunctuated lines kept after the article's last sentence.
+
+        A heading with no text under it titles nothing of the article (a teaser list, a
+        form); a name, a date or a label after the last paragraph is a byline or a credit.
+        """
+        last = max(
+            (i for i, p in enumerate(pieces) if p.drop_kind is None and not self.cues.is_title(p.text)),
+            default=None,
+        )
+        if last is None:
+            return pieces
+        return [
+            Piece(p.text, p.block_kind, "other")
+            if i > last and p.drop_kind is None and p.block_kind != "list_item" and self.cues.is_title(p.text)
+            else p
+            for i, p in enumerate(pieces)
+        ]
 
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
