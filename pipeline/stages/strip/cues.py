@@ -114,7 +114,10 @@ TEASER_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # A credit line: "Photo: Jane Doe", "Foto: dpa", "Source: Reuters".
-CREDIT = re.compile(r"^\s*\(?(?:photo|foto|bild|image|credit|source|quelle|źródło|fuente|fonte)s?\s*:", re.IGNORECASE)
+CREDIT = re.compile(
+    r"^\s*\(?(?:photo|foto|bild(?:er)?|image|imagen|abbildung|credit|crédito|source|quelle|źródło|fuente|fonte)s?\s*:",
+    re.IGNORECASE,
+)
 # Labels that stand inside articles as well as around them: photo credits, advertisement
 # slots, links to one other story.
 INLINE_LABEL = re.compile(
