@@ -122,10 +122,13 @@ class TextPath:
         return last if end is None else end - 1
 
     def _line_score(self, line: str) -> int:
-        """Long prose counts for the article, menus and labels against it; short sentences, dated
-        captions and table rows are neutral."""
+        """Long punctuated prose counts for the article, menus and labels against it; short or
+        unpunctuated sentences, dated captions and table rows are neutral."""
         if self._is_prose(line):
-            return len(line) if len(line) >= self.config.prose_min_chars else 0
+            # Prose is punctuated: a long line with no stop or comma at all (a tag cloud, a
+            # list of categories) does not count for the article, nor against it.
+            long = len(line) >= self.config.prose_min_chars and PUNCTUATION.search(line) is not None
+            return len(line) if long else 0
         if (heading_or_caption(line) == "caption" or self.cues.is_data_row(line)) and self.cues.kind(line) is None:
             return 0
         return -len(line)
@@ -138,12 +141,7 @@ class TextPath:
         return self._reads_as_prose(line) and not self._is_template(line)
 
     def _reads_as_prose(self, line: str) -> bool:
-        return (
-            not self.cues.is_title(line)
-            and not self.cues.is_menu_row(line)
-            and self.cues.kind(line) is None
-            and PUNCTUATION.search(line) is not None
-        )
+        return not self.cues.is_title(line) and not self.cues.is_menu_row(line) and self.cues.kind(line) is None
 
     def _is_template(self, line: str) -> bool:
         if not self.template_lines or template_key(line) not in self.template_lines:
