@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring
+from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fromstring
 
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
@@ -71,6 +71,20 @@ def parse_html(content: str) -> HtmlElement | None:
         # by event, it keeps no depth of its own.
         return _parse_deep(data)
     return document
+
+
+def _read_as_markup(element: HtmlElement) -> None:
+    """Parse an element's raw text as the markup it is (libxml2 reads `<noscript>` as raw text)."""
+    text = element.text
+    if not text or len(element) or _MARKUP.search(text) is None:
+        return
+    try:
+        fragment = fragment_fromstring(text, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return
+    element.text = None
+    element.append(fragment)
+    etree.strip_elements(fragment, *UNREAD_TAGS, with_tail=False)
 
 
 def _parse_deep(data: bytes) -> HtmlElement | None:
@@ -226,6 +240,8 @@ class HtmlPath:
         if document is None:
             return
         etree.strip_elements(document, *UNREAD_TAGS, with_tail=False)
+        for noscript in document.iter("noscript"):
+            _read_as_markup(noscript)
         body = document.find("body")
         root = body if body is not None else document
         stats = self._subtree_stats(root)
