@@ -210,6 +210,8 @@ class _Stats:
     has_nested_block: bool = False
     # Holds `main`, `h1` or an `article` that is no furniture: part of the article's frame.
     has_article: bool = False
+    # Holds `main` or `h1`: the page's own article, not a widget's list of `article` teasers.
+    has_headline: bool = False
     # What the element is by its own structure (tag, role, class, hiding), after the share rule.
     kind: BoilerplateKind | None = None
     # What its hiding, role, name or class say it is, whatever its share of the page.
@@ -222,6 +224,7 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # Furniture that may wrap a whole page: a WebForms page sits in one `form`; a page revealed by
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
+_HEADLINE_TAGS = frozenset(("main", "h1"))
 
 
 class HtmlPath:
@@ -383,6 +386,10 @@ class HtmlPath:
                     sub.has_article and sub.kind not in _NEVER_THE_ARTICLE
                 ):
                     own.has_article = True
+                if (child.tag in _HEADLINE_TAGS and sub.kind is None) or (
+                    sub.has_headline and sub.kind not in _NEVER_THE_ARTICLE
+                ):
+                    own.has_headline = True
                 if child.tag not in BLOCK_TAGS and child.tag != "a":
                     direct_prose += sub.chars - sub.link_chars - sub.prose
                 if child.tail:
@@ -392,10 +399,12 @@ class HtmlPath:
             elif direct_prose >= self.config.prose_min_chars and own.punctuated:
                 own.prose += direct_prose
             # Comments and sidebars can out-write the article; they never locate it, whatever
-            # their size. A page wrapper (a page-wide form, a hidden page) does.
+            # their size, even with `article` teasers inside; only a page's headline or `main`
+            # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
+            # page) locates it too.
             if (
                 own.named_kind is not None
-                and (own.named_kind in _NEVER_THE_ARTICLE or not own.has_article)
+                and (own.named_kind in _NEVER_THE_ARTICLE or not own.has_headline)
                 and (own.kind is not None or source == "class")
             ):
                 own.prose = 0

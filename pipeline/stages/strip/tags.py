@@ -117,8 +117,14 @@ CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
 
+# A BEM modifier ("Section--ads", "layout--sidebar-left") says how a block looks or what it
+# sits beside, not what it is.
+_MODIFIER = re.compile(r"--\S*")
+
+
 def class_hint(class_and_id: str) -> BoilerplateKind | None:
     """The furniture kind an element's class and id words name ("site-footer"), if any."""
+    class_and_id = _MODIFIER.sub("", class_and_id)
     if CONTENT_HINT.search(class_and_id):
         # "entry-content no-share", "sidebar-and-content-body": the article, whatever else it says.
         return None
