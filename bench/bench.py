@@ -13,6 +13,8 @@ cold and peak memory is that run's own) and prints one table:
 * the naive glue: the full spaCy pipeline plus `dateparser.search_dates` per document;
 * a no-change re-run (everything from the cache), through the library and through the CLI;
 * peak RSS of a one-process pipeline run at 1x and 4x the corpus;
+* the strip stage against `trafilatura.extract` (default settings) on the same real HTML
+  pages (every 8th page of `benchmarks/boilerplate/wceb_dev.jsonl.gz`), CPU time, one process;
 
 with the ratios next to their targets, the time spent in each stage, and the share of the
 date stage in NER time. Timings go to the terminal only; nothing here changes the output.
@@ -28,6 +30,8 @@ Usage: .venv/bin/python bench/bench.py [--shared DIR] [--jobs N] [--repeat N]
 from __future__ import annotations
 
 import argparse
+import gzip
+import itertools
 import json
 import os
 import resource
@@ -51,7 +55,10 @@ TARGETS = {
     "pipeline / naive glue (1 process)": (3.0, ">="),
     "cold / no-change re-run (library)": (50.0, ">="),
     "peak RSS 4x / 1x": (1.2, "<="),
+    "strip / trafilatura.extract (HTML pages)": (1.0, "<="),
 }
+# Every this many-th page of wceb_dev is the HTML sample (203 of 1,623 pages, all four datasets).
+HTML_SAMPLE_EVERY = 8
 
 
 def build_corpus(shared: Path, dest: Path, copies: int = 1) -> int:
@@ -186,9 +193,51 @@ def child_naive(corpus: Path, every: int, english: bool) -> dict[str, Any]:
     }
 
 
+def html_sample(shared: Path) -> list[str]:
+    """The HTML of every `HTML_SAMPLE_EVERY`-th page of wceb_dev, in file order.
+
+    Raises:
+        SystemExit: The shared benchmark data is not there.
+    """
+    path = shared / "benchmarks" / "boilerplate" / "wceb_dev.jsonl.gz"
+    if not path.is_file():
+        raise SystemExit(f"bench: missing shared benchmark data: {path} (use --shared DIR)")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line)["html"] for line in itertools.islice(handle, 0, None, HTML_SAMPLE_EVERY)]
+
+
+def child_strip(shared: Path) -> dict[str, Any]:
+    """CPU seconds of the strip stage and of `trafilatura.extract` on the same pages, page by page in turn."""
+    import trafilatura
+
+    from pipeline.config import StripConfig
+    from pipeline.evaluation.gold import gold_document
+    from pipeline.stages.strip import BoilerplateStripper
+
+    pages = html_sample(shared)
+    documents = [gold_document(f"page{n}", page, "html") for n, page in enumerate(pages)]
+    stripper = BoilerplateStripper(StripConfig())
+    strip_cpu = extract_cpu = 0.0
+    for page, document in zip(pages, documents, strict=True):
+        started = time.process_time()
+        stripper(document)
+        strip_cpu += time.process_time() - started
+        started = time.process_time()
+        trafilatura.extract(page)
+        extract_cpu += time.process_time() - started
+    return {
+        "pages": len(pages),
+        "bytes": sum(len(page.encode("utf-8")) for page in pages),
+        "strip_cpu_seconds": strip_cpu,
+        "extract_cpu_seconds": extract_cpu,
+        "seconds": strip_cpu + extract_cpu,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
 def _child_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="bench.py child")
-    parser.add_argument("what", choices=["pipeline", "ner", "naive"])
+    parser.add_argument("what", choices=["pipeline", "ner", "naive", "strip"])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
@@ -201,6 +250,8 @@ def _child_main(argv: list[str]) -> None:
         result = child_pipeline(args.corpus, args.out, args.jobs, args.time_stages, args.rerun)
     elif args.what == "ner":
         result = child_ner(args.corpus)
+    elif args.what == "strip":
+        result = child_strip(args.corpus)
     else:
         result = child_naive(args.corpus, args.every, english=not args.detect_language)
     print(json.dumps(result))
@@ -240,7 +291,7 @@ def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The least disturbed of repeated runs, with the highest peak memory any of them reached."""
     best = dict(min(runs, key=lambda run: run["seconds"]))
     best["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
-    for measure in ("cpu_seconds", "rerun_seconds", "rerun_cpu_seconds"):
+    for measure in ("cpu_seconds", "rerun_seconds", "rerun_cpu_seconds", "strip_cpu_seconds", "extract_cpu_seconds"):
         if measure in best:
             best[measure] = min(run[measure] for run in runs)
     return best
@@ -259,13 +310,14 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
 
     os.environ[CACHE_DIR_VARIABLE] = str(work / "gazetteer-cache")
     first = _in_subprocess("pipeline", str(work / "1x"), "--out", str(work / "out-first"))
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in ("one", "many", "ner", "naive")}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in ("one", "many", "ner", "naive", "strip")}
     for attempt in range(repeat):
         out = work / f"out-{attempt}"
         runs["one"].append(_in_subprocess("pipeline", str(work / "1x"), "--out", str(out), "--time-stages", "--rerun"))
         runs["ner"].append(_in_subprocess("ner", str(work / "1x")))
         runs["naive"].append(_in_subprocess("naive", str(work / "1x")))
         runs["many"].append(_in_subprocess("pipeline", str(work / "1x"), "--out", str(out) + "-n", "--jobs", str(jobs)))
+        runs["strip"].append(_in_subprocess("strip", str(shared)))
     one, many, ner, naive = (_fastest(runs[name]) for name in ("one", "many", "ner", "naive"))
     # dateparser's default (detect each text's language) is ~25x slower: timed on every 16th document.
     naive_detect = _in_subprocess("naive", str(work / "1x"), "--every", "16", "--detect-language")
@@ -313,6 +365,12 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
     print(f"{'run':<42} {'docs':>6} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'chars/s':>10}")
     for name, count, size, seconds, cpu in rows:
         print(f"{name:<42} {count:>6} {seconds:>8.2f} {cpu:>8.2f} {count / seconds:>8.1f} {size / seconds:>10,.0f}")
+    html = _fastest(runs["strip"])
+    for name, cpu in (
+        ("strip stage, real HTML pages", html["strip_cpu_seconds"]),
+        ("trafilatura.extract, same pages", html["extract_cpu_seconds"]),
+    ):
+        print(f"{name:<42} {html['pages']:>6} {'':>8} {cpu:>8.2f} {html['pages'] / cpu:>8.1f} {'(per CPU s)':>10}")
     print()
     print(f"peak RSS, 1 process: 1x {one['peak_rss_mb']:.0f} MB, 4x {big['peak_rss_mb']:.0f} MB")
 
@@ -335,6 +393,12 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
         target, sense = TARGETS[name]
         passed = cpu >= target if sense == ">=" else cpu <= target
         print(f"{name:<42} {wall:>7.2f} {cpu:>7.2f} {sense + ' ' + str(target):>8}  {'PASS' if passed else 'FAIL'}")
+    strip_ratio = html["strip_cpu_seconds"] / html["extract_cpu_seconds"]
+    target, sense = TARGETS["strip / trafilatura.extract (HTML pages)"]
+    print(
+        f"{'strip / trafilatura.extract (HTML pages)':<42} {'':>7} {strip_ratio:>7.2f} {sense + ' ' + str(target):>8}"
+        f"  {'PASS' if strip_ratio <= target else 'FAIL'}"
+    )
     rss = big["peak_rss_mb"] / one["peak_rss_mb"]
     target, sense = TARGETS["peak RSS 4x / 1x"]
     print(

@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--limit", type=_positive_int, help="score only the first N documents of each file")
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the baseline system")
+    evaluate.add_argument("--jobs", type=_positive_int, help="worker processes for the page suites (default: CPUs)")
     evaluate.add_argument("--json", action="store_true", help="print the reports as JSON")
 
     schema = _command(
@@ -334,7 +335,10 @@ def _eval(args: argparse.Namespace) -> int:
     from pipeline.evaluation import evaluate, format_report  # loads the baselines' libraries
 
     progress = sys.stderr.isatty()
-    reports = [evaluate(gold, limit=args.limit, baseline=not args.no_baseline, progress=progress) for gold in args.gold]
+    reports = [
+        evaluate(gold, limit=args.limit, baseline=not args.no_baseline, progress=progress, jobs=args.jobs)
+        for gold in args.gold
+    ]
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False))
     else:

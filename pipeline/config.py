@@ -53,6 +53,9 @@ class StripConfig(_Settings):
 
     # A line of at most this many words, with no sentence punctuation, reads like a menu item.
     short_line_words: int = Field(default=8, gt=0)
+    # In scripts written without spaces (Chinese, Japanese, Thai), this many characters count
+    # as one word wherever a length in words is asked.
+    unspaced_chars_per_word: int = Field(default=2, gt=0)
     # A blank-line block of at least this many short lines is a menu, not a heading.
     menu_min_lines: int = Field(default=3, gt=1)
     # Share of an HTML block's text that sits inside links above which the block is navigation.
@@ -63,6 +66,49 @@ class StripConfig(_Settings):
     # A text-dump line found in at least this many documents of a batch is the site's
     # template (menus, forms, footers), dropped wherever it stands.
     template_min_documents: int = Field(default=5, ge=2)
+    # A run of text at least this many characters long outside links is prose, not a label or
+    # a menu entry; prose is what locates the article on both paths.
+    prose_min_chars: int = Field(default=80, gt=0)
+    # A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at
+    # least this share of the page's text is a layout box around the article, not furniture
+    # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
+    furniture_max_share: float = Field(default=0.4, gt=0, le=1)
+    # At least this many `article` elements side by side are a list of teasers ("More news"),
+    # dropped as `related`, but for one that holds more than `story_min_prose_share` of their
+    # prose and those with more than a teaser's prose.
+    teaser_list_min_articles: int = Field(default=3, ge=2)
+    story_min_prose_share: float = Field(default=0.5, gt=0, lt=1)
+    # A teaser's prose is a summary of a sentence or two; an `article` with more is an item of the page.
+    teaser_max_prose_chars: int = Field(default=300, gt=0)
+    # Cues judge only short blocks: at most this many times `short_line_words` ...
+    cue_max_factor: int = Field(default=3, gt=0)
+    # ... except calls to action (subscription prompts, cookie notices), which are sentences.
+    call_to_action_max_factor: int = Field(default=5, gt=0)
+    # A field name with no value ("Tags:") has at most this many words.
+    bare_label_max_words: int = Field(default=2, gt=0)
+    # A text-dump line of at least this many items set apart by wide gaps, each of at most
+    # `menu_row_item_max_words` words, is a menu row.
+    menu_row_min_items: int = Field(default=3, gt=1)
+    menu_row_item_max_words: int = Field(default=4, gt=0)
+    # A text-dump line of at least two numbers that make up this share of its items is a table
+    # row (standings, schedules): data, neither a menu nor a label.
+    data_row_min_number_share: float = Field(default=0.3, gt=0, le=1)
+    # A blank-line block outside the article is a menu when this share of its lines is short
+    # (a menu may hold a longer entry or two).
+    menu_short_share: float = Field(default=0.8, gt=0, le=1)
+    # A line of up to this many times `short_line_words`, unpunctuated and with at least
+    # `title_capitalized_share` of its words capitalized, reads as a title.
+    title_max_factor: int = Field(default=3, gt=0)
+    title_capitalized_share: float = Field(default=0.8, gt=0, le=1)
+    # A headline with its deck or kicker is at most this many lines.
+    headline_max_lines: int = Field(default=3, gt=0)
+    # Share of an article's prose that must come before a line of the site's own (a share
+    # bar, "Related Articles") for that line to end the article in a text dump.
+    page_end_min_prose_share: float = Field(default=0.6, ge=0, le=1)
+    # Share of a page's prose (or characters of it, whichever is less) that must come before a
+    # "Comments" line in a text dump for it to start them: comments can out-write the article.
+    comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
+    comments_min_prose_chars: int = Field(default=400, ge=0)
 
 
 class DatesConfig(_Settings):

@@ -51,20 +51,20 @@ STAGE_OF_FIELD = {
     "id": "load",
     "source": "load",
     "url": "load",
-    "title": "strip",
+    "title": "metadata",
     "text": "strip",
     "blocks": "strip",
     "boilerplate": "strip",
     # Page metadata and language are read after strip (from the page and its article text).
-    "published": "pagemeta",
-    "author": "pagemeta",
-    "site_name": "pagemeta",
-    "language": "pagemeta",
+    "published": "metadata",
+    "author": "metadata",
+    "site_name": "metadata",
+    "language": "metadata",
     "dates": "dates",
     "organizations": "entities",
     "places": "places",
 }
-STAGE_ORDER = ("load", "strip", "pagemeta", "dates", "entities", "places", "other")
+STAGE_ORDER = ("load", "strip", "metadata", "dates", "entities", "places", "other")
 
 DATE_FIELDS = ("value", "precision", "end_value", "relative", "anchor")
 ORGANIZATION_FIELDS = ("name", "acronym", "aliases", "mentions")

@@ -8,10 +8,9 @@
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
   probability for it (py3langid, offline: its model ships inside the package).
 
-`PageMetaExtractor` wires both into the pipeline as a stage after strip (until the
-metadata stage takes them over): it fills `url`, `published`, `author`, `site_name` and
-`language`, and gives relative dates an anchor when the document has none: the page's
-own publication date, else the date a crawler fetched it.
+The metadata stage (`pipeline.stages.metadata`) calls both: it fills `url`, `title`,
+`published`, `author`, `site_name` and `language`, and gives relative dates an anchor when
+the document has none.
 
 Nothing here reads the clock: htmldate's upper bound for a plausible date (by default
 today) is fixed (`LATEST_DATE`), or the fetch date when there is one, so the same page
@@ -26,15 +25,13 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import lxml.html
 from lxml.etree import ParserError
 from trafilatura.metadata import extract_metadata
 
-from pipeline.document import Document
 from pipeline.records import Language, PublishedDate
-from pipeline.stages.base import Stage
 
 # The latest publication date believed when nothing bounds it better (a fetch date does):
 # fixed, so that the output never depends on the day it is computed.
@@ -205,23 +202,3 @@ def detect_language(text: str) -> Language | None:
     if confidence < MIN_LANGUAGE_CONFIDENCE or not re.match(r"^[a-z]{2}$", code):
         return None
     return Language(code=code, confidence=confidence)
-
-
-class PageMetaExtractor(Stage):
-    """Page metadata and language, as a stage after strip (see the module docstring)."""
-
-    name: ClassVar[str] = "pagemeta"
-    version: ClassVar[str] = "1"
-
-    def __call__(self, doc: Document) -> Document:
-        """Fill url, published, author, site_name and language; anchor relative dates."""
-        meta = page_metadata(doc.content, doc.url, doc.fetch_date) if doc.content_format == "html" else None
-        update: dict[str, Any] = {"language": detect_language(doc.text)}
-        if meta is not None:
-            update.update(url=meta.url, published=meta.published, author=meta.author, site_name=meta.site_name)
-        published = update.get("published")
-        if doc.document_date is None:
-            update["document_date"] = published.value if published is not None else doc.fetch_date
-        return doc.model_copy(update=update)
-
-

@@ -19,7 +19,9 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SourceFormat = Literal["text", "html", "jsonl", "warc"]
 BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote", "other"]
-BoilerplateKind = Literal["navigation", "form", "footer", "copyright", "share", "other"]
+BoilerplateKind = Literal[
+    "navigation", "form", "footer", "copyright", "share", "comments", "related", "hidden", "other"
+]
 Precision = Literal["year", "month", "day"]
 PlaceKind = Literal["country", "region", "city", "other"]
 

@@ -18,13 +18,13 @@ from pipeline.document import Document
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.languages import LanguageGate, serves
 from pipeline.limits import TimeLimitExceeded, time_limit
-from pipeline.pagemeta import PageMetaExtractor
 from pipeline.reader import InputRef, read_input
 from pipeline.records import Record
 from pipeline.stages.base import Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.metadata import MetadataExtractor
 from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
@@ -61,7 +61,7 @@ class Pipeline:
         languages = config.entities.languages
         self.stages: tuple[Stage, ...] = (
             BoilerplateStripper(config.strip, template_lines),
-            PageMetaExtractor(),
+            MetadataExtractor(),
             DateExtractor(config.dates),
             LanguageGate(self._recognizer, languages),
             LanguageGate(PlaceResolver(config.places, self._place_names), languages),

@@ -729,8 +729,8 @@ def test_the_first_stage_changed() -> None:
     found = EntityChange(kind="place", change="added", key="Ohio", context="")
     assert stage(("source",)) == "load"
     assert stage(("source", "text", "blocks", "dates")) == "strip"
-    assert stage(("title",)) == "strip" and stage(("dates",)) == "dates"
-    assert stage(("language", "dates")) == "pagemeta" and stage(("text", "language")) == "strip"
+    assert stage(("title",)) == "metadata" and stage(("dates",)) == "dates"
+    assert stage(("language", "dates")) == "metadata" and stage(("text", "language")) == "strip"
     assert stage(("dates", "organizations")) == "dates" and stage(("organizations",)) == "entities"
     assert stage(("places",), places=(resolved,)) == "places"
     assert stage(("places",), places=(resolved, found)) == "entities"

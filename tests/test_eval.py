@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pipeline.cli import main
 from pipeline.errors import PipelineError
 from pipeline.evaluation import evaluate
 from pipeline.evaluation.boilerplate import html_to_text_dump
+from pipeline.evaluation.goldtext import shingles
 from pipeline.evaluation.report import EvalReport
 
 PAGE = """<html><head><title>Harbour news</title><script>var x = 1;</script></head><body>
@@ -124,3 +126,51 @@ def test_cli_prints_json_reports(tmp_path: Path, capsys: pytest.CaptureFixture[s
     [report] = json.loads(capsys.readouterr().out)
     assert report["suite"] == "temporal"
     assert report["rows"][0]["scores"]["f1"] == 1.0
+
+
+def test_shingles_are_four_token_ngrams_and_a_short_text_is_one() -> None:
+    assert shingles("The harbour, reopened on Monday!") == Counter(
+        {("The", "harbour", "reopened", "on"): 1, ("harbour", "reopened", "on", "Monday"): 1}
+    )
+    assert shingles("Harbour reopens") == Counter({("Harbour", "reopens"): 1})
+    assert shingles(" ... ") == Counter()
+
+
+def test_goldtext_suite_scores_each_dataset_and_reads_dragnet_without_comments(tmp_path: Path) -> None:
+    article = (
+        "The harbour reopens after the storm\n"
+        "The harbour of the town reopened on Monday after three weeks of repairs to the sea wall, the port authority"
+        " said.\nFishing boats returned to their moorings in the afternoon, and the ferry will resume its crossings"
+        " next week."
+    )
+    pages = [
+        {"id": "a/1", "dataset": "a", "html": PAGE, "gold_text": article},
+        {
+            "id": "dragnet/1",
+            "dataset": "dragnet",
+            "html": PAGE,
+            "gold_text": article + "\nA reader wrote a long comment under the story about the ferry times.",
+            "gold_text_no_comments": article,
+        },
+        {
+            "id": "b/1",
+            "dataset": "b",
+            "html": PAGE,
+            "gold_text": "Something else entirely, written about another town.",
+        },
+    ]
+    report = evaluate(_write_gold(tmp_path / "g.jsonl", pages), baseline=False, jobs=1)
+    assert report.suite == "goldtext" and report.documents == 3
+    assert _row(report, "pipeline", "html [a]") == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert _row(report, "pipeline", "html [dragnet]")["f1"] == 1.0
+    assert _row(report, "pipeline", "html [b]")["f1"] == 0.0
+    overall = _row(report, "pipeline", "html")
+    assert overall["precision"] == pytest.approx(2 / 3) and overall["recall"] == pytest.approx(2 / 3)
+
+
+def test_snippet_suite_has_rows_per_language(tmp_path: Path) -> None:
+    page = {"id": "p", "html": PAGE, "keep": ["ferry will resume"], "drop": ["About us"]}
+    gold = _write_gold(tmp_path / "l.jsonl", [{**page, "lang": "en"}, {**page, "id": "q", "lang": None}])
+    report = evaluate(gold, baseline=False, jobs=2)
+    assert {r.scope for r in report.rows} >= {"html", "html [lang:en]", "html [lang:unknown]", "text dump [lang:en]"}
+    assert _row(report, "pipeline", "html [lang:en]")["f1"] == 1.0

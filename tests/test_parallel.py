@@ -100,7 +100,7 @@ def test_timing_the_stages_changes_no_output(tmp_path: Path) -> None:
     plain = api.run([raw], tmp_path / "plain", jobs=1)
     timed = api.run([raw], tmp_path / "timed", jobs=1, time_stages=True)
     assert plain.stage_seconds == {}
-    assert list(timed.stage_seconds) == ["load", "strip", "pagemeta", "dates", "entities", "places", "validate"]
+    assert list(timed.stage_seconds) == ["load", "strip", "metadata", "dates", "entities", "places", "validate"]
     assert all(seconds > 0 for seconds in timed.stage_seconds.values())
     assert timed.failures == plain.failures == [("empty.txt", "load: empty file: no text to extract")]
     assert output_tree(tmp_path / "timed") == output_tree(tmp_path / "plain")

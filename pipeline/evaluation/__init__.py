@@ -1,9 +1,10 @@
 """`pipeline eval`: score the stages against gold data, next to a baseline run in the same command.
 
-Three suites, told apart by the fields of the gold file (see `../shared/benchmarks/README.md`):
+Four suites, told apart by the fields of the gold file (see `../shared/benchmarks/README.md`):
 
-* `boilerplate` (`html`, `keep`, `drop`): the strip stage on each page as HTML and as a text
-  dump of the same page, next to trafilatura on the HTML.
+* `goldtext` (`html`, `gold_text`) and `boilerplate` (`html`, `keep`, `drop`): the strip stage
+  on each page as HTML and as a text dump of the same page, next to trafilatura, per dataset
+  and per language (`pipeline.evaluation.goldtext`).
 * `temporal` (`timexes`, `dct`): the date stage, next to `dateparser.search_dates`.
 * `ner` (`entities`): the entity and place stages, next to bare spaCy.
 
@@ -29,6 +30,7 @@ def evaluate(
     limit: int | None = None,
     baseline: bool = True,
     progress: bool = False,
+    jobs: int | None = None,
 ) -> EvalReport:
     """Score the pipeline on one gold file.
 
@@ -38,16 +40,17 @@ def evaluate(
         limit: Score only the first `limit` documents (for quick checks).
         baseline: Also run the suite's baseline system on the same documents.
         progress: Show a progress bar on standard error.
+        jobs: Worker processes for the page suites (default: one per CPU).
 
     Raises:
         PipelineError: The file is missing or is not in a known gold format (E501).
     """
     config = config or PipelineConfig()
     suite = detect_suite(gold)
-    if suite == "boilerplate":
-        from pipeline.evaluation.boilerplate import evaluate_boilerplate
+    if suite in ("goldtext", "boilerplate"):
+        from pipeline.evaluation.goldtext import evaluate_pages
 
-        return evaluate_boilerplate(gold, config, limit, baseline, progress)
+        return evaluate_pages(gold, config, limit, baseline, progress, jobs)
     if suite == "temporal":
         from pipeline.evaluation.temporal import evaluate_temporal
 

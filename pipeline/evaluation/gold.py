@@ -17,7 +17,7 @@ from pipeline.document import ContentFormat, Document
 from pipeline.errors import PipelineError
 from pipeline.records import Block, Source
 
-Suite = Literal["boilerplate", "temporal", "ner"]
+Suite = Literal["goldtext", "boilerplate", "temporal", "ner"]
 
 
 def read_gold(path: Path, limit: int | None = None, progress: bool = False) -> Iterator[dict[str, Any]]:
@@ -57,13 +57,17 @@ def detect_suite(path: Path) -> Suite:
         raise PipelineError("E501", f"{path}: gold file is empty") from None
     except (OSError, UnicodeDecodeError) as error:
         raise PipelineError("E501", f"{path}: unreadable ({error})") from error
+    if {"html", "gold_text"} <= first.keys():
+        return "goldtext"
     if {"html", "keep", "drop"} <= first.keys():
         return "boilerplate"
     if "timexes" in first and "text" in first:
         return "temporal"
     if "entities" in first and "text" in first:
         return "ner"
-    raise PipelineError("E501", f"{path}: not a boilerplate, temporal or ner gold file (fields: {sorted(first)})")
+    raise PipelineError(
+        "E501", f"{path}: not a gold-text, boilerplate, temporal or ner gold file (fields: {sorted(first)})"
+    )
 
 
 def gold_document(

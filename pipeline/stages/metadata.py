@@ -1,0 +1,123 @@
+"""Metadata: what a page says about itself (title, publication date), read after strip.
+
+A page declares its metadata in its head (Open Graph and other meta tags, `<title>`) and in
+its markup (`<time>`, the first `<h1>`); a text dump has none of that, so its title is its
+first kept heading. Values the source already gave (a JSONL `date`, a sidecar date) win
+over what the page says.
+
+Each field is read by one function of the parsed page into `PageMetadata`; author, site
+name and language are meant to join it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from lxml.html import HtmlElement
+
+from pipeline.document import Document
+from pipeline.pagemeta import detect_language, page_metadata
+from pipeline.stages.base import Stage
+from pipeline.stages.strip.html import element_text, parse_html, repair_markup
+from pipeline.stages.strip.pieces import collapse
+
+_DATE_META_KEYS = frozenset(
+    {
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publication_date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "dcterms.created",
+        "sailthru.date",
+    }
+)
+_ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What a page declares about itself; None where it declares nothing."""
+
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+
+
+def html_metadata(page: HtmlElement | None) -> PageMetadata:
+    """Read every metadata field of a parsed page."""
+    if page is None:
+        return PageMetadata()
+    return PageMetadata(title=html_title(page), published=html_published(page))
+
+
+def html_title(page: HtmlElement) -> str | None:
+    """Return the page title from Open Graph, `<title>` or the first `<h1>`."""
+    for meta in page.iter("meta"):
+        if meta.get("property") == "og:title":
+            if meta.get("content"):
+                return collapse(meta.get("content") or "") or None
+            break
+    for tag_name in ("title", "h1"):
+        tag = next(page.iter(tag_name), None)
+        if tag is not None:
+            text = element_text(tag)
+            if text:
+                return text
+    return None
+
+
+def html_published(page: HtmlElement) -> str | None:
+    """Return the publication date a page declares (meta tags, then `<time>`), as YYYY-MM-DD."""
+    for meta in page.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATE_META_KEYS:
+            match = _ISO_DAY_START.match(meta.get("content") or "")
+            if match:
+                return match.group(1)
+    for time in page.iter("time"):
+        match = _ISO_DAY_START.match(time.get("datetime") or "")
+        if match:
+            return match.group(1)
+    return None
+
+
+class MetadataExtractor(Stage):
+    """Fill what the page says about itself: title, dates, URL, author, site name, language.
+
+    Values the source already gave win (a JSONL `date` or `url`, a sidecar date). The
+    document's date, which anchors relative dates, is the source's, else the date the
+    page's head or `<time>` declares, else the publication date its metadata gives
+    (`pipeline.pagemeta`), else the date a crawler fetched it.
+    """
+
+    name: ClassVar[str] = "metadata"
+    version: ClassVar[str] = "2"
+
+    def __call__(self, doc: Document) -> Document:
+        """Return `doc` with its metadata fields and language set."""
+        title = doc.title
+        document_date = doc.document_date
+        update: dict[str, Any] = {"language": detect_language(doc.text)}
+        if doc.content_format == "html":
+            declared = page_metadata(repair_markup(doc.content), doc.url, doc.fetch_date)
+            if title is None or document_date is None:
+                page = html_metadata(parse_html(doc.content))
+                # The page's own headline beats its head's title, which carries the site's name.
+                title = title or declared.title or page.title
+                document_date = document_date or page.published
+            if document_date is None and declared.published is not None:
+                document_date = declared.published.value
+            update.update(
+                url=declared.url, published=declared.published, author=declared.author, site_name=declared.site_name
+            )
+        if title is None:
+            title = next((doc.text[b.start : b.end] for b in doc.blocks if b.kind == "heading"), None)
+        update.update(title=title, document_date=document_date or doc.fetch_date)
+        return doc.model_copy(update=update)

@@ -1,0 +1,483 @@
+"""The HTML path: remove page furniture by structure, then judge every remaining block.
+
+The page is parsed with lxml directly (BeautifulSoup's tree cost about ten times lxml's on
+real pages). Invisible elements go first, and hidden copies (`hidden`, `aria-hidden`,
+`display:none`) are dropped as `hidden`. Furniture is removed by structure (`nav`, `form`,
+`aside`, page-level `header`/`footer`, ARIA roles, class and id hints); the article's
+frame is the smallest element that holds most of the page's prose; every block (heading,
+paragraph, caption, list item, quote) is then judged by link density and cues.
+
+Text is read as a browser lays it out: inline elements run together ("<b>W</b>hile" is one
+word) and blocks and line breaks set words apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fromstring
+
+from pipeline.config import StripConfig
+from pipeline.records import BlockKind, BoilerplateKind
+from pipeline.stages.strip.cues import PUNCTUATION, Cues
+from pipeline.stages.strip.pieces import Piece, collapse
+from pipeline.stages.strip.tags import (
+    ARTICLE_TAGS,
+    BLOCK_KINDS,
+    BLOCK_TAGS,
+    FURNITURE_TAGS,
+    HIDDEN_STYLE,
+    LEAF_BLOCK_TAGS,
+    NESTED_BLOCK_TAGS,
+    ROLE_KINDS,
+    UNREAD_TAGS,
+    class_hint,
+)
+
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_MARKUP = re.compile(r"<[A-Za-z/!]")
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_TOO_DEEP = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+def repair_markup(content: str) -> str:
+    """Return the page with the two repairs every reader of it needs before lxml parses it.
+
+    lxml reads an internal DTD subset as text ("]>"); entity declarations are never
+    expanded, so it goes unread. And the text of a `<title>` never holds markup: a title
+    left open would swallow the page as its text, so it is closed where the first tag
+    follows it.
+    """
+    content = _DOCTYPE_SUBSET.sub("", content, count=1)
+    opening = _TITLE_OPEN.search(content)
+    if opening is not None:
+        closing = _TITLE_CLOSE.search(content, opening.end())
+        markup = _MARKUP.search(content, opening.end(), closing.start() if closing else len(content))
+        if markup is not None:
+            content = f"{content[: markup.start()]}</title>{content[markup.start() :]}"
+    return content
+
+
+def parse_html(content: str) -> HtmlElement | None:
+    """Parse a page as HTML, forgiving what lxml's HTML parser forgives; None for a page with no elements.
+
+    The page is repaired first (`repair_markup`).
+    """
+    content = repair_markup(content)
+    data = content.encode("utf-8", "surrogatepass")
+    try:
+        document = document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    if any(entry.type == _TOO_DEEP for entry in _PARSER.error_log):
+        # libxml2 builds no tree deeper than 256 levels and drops what lies below; fed event
+        # by event, it keeps no depth of its own.
+        return _parse_deep(data)
+    return document
+
+
+def _read_as_markup(element: HtmlElement) -> None:
+    """Parse an element's raw text as the markup it is (libxml2 reads `<noscript>` as raw text)."""
+    text = element.text
+    if not text or len(element) or _MARKUP.search(text) is None:
+        return
+    try:
+        fragment = fragment_fromstring(text, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return
+    element.text = None
+    element.append(fragment)
+    etree.strip_elements(fragment, *UNREAD_TAGS, with_tail=False)
+
+
+def _parse_deep(data: bytes) -> HtmlElement | None:
+    builder = _DeepTreeBuilder()
+    parser = etree.HTMLParser(target=builder, encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser.feed(data)
+    return parser.close()
+
+
+class _DeepTreeBuilder:
+    """Build an element tree from parser events, without libxml2's depth limit.
+
+    Attribute names that are not XML names (`xmlns:fb` on an HTML page) are left out.
+    """
+
+    def __init__(self) -> None:
+        self.builder = etree.TreeBuilder()
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        valid = {name: value for name, value in attributes.items() if _ATTRIBUTE_NAME.match(name)}
+        self.builder.start(tag, valid)
+
+    def end(self, tag: str) -> None:
+        self.builder.end(tag)
+
+    def data(self, text: str) -> None:
+        self.builder.data(text)
+
+    def close(self) -> HtmlElement | None:
+        try:
+            return self.builder.close()
+        except etree.LxmlError:
+            return None
+
+
+def element_text(element: HtmlElement) -> str:
+    """The text of an element as laid out: inline elements run together, blocks and breaks set apart."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        spaced = node.tag in BLOCK_TAGS
+        if event == "start":
+            if spaced:
+                parts.append(" ")
+            if node.text:
+                parts.append(node.text)
+        else:
+            if spaced:
+                parts.append(" ")
+            if node is not element and node.tail:
+                parts.append(node.tail)
+    return collapse("".join(parts))
+
+
+def _children(element: HtmlElement) -> Iterator[HtmlElement | str]:
+    """An element's content in order: its text, then each child followed by the child's tail."""
+    if element.text:
+        yield element.text
+    for child in element:
+        yield child
+        if child.tail:
+            yield child.tail
+
+
+@dataclass
+class _Frame:
+    """One element being visited: its remaining content and the inline nodes not yet judged."""
+
+    element: HtmlElement
+    children: Iterator[HtmlElement | str]
+    place: str
+    # What its blocks are dropped as outside the article's frame: the kind of the nearest
+    # enclosing element that names one (a large "comments" box is not furniture as a whole).
+    drop_as: BoilerplateKind = "other"
+    inline: list[HtmlElement | str] = field(default_factory=list)
+
+
+@dataclass
+class _ArticleFrame:
+    """Where the article is: the region that holds most of the prose, and what leads up to it.
+
+    What stands before the region inside the page's own `<article>` element (the headline,
+    the lead, a recipe's ingredients) belongs to the article, though it holds less prose than
+    the body; what follows the body there (bios, tags, "more on this") does not.
+    """
+
+    region: HtmlElement
+    above: set[HtmlElement]
+    # The region's ancestors up to its `article`: before the region, their content is the lead.
+    lead: set[HtmlElement]
+    passed: bool = False
+
+    @classmethod
+    def around(cls, region: HtmlElement, stats: dict[HtmlElement, _Stats]) -> _ArticleFrame:
+        """The frame of a region: its ancestors, and those up to the nearest `article` that is no furniture."""
+        above = list(region.iterancestors())
+        article = next((i for i, a in enumerate(above) if a.tag == "article" and stats[a].kind is None), None)
+        lead = set(above[: article + 1]) if article is not None else set()
+        return cls(region, set(above), lead)
+
+    def place_of(self, child: HtmlElement, parent: _Frame) -> str:
+        """Where `child` of `parent` (visited in source order) lies: inside, above or outside."""
+        if parent.place != "above":
+            return parent.place
+        if child is self.region:
+            self.passed = True
+            return "inside"
+        if child in self.above:
+            return "above"
+        return "inside" if parent.element in self.lead and not self.passed else "outside"
+
+
+@dataclass
+class _Stats:
+    """What the walk needs to know about an element's whole subtree, computed once per page."""
+
+    chars: int = 0
+    link_chars: int = 0
+    # Characters of prose (punctuated sentences outside links) in the subtree: where the article is.
+    prose: int = 0
+    # The text outside links directly in the element and its inline children has punctuation.
+    punctuated: bool = False
+    has_block: bool = False
+    has_nested_block: bool = False
+    # Holds `main`, `h1` or an `article` that is no furniture: part of the article's frame.
+    has_article: bool = False
+    # Holds `main` or `h1`: the page's own article, not a widget's list of `article` teasers.
+    has_headline: bool = False
+    # What the element is by its own structure (tag, role, class, hiding), after the share rule.
+    kind: BoilerplateKind | None = None
+    # What its hiding, role, name or class say it is, whatever its share of the page.
+    named_kind: BoilerplateKind | None = None
+
+
+# Kinds that hold no part of the article even around an `article` element: a comment is often
+# marked up as an `article`, and a hidden copy of the story is still a copy.
+_NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"))
+# Furniture that may wrap a whole page: a WebForms page sits in one `form`; a page revealed by
+# script starts hidden. Holding most of the page's text, they are layout, not furniture.
+_PAGE_WRAPPERS = frozenset(("form", "fieldset"))
+_HEADLINE_TAGS = frozenset(("main", "h1"))
+
+
+class HtmlPath:
+    """Split a parsed page into kept and dropped pieces."""
+
+    def __init__(self, config: StripConfig, cues: Cues) -> None:
+        """Bind the settings and the cues."""
+        self.config = config
+        self.cues = cues
+
+    def pieces(self, document: HtmlElement | None) -> Iterator[Piece]:
+        """The page's blocks in source order, each kept or dropped with a kind.
+
+        Elements no reader sees (scripts, styles, the head) are removed from `document` first.
+        """
+        if document is None:
+            return
+        etree.strip_elements(document, *UNREAD_TAGS, with_tail=False)
+        for noscript in document.iter("noscript"):
+            _read_as_markup(noscript)
+        body = document.find("body")
+        root = body if body is not None else document
+        stats = self._subtree_stats(root)
+        region = _main_region(root, stats, self.config.region_share)
+        yield from self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        # lxml frees an element's proxy by walking up to the nearest ancestor that still has
+        # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
+        while stats:
+            stats.popitem()
+
+    def _walk(self, root: HtmlElement, stats: dict[HtmlElement, _Stats], frame_of: _ArticleFrame) -> Iterator[Piece]:
+        """Visit the page in source order without recursion (pages nest deeper than Python's stack).
+
+        Every element is inside the article's frame, above it (one of its ancestors) or outside
+        it; outside the frame nothing is kept but the page's headline.
+        """
+        region = frame_of.region
+        place = "inside" if root is region else "above"
+        stack: list[_Frame] = [_Frame(root, _children(root), place)]
+        while stack:
+            frame = stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                stack.pop()
+                yield from self._inline_piece(frame, stats)
+                continue
+            if isinstance(child, str):
+                frame.inline.append(child)
+                continue
+            child_stats = stats[child]
+            if child.tag not in BLOCK_TAGS and not child_stats.has_block and child_stats.kind != "hidden":
+                frame.inline.append(child)
+                continue
+            yield from self._inline_piece(frame, stats)
+            place = frame_of.place_of(child, frame)
+            furniture = None if place == "above" else _furniture_kind(child, child_stats)
+            if furniture is not None:
+                text = element_text(child)
+                if text:
+                    yield Piece(text, drop_kind=furniture)
+                continue
+            block_kind = BLOCK_KINDS.get(child.tag)
+            drop_as = child_stats.named_kind or frame.drop_as
+            if block_kind is not None and not child_stats.has_nested_block:
+                text = element_text(child)
+                if text:
+                    link_density = child_stats.link_chars / max(1, child_stats.chars)
+                    # The page's headline often sits outside the article's frame; other
+                    # headings there title teasers and sidebars.
+                    outside = place == "outside" and child.tag != "h1"
+                    yield self._judge_text(text, block_kind, link_density, drop_as if outside else None)
+            else:
+                stack.append(_Frame(child, _children(child), place, drop_as))
+
+    def _trim_tail(self, pieces: list[Piece]) -> list[Piece]:
+        """Drop the short unpunctuated lines kept after the article's last sentence.
+
+        A heading with no text under it titles nothing of the article (a teaser list, a
+        form); a name, a date or a label after the last paragraph is a byline or a credit.
+        """
+        last = max(
+            (i for i, p in enumerate(pieces) if p.drop_kind is None and not self.cues.is_title(p.text)),
+            default=None,
+        )
+        if last is None:
+            return pieces
+        return [
+            Piece(p.text, p.block_kind, "other")
+            if i > last and p.drop_kind is None and p.block_kind != "list_item" and self.cues.is_title(p.text)
+            else p
+            for i, p in enumerate(pieces)
+        ]
+
+    def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
+        nodes, frame.inline = frame.inline, []
+        text = collapse("".join(node if isinstance(node, str) else element_text(node) for node in nodes))
+        if text:
+            kind = BLOCK_KINDS.get(frame.element.tag, "other")
+            link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
+            outside = frame.drop_as if frame.place != "inside" else None
+            yield self._judge_text(text, kind, link_chars / len(text), outside)
+
+    def _judge_text(self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None) -> Piece:
+        """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame."""
+        dropped = self.cues.kind(text)
+        if dropped is None and link_density > self.config.max_link_density and kind != "heading":
+            dropped = "navigation"
+        if dropped is None:
+            dropped = outside
+        return Piece(text, kind, dropped)
+
+    def _subtree_stats(self, root: HtmlElement) -> dict[HtmlElement, _Stats]:
+        """Text, link and prose counts and the furniture kind of every element, from the leaves up.
+
+        Two passes: the first counts text, so that the second can tell an element that
+        holds most of the page (`furniture_max_share`) from furniture.
+        """
+        tags = list(root.iter(etree.Element))
+        stats = {tag: _Stats() for tag in tags}
+        for tag in reversed(tags):  # children come after their parent in source order
+            own = stats[tag]
+            punctuated = bool(tag.text and PUNCTUATION.search(tag.text))
+            own.chars = len(collapse(tag.text)) if tag.text else 0
+            for child in tag:
+                sub = stats[child]
+                own.chars += sub.chars
+                own.link_chars += sub.link_chars
+                own.has_block = own.has_block or sub.has_block or child.tag in BLOCK_TAGS
+                own.has_nested_block = own.has_nested_block or sub.has_nested_block or child.tag in NESTED_BLOCK_TAGS
+                if child.tag not in BLOCK_TAGS and child.tag != "a" and sub.punctuated:
+                    punctuated = True
+                if child.tail:
+                    own.chars += len(collapse(child.tail))
+                    punctuated = punctuated or PUNCTUATION.search(child.tail) is not None
+            if tag.tag == "a":
+                own.link_chars = own.chars
+            own.punctuated = punctuated
+        page_chars = max(1, stats[root].chars)
+        for tag in reversed(tags):
+            own = stats[tag]
+            own.named_kind, source = _named_kind(tag)
+            # Hinted boxes, page-wide forms and hidden wrappers that hold most of the page are
+            # its layout, not furniture; ARIA roles and furniture tags are taken at their word.
+            # Reader comments are furniture however much of the page they fill.
+            wraps_page = (
+                own.chars >= self.config.furniture_max_share * page_chars
+                and own.named_kind != "comments"
+                and (source in ("class", "hidden") or tag.tag in _PAGE_WRAPPERS)
+            )
+            own.kind = None if wraps_page else own.named_kind
+            self._mark_teasers(tag, stats)
+            direct_prose = len(collapse(tag.text)) if tag.text else 0
+            for child in tag:
+                sub = stats[child]
+                own.prose += sub.prose
+                # A comment marked up as an `article` is no article, nor is a hidden copy; a
+                # malformed menu that swallowed the page still holds it.
+                if (child.tag in ARTICLE_TAGS and sub.kind is None) or (
+                    sub.has_article and sub.kind not in _NEVER_THE_ARTICLE
+                ):
+                    own.has_article = True
+                if (child.tag in _HEADLINE_TAGS and sub.kind is None) or (
+                    sub.has_headline and sub.kind not in _NEVER_THE_ARTICLE
+                ):
+                    own.has_headline = True
+                if child.tag not in BLOCK_TAGS and child.tag != "a":
+                    direct_prose += sub.chars - sub.link_chars - sub.prose
+                if child.tail:
+                    direct_prose += len(collapse(child.tail))
+            if tag.tag == "a":
+                own.prose = 0  # a teaser card wrapped in a link is a link, whatever it holds
+            elif direct_prose >= self.config.prose_min_chars and own.punctuated:
+                own.prose += direct_prose
+            # Comments and sidebars can out-write the article; they never locate it, whatever
+            # their size, even with `article` teasers inside; only a page's headline or `main`
+            # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
+            # page) locates it too.
+            if (
+                own.named_kind is not None
+                and (own.named_kind in _NEVER_THE_ARTICLE or not own.has_headline)
+                and (own.kind is not None or source == "class")
+            ):
+                own.prose = 0
+        return stats
+
+    def _mark_teasers(self, parent: HtmlElement, stats: dict[HtmlElement, _Stats]) -> None:
+        """Mark the teasers among `parent`'s `article` children: a run of them is a list of other stories.
+
+        A page tells one story; several `article` elements side by side, each with no more
+        than a summary's prose (`teaser_max_prose_chars`), are teasers ("More news"). Longer
+        ones are items of the page itself (a listicle's entries, a forum's posts), and one
+        that holds most of their prose is the story.
+        """
+        articles = [child for child in parent if child.tag == "article" and stats[child].kind is None]
+        if len(articles) < self.config.teaser_list_min_articles:
+            return
+        total = sum(stats[article].prose for article in articles)
+        for article in articles:
+            sub = stats[article]
+            if (
+                sub.prose <= self.config.story_min_prose_share * total
+                and sub.prose < self.config.teaser_max_prose_chars
+            ):
+                sub.kind = sub.named_kind = "related"
+                sub.prose = 0
+                sub.has_article = False
+
+
+def _named_kind(tag: HtmlElement) -> tuple[BoilerplateKind | None, str]:
+    """What an element's hiding, ARIA role, name or class say it is, and which of them said it."""
+    if tag.get("hidden") is not None or (tag.get("aria-hidden") or "").lower() == "true":
+        return "hidden", "hidden"
+    style = tag.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        return "hidden", "hidden"
+    role = (tag.get("role") or "").lower()
+    if role in ROLE_KINDS:
+        return ROLE_KINDS[role], "role"
+    if tag.tag in FURNITURE_TAGS:
+        return FURNITURE_TAGS[tag.tag], "tag"
+    return class_hint(f"{tag.get('class') or ''} {tag.get('id') or ''}"), "class"
+
+
+def _furniture_kind(tag: HtmlElement, stats: _Stats) -> BoilerplateKind | None:
+    """Decide from structure alone whether an element is page furniture, and of what kind."""
+    kind = stats.kind
+    if kind is None:
+        return None
+    if stats.has_article and kind not in _NEVER_THE_ARTICLE:
+        # The element wraps the article itself; judge its parts instead.
+        return None
+    in_article = tag.tag in ("header", "footer") and next(tag.iterancestors("article", "main"), None) is not None
+    if in_article and (tag.get("role") or "").lower() not in ROLE_KINDS:
+        return "footer" if tag.tag == "footer" else None
+    return kind
+
+
+def _main_region(root: HtmlElement, stats: dict[HtmlElement, _Stats], share: float) -> HtmlElement:
+    """The smallest element that still holds `share` of the page's prose: the article's frame."""
+    region = root
+    while True:
+        prose = stats[region].prose
+        best = max(region, key=lambda child: stats[child].prose, default=None)
+        if best is None or prose == 0 or stats[best].prose < share * prose or best.tag in LEAF_BLOCK_TAGS:
+            break
+        region = best
+    return region
