@@ -36,7 +36,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.records import Boilerplate, DateMention, Organization, Place, Record
 from pipeline.stages.validate import describe_validation_error
 from pipeline.writer import RECORDS_FILE
@@ -226,10 +226,13 @@ def read_records(out_dir: Path) -> Iterator[Record]:
     """
     path = out_dir / RECORDS_FILE
     if not out_dir.is_dir():
-        raise PipelineError("E401", f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`")
+        raise PipelineError(
+            ErrorCode.NOT_AN_OUTPUT, f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`"
+        )
     if not path.is_file():
         raise PipelineError(
-            "E401", f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?"
+            ErrorCode.NOT_AN_OUTPUT,
+            f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?",
         )
     return _stream_records(path)
 
@@ -409,16 +412,21 @@ def _stream_records(path: Path) -> Iterator[Record]:
             try:
                 line = handle.readline()
             except UnicodeDecodeError as error:
-                raise PipelineError("E402", f"{path}:{number}: not UTF-8 ({error.reason})") from error
+                raise PipelineError(
+                    ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: not UTF-8 ({error.reason})"
+                ) from error
             if not line:
                 return
             try:
                 record = Record.model_validate_json(line)
             except ValidationError as error:
-                raise PipelineError("E402", f"{path}:{number}: {describe_validation_error(error)}") from error
+                raise PipelineError(
+                    ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: {describe_validation_error(error)}"
+                ) from error
             if previous is not None and record.id <= previous:
                 raise PipelineError(
-                    "E403", f"{path}:{number}: id {record.id!r} comes after {previous!r}; ids must be sorted and unique"
+                    ErrorCode.UNSORTED_OUTPUT,
+                    f"{path}:{number}: id {record.id!r} comes after {previous!r}; ids must be sorted and unique",
                 )
             previous = record.id
             yield record

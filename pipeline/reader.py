@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from pipeline.errors import DocumentError, PipelineError
+from pipeline.errors import DocumentError, ErrorCode, PipelineError
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 SIDECAR_SUFFIX = ".meta.json"
@@ -78,6 +78,7 @@ class ListedEntry:
     status: str
     message: str
     sha256: str | None = None
+    code: ErrorCode = ErrorCode.REFUSED_AT_LISTING  # of a failure
 
 
 @dataclass
@@ -106,7 +107,7 @@ def list_inputs(roots: Sequence[Path]) -> Listing:
     listing = Listing()
     for root in roots:
         if not root.exists():
-            raise PipelineError("E101", f"input {str(root)!r} does not exist")
+            raise PipelineError(ErrorCode.INPUT_MISSING, f"input {str(root)!r} does not exist")
         if root.is_dir():
             files = sorted(_walk_files(root, listing))
             base = root
@@ -141,14 +142,15 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         with _open_regular(ref.file, ref.path) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
             if size > max_bytes:
-                raise DocumentError(f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)")
+                message = f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)"
+                raise DocumentError(message, ErrorCode.INPUT_TOO_LARGE)
             handle.seek(ref.offset)
             # One byte past the limit tells a file that grew (or lied about its size) from one that fits.
             data = handle.read(max_bytes + 1 if ref.line is None else ref.length)
     except OSError as error:
-        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
+        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}", ErrorCode.UNREADABLE_INPUT) from error
     if len(data) > max_bytes:
-        raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
+        raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)", ErrorCode.INPUT_TOO_LARGE)
     sidecar_date = _read_sidecar_date(ref.sidecar) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
 
@@ -173,7 +175,7 @@ def _open_regular(file: Path, rel: str) -> io.BufferedReader:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
-            raise DocumentError(f"{rel} is {kind}, not a regular file")
+            raise DocumentError(f"{rel} is {kind}, not a regular file", ErrorCode.UNREADABLE_INPUT)
         os.set_blocking(descriptor, True)
         return open(descriptor, "rb")
     except BaseException:
@@ -366,10 +368,11 @@ def _read_sidecar_date(sidecar: Path) -> str | None:
         with _open_regular(sidecar, sidecar.name) as handle:
             meta = json.loads(handle.read(_MAX_SIDECAR_BYTES))
     except (OSError, ValueError) as error:
-        raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}") from error
+        raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}", ErrorCode.BAD_SIDECAR) from error
     date = meta.get("date") if isinstance(meta, dict) else None
     if date is None:
         return None
     if not isinstance(date, str) or not _ISO_DAY.match(date):
-        raise DocumentError(f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}')
+        message = f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}'
+        raise DocumentError(message, ErrorCode.BAD_SIDECAR)
     return date

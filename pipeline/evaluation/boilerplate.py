@@ -24,7 +24,9 @@ from bs4.element import NavigableString
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.gold import gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.strip import INVISIBLE_TAGS, BoilerplateStripper
+from pipeline.stages.base import Stage
+from pipeline.stages.registry import build_stage
+from pipeline.stages.strip import INVISIBLE_TAGS
 
 _WHITESPACE = re.compile(r"\s+")
 # Elements a browser renders as their own paragraph, and those it puts on a line of their own.
@@ -119,7 +121,7 @@ def evaluate_boilerplate(
     gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
 ) -> EvalReport:
     """Score the strip stage on HTML and on text dumps, and trafilatura on HTML."""
-    stripper = BoilerplateStripper(config.strip)
+    stripper = build_stage("strip", config)
     extract, note = _trafilatura() if baseline else (None, None)
     html_tally, text_tally, baseline_tally, baseline_text_tally = Tally(), Tally(), Tally(), Tally()
     documents = 0
@@ -143,7 +145,7 @@ def evaluate_boilerplate(
     )
 
 
-def _stripped(stripper: BoilerplateStripper, page: dict[str, Any], path: str) -> str:
+def _stripped(stripper: Stage, page: dict[str, Any], path: str) -> str:
     content = page["html"] if path == "html" else html_to_text_dump(page["html"])
     doc = gold_document(str(page["id"]), content, "html" if path == "html" else "text")
     return stripper(doc).text

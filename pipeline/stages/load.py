@@ -18,9 +18,10 @@ import charset_normalizer
 
 from pipeline.config import LoadConfig
 from pipeline.document import ContentFormat, Document
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, ErrorCode
 from pipeline.reader import RawInput
 from pipeline.records import Source
+from pipeline.stages.base import PipelineStep
 
 _MAGIC_NUMBERS = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -69,11 +70,12 @@ _FALLBACK_ERRORS = "pipeline-single-byte-fallback"
 _ISO_DAY_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 
-class DocumentLoader:
+class DocumentLoader(PipelineStep[RawInput, Document]):
     """Decode one input into a `Document` (the first stage; its input is bytes, not a document)."""
 
     name: ClassVar[str] = "load"
     version: ClassVar[str] = "1"
+    writes: ClassVar[frozenset[str]] = frozenset({"id", "source", "content", "content_format", "document_date"})
 
     def __init__(self, config: LoadConfig) -> None:
         self.config = config
@@ -104,19 +106,22 @@ class DocumentLoader:
         try:
             item = json.loads(raw.data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise DocumentError(f"not a JSON line: {error}") from error
+            raise DocumentError(f"not a JSON line: {error}", ErrorCode.BAD_JSONL_DOCUMENT) from error
         text, html = item.get("text"), item.get("html")
         if isinstance(html, str) and html.strip():
             content, content_format = html, "html"
         elif isinstance(text, str) and text.strip():
             content, content_format = text, "text"
         else:
-            raise DocumentError("a JSONL document needs a non-empty string 'text' or 'html'")
+            raise DocumentError(
+                "a JSONL document needs a non-empty string 'text' or 'html'", ErrorCode.BAD_JSONL_DOCUMENT
+            )
         document_date = None
         if item.get("date") is not None:
             match = _ISO_DAY_PREFIX.match(str(item["date"]))
             if match is None:
-                raise DocumentError(f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}")
+                message = f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}"
+                raise DocumentError(message, ErrorCode.BAD_JSONL_DOCUMENT)
             document_date = match.group(1)
         source = Source(
             path=raw.ref.path.rsplit(":", 1)[0],
@@ -145,24 +150,25 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         DocumentError: The bytes are empty, or binary content rather than text.
     """
     if not data.strip():
-        raise DocumentError("empty file: no text to extract" if not data else "file holds only white space")
+        message = "empty file: no text to extract" if not data else "file holds only white space"
+        raise DocumentError(message, ErrorCode.NOT_TEXT)
     for magic, kind in _MAGIC_NUMBERS:
         if data.startswith(magic):
-            raise DocumentError(f"binary content ({kind}), not text or HTML")
+            raise DocumentError(f"binary content ({kind}), not text or HTML", ErrorCode.NOT_TEXT)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return clean_text(data.decode(encoding)), encoding.replace("-sig", "")
             except UnicodeDecodeError as error:
                 raise DocumentError(
-                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}"
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}", ErrorCode.NOT_TEXT
                 ) from error
     nul_share = data.count(0) / len(data)
     if nul_share > _MAX_NUL_SHARE:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             return utf16
-        raise DocumentError(f"binary content ({nul_share:.0%} NUL bytes), not text or HTML")
+        raise DocumentError(f"binary content ({nul_share:.0%} NUL bytes), not text or HTML", ErrorCode.NOT_TEXT)
     try:
         return clean_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:

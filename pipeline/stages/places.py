@@ -121,6 +121,8 @@ class PlaceResolver(Stage):
 
     name: ClassVar[str] = "places"
     version: ClassVar[str] = "2"
+    reads: ClassVar[frozenset[str]] = frozenset({"text", "places", "organizations", "dates"})
+    writes: ClassVar[frozenset[str]] = frozenset({"places"})
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, merge_qualifiers: bool = False) -> None:
         """Create the stage.
@@ -133,6 +135,10 @@ class PlaceResolver(Stage):
         """
         self._gazetteer = gazetteer
         self._merge_qualifiers = merge_qualifiers
+
+    def setup(self) -> None:
+        """Build (or read back) the gazetteer before any document's time limit starts."""
+        self.gazetteer  # noqa: B018 -- the property builds it
 
     @property
     def gazetteer(self) -> Gazetteer:

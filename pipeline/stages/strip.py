@@ -27,11 +27,11 @@ from typing import ClassVar
 from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
-from pipeline.config import StripConfig
+from pipeline.config import PipelineConfig, StripConfig
 from pipeline.document import Document
 from pipeline.records import Block, BlockKind, Boilerplate, BoilerplateKind
-from pipeline.stages.base import Stage
-from pipeline.templates import template_key
+from pipeline.stages.base import BatchLearner, Stage
+from pipeline.templates import TemplateLearner, template_key
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -224,6 +224,17 @@ class BoilerplateStripper(Stage):
 
     name: ClassVar[str] = "strip"
     version: ClassVar[str] = "3"
+    reads: ClassVar[frozenset[str]] = frozenset({"content", "content_format", "title", "document_date"})
+    writes: ClassVar[frozenset[str]] = frozenset({"title", "document_date", "text", "blocks", "boilerplate"})
+
+    @classmethod
+    def batch_learner(cls, config: PipelineConfig, documents: int) -> BatchLearner | None:
+        """Template discovery: the lines the batch's text dumps share (`pipeline.templates`).
+
+        A batch of fewer than `strip.template_min_documents` documents has no template lines.
+        """
+        minimum = config.strip.template_min_documents
+        return TemplateLearner(minimum) if documents >= minimum else None
 
     def __init__(self, config: StripConfig, template_lines: frozenset[str] = frozenset()) -> None:
         """Set up the stage.
