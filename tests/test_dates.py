@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import make_source
 
-from pipeline.config import DatesConfig
+from pipeline.config import PipelineConfig
 from pipeline.document import Document
 from pipeline.records import DateMention
-from pipeline.stages.dates import DateExtractor
+from pipeline.stages.registry import build_stage
 
-EXTRACTOR = DateExtractor(DatesConfig())
+EXTRACTOR = build_stage("dates", PipelineConfig())
 
 
 def _dates(text: str, document_date: str | None = None) -> list[DateMention]:

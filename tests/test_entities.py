@@ -10,21 +10,21 @@ from conftest import make_source
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
-from pipeline.config import EntitiesConfig, StripConfig
+from pipeline.config import EntitiesConfig, PipelineConfig
 from pipeline.document import Document
 from pipeline.nlp import load_ner_model
 from pipeline.records import Block, Organization
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
-from pipeline.stages.places import PlaceResolver
-from pipeline.stages.strip import BoilerplateStripper
+from pipeline.stages.registry import build_stage
 
-RECOGNIZER = EntityRecognizer(EntitiesConfig())
-PLACES = PlaceResolver()
+RECOGNIZER = build_stage("entities", PipelineConfig())
+PLACES = build_stage("places", PipelineConfig())
+STRIPPER = build_stage("strip", PipelineConfig())
 
 
 def _entities(text: str) -> Document:
     doc = Document(id="t", source=make_source(text), content=text, content_format="text")
-    doc = EntityRecognizer(EntitiesConfig())(BoilerplateStripper(StripConfig())(doc))
+    doc = RECOGNIZER(STRIPPER(doc))
     for entity in (*doc.organizations, *doc.places):
         for mention in entity.mentions:
             assert doc.text[mention.start : mention.end] == mention.text

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import LoadConfig
+from pipeline.config import LoadConfig, PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.reader import list_inputs, read_input
-from pipeline.stages.load import DocumentLoader, decode_bytes
+from pipeline.stages.base import NO_FACTS
+from pipeline.stages.load import decode_bytes
+from pipeline.stages.registry import LOAD
 
-LOADER = DocumentLoader(LoadConfig())
+LOADER = LOAD.build(PipelineConfig(), NO_FACTS)
 
 
 def _load_one(root: Path):  # type: ignore[no-untyped-def]

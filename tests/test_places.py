@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as gazetteer_module
+from pipeline.config import PipelineConfig, PlacesConfig
 from pipeline.document import Document
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
+from pipeline.stages.base import Stage
 from pipeline.stages.places import PlaceResolver
+from pipeline.stages.registry import build_stage
 
 SOURCE = Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=1)
-SEPARATE = PlaceResolver()
-MERGED = PlaceResolver(merge_qualifiers=True)
+SEPARATE = build_stage("places", PipelineConfig())
+MERGED = build_stage("places", PipelineConfig(places=PlacesConfig(merge_state_qualifiers=True)))
 
 SEED_TEXT = (
     "Experts gathered in Washington, D.C. and in Columbus, OH; New York, NY; and Los Angeles, CA. "
@@ -55,7 +58,7 @@ def _document(text: str, surfaces: tuple[str, ...], organizations: tuple[str, ..
 
 
 def _resolve(
-    text: str, *surfaces: str, resolver: PlaceResolver = SEPARATE, organizations: tuple[str, ...] = ()
+    text: str, *surfaces: str, resolver: Stage = SEPARATE, organizations: tuple[str, ...] = ()
 ) -> tuple[Place, ...]:
     """Resolve `text` and check the output contract on the way."""
     places = resolver(_document(text, surfaces, organizations)).places

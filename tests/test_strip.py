@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from conftest import make_source
 
-from pipeline.config import StripConfig
+from pipeline.config import PipelineConfig, StripConfig
 from pipeline.document import Document
+from pipeline.stages.registry import build_stage
 from pipeline.stages.strip import BoilerplateStripper, cue_kind
 from pipeline.templates import find_template_lines
 
-STRIPPER = BoilerplateStripper(StripConfig())
+STRIPPER = build_stage("strip", PipelineConfig())
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Site | A story</title>
