@@ -165,22 +165,27 @@ def run(
     """
     started = time.perf_counter()
     config = config or PipelineConfig()
-    listing = list_inputs(inputs)
     installed = versions()
+    # 1. List the inputs: an id and a path each, in id order.
+    listing = list_inputs(inputs)
     requested = (os.cpu_count() or 1) if jobs is None else jobs
     # More workers than documents would only load the model for nothing.
     workers = min(requested, max(1, len(listing.refs)))
     with ResultCache(out_dir / CACHE_FILE) as cache:
+        # 2. Survey them: each one's identity, and what the stages learn from the whole batch.
         survey = survey_inputs(listing.refs, config, cache, installed, force)
         facts = survey.facts
         templates = template_hash(facts.template_lines)
+        # 3. Look each one up in the cache, lazily, as the executor's window moves on.
         fingerprint = run_fingerprint(config.config_hash(), __version__, stage_versions(), installed, templates)
         tasks = _tasks(listing.refs, survey, cache, fingerprint, force)
         with (
             make_executor(executor, config, workers, scheduler, lambda: Pipeline(config, facts), facts) as documents,
             OutputWriter(out_dir) as writer,
         ):
+            # 4. Process the others and write every record, in id order.
             done = _execute(tasks, len(listing.refs), documents, writer, cache, progress)
+            # 5. Write the manifest.
             entries = sorted_entries([*map(_listed_entry, listing.entries), *done.entries])
             manifest = Manifest(
                 pipeline_version=__version__,

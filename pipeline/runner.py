@@ -98,7 +98,7 @@ class Pipeline:
             if has_batch_call(stage):
                 self._each(states, pending, finish=False)
                 pending = []
-                if self._batch(stage, [s for s in states if s.outcome is None]):
+                if self._batch(stage, [s for s in states if s.going]):
                     continue
             pending.append(stage)
         self._each(states, pending, finish=True)
@@ -110,7 +110,7 @@ class Pipeline:
         A document not loaded yet is read and loaded first; with `finish` it is validated at the end.
         """
         for state in states:
-            if state.outcome is not None:
+            if not state.going:
                 continue
             try:
                 with time_limit(self.config.limits.time_limit_seconds):
@@ -125,10 +125,7 @@ class Pipeline:
             for stage in stages:
                 state.doc = self._timed(state, stage, state.doc)
             if finish:
-                record = self._timed(state, self.chain.validate, state.doc)
-                state.outcome = Outcome(
-                    state.ref, state.sha256, record=record, unresolved_dates=state.doc.unresolved_dates
-                )
+                state.record = self._timed(state, self.chain.validate, state.doc)
         except DocumentError as error:
             state.fail(error.code, str(error))
         except PipelineError:
@@ -177,8 +174,14 @@ class _State:
     stage: str = "load"
     sha256: str | None = None
     doc: Document | None = None
-    outcome: Outcome | None = None
+    record: Record | None = None
+    error: DocumentFailure | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def going(self) -> bool:
+        """Neither finished nor failed yet."""
+        return self.record is None and self.error is None
 
     def read(self, max_bytes: int) -> RawInput:
         """The input's bytes (`pipeline.reader`), read as part of the load stage."""
@@ -194,17 +197,10 @@ class _State:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
     def fail(self, code: ErrorCode, message: str) -> None:
-        failure = DocumentFailure(code=code, stage=self.stage, message=message)
-        self.outcome = Outcome(self.ref, self.sha256, error=failure)
+        self.error = DocumentFailure(code=code, stage=self.stage, message=message)
         self.doc = None
 
     def finished(self) -> Outcome:
-        assert self.outcome is not None, "every document is finished or failed at the end of a chunk"
-        return Outcome(
-            self.outcome.ref,
-            self.outcome.sha256,
-            record=self.outcome.record,
-            error=self.outcome.error,
-            unresolved_dates=self.outcome.unresolved_dates,
-            stage_seconds=dict(self.seconds),
-        )
+        assert not self.going, "every document is finished or failed at the end of a chunk"
+        unresolved = self.doc.unresolved_dates if self.record is not None and self.doc is not None else 0
+        return Outcome(self.ref, self.sha256, self.record, self.error, unresolved, dict(self.seconds))
