@@ -234,3 +234,28 @@ def test_a_repeated_block_is_read_by_the_model_once() -> None:
     assert read == [byline, story, story]  # the short block once; the long one is not kept
     assert first[0] == first[2] == second[1] and first[1] == second[0]
     assert [(e.label, byline[e.start : e.end]) for e in first[0]] == [(e.label_, e.text) for e in nlp(byline).ents]
+
+
+def test_the_batch_call_reads_a_whole_chunk_in_one_model_pass_and_gives_the_same_documents() -> None:
+    texts = [
+        "The Eurasia Foundation met in Moscow in July 2009.",
+        "Delegates of the World Bank met in Columbus, Ohio.",
+        "The Office of Juvenile Justice and Delinquency Prevention (OJJDP) funds the programme in Texas.",
+    ]
+    docs = [
+        STRIPPER(Document(id=f"t{n}", source=make_source(text), content=text, content_format="text"))
+        for n, text in enumerate(texts)
+    ]
+    passes: list[list[str]] = []
+    nlp = load_ner_model(EntitiesConfig().model)
+
+    class CountingModel:
+        def pipe(self, texts: list[str], batch_size: int) -> Iterator[SpacyDoc]:
+            passes.append(list(texts))
+            return nlp.pipe(texts, batch_size=batch_size)
+
+    recognizer = EntityRecognizer(EntitiesConfig(), nlp=cast(Language, CountingModel()))
+    together = recognizer.process_batch(docs)
+    assert len(passes) == 1 and len(passes[0]) == len(texts)  # every block of the chunk, in one pass
+    assert together == [RECOGNIZER(doc) for doc in docs]
+    assert [o.name for o in together[2].organizations] == ["Office of Juvenile Justice and Delinquency Prevention"]
