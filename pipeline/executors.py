@@ -251,7 +251,7 @@ class ProcessPoolDocumentExecutor:
             self._pool = None
 
 
-# Pipelines of a Dask worker process by configuration and batch facts (template lines): built on a worker's
+# Pipelines of a Dask worker process by configuration and batch facts: built on a worker's
 # first task of a run.
 _DASK_PIPELINES: dict[tuple[str, BatchFacts], Pipeline] = {}
 
