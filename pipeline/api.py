@@ -25,6 +25,7 @@ from pipeline.diff import diff_outputs as compare_outputs
 from pipeline.diff_report import HtmlReport
 from pipeline.errors import DocumentFailure, PipelineError
 from pipeline.executors import DocumentExecutor, PendingOutcome, in_order, make_executor
+from pipeline.fingerprint import code_fingerprint
 from pipeline.manifest import InputEntry, Manifest, TemplateLines, sorted_entries, status_counts
 from pipeline.reader import InputRef, ListedEntry, list_inputs
 from pipeline.records import SCHEMA_VERSION, Record
@@ -192,6 +193,7 @@ def run(
                 schema_version=SCHEMA_VERSION,
                 config_hash=config.config_hash(),
                 config=config.model_dump(mode="json"),
+                code_fingerprint=code_fingerprint(),
                 versions=installed,
                 stages=stage_versions(),
                 template_lines=TemplateLines(count=len(facts.template_lines), sha256=templates),

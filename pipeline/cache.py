@@ -1,9 +1,10 @@
 """The incremental cache: finished records of earlier runs, so a re-run only redoes what changed.
 
 A record is a pure function of its input's bytes, the input's id and path, its sidecar date,
-the effective configuration, and the versions of the pipeline, its stages and the packages
-that shape the output. The cache key is a hash of all of these; a record is reused only when
-its key is unchanged, so a changed sidecar, setting or version redoes the document.
+the effective configuration, the pipeline's own code, and the versions of the pipeline, its
+stages and the packages that shape the output. The cache key is a hash of all of these; a
+record is reused only when its key is unchanged, so a changed sidecar, setting, version or
+line of code (`pipeline.fingerprint`, even with no version bumped) redoes the document.
 
 The store is one SQLite file under the output folder (`.cache.sqlite`): it is not part of the
 byte-identical output, and is disposable (a file SQLite cannot read is replaced). Only
@@ -30,11 +31,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from pipeline.fingerprint import code_fingerprint
 from pipeline.reader import InputRef
 
 CACHE_FILE = ".cache.sqlite"
 # Bump when the stored row or the key's recipe changes: every earlier entry then misses.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 _TABLES = ("records", "batches")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -67,6 +69,8 @@ def run_fingerprint(
     stage_versions: Mapping[str, str],
     versions: Mapping[str, str],
     template_hash: str = "",
+    *,
+    code: str | None = None,
 ) -> str:
     """Hash what every record of a run depends on besides its own input.
 
@@ -77,6 +81,8 @@ def run_fingerprint(
         versions: Python's and the output-shaping distributions' versions (`api.versions()`).
         template_hash: The hash of the batch's template lines (`pipeline.templates`): a batch
             that changes them changes what strip drops.
+        code: The fingerprint of the pipeline's code and data files; by default this
+            process's own (`pipeline.fingerprint.code_fingerprint`), so no caller can leave it out.
 
     Returns:
         A sha256 hex digest.
@@ -88,6 +94,7 @@ def run_fingerprint(
         "stages": dict(stage_versions),
         "versions": dict(versions),
         "templates": template_hash,
+        "code": code_fingerprint() if code is None else code,
     }
     return _sha256_json(parts)
 
@@ -95,8 +102,8 @@ def run_fingerprint(
 def batch_key(fingerprint: str, identities: Iterable[tuple[str, str, str | None]]) -> str:
     """The key of a batch's template lines.
 
-    It hashes the fingerprint of everything but the templates and the id, path and sha256 of
-    every input (None for an unreadable one), in order.
+    It hashes the fingerprint of everything but the templates (the code's included, see
+    `run_fingerprint`) and the id, path and sha256 of every input (None for an unreadable one), in order.
     """
     return _sha256_json([fingerprint, list(identities)])
 

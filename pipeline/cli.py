@@ -1,25 +1,33 @@
 """The `pipeline` command: a thin layer over `pipeline.api`.
 
 Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
-invalid, 2 for a usage or set-up error.
+invalid, 2 for a usage or set-up error (a bad configuration included).
+
+`-v` logs what a run is made of (its settings, the code fingerprint) and `-vv` everything
+the libraries log at debug level; `-q` keeps only errors (no progress bar, no summary line).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline import api
+from pipeline import __version__, api
+from pipeline.config import changed_settings, load_config, settings_help
 from pipeline.diff_report import render_text
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
+from pipeline.fingerprint import code_fingerprint
+from pipeline.records import SCHEMA_VERSION
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
+_LOG = logging.getLogger("pipeline")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,13 +36,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pipeline",
         description="Extract articles, dates, organizations and places from scraped web pages.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"pipeline {__version__} (record schema {SCHEMA_VERSION})"
+    )
+    _verbosity_options(parser, 0)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = _command(
         commands,
         "run",
         "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
-        "pipeline run raw/ --out output/ --jobs 4",
+        "pipeline run raw/ --out output/ --jobs 4 --set places.merge_state_qualifiers=true",
+        "settings (defaults shown; --set SECTION.KEY=VALUE, or in a --config FILE:\n"
+        "  [SECTION] on a line, then KEY = VALUE lines):\n" + settings_help(),
     )
     run.add_argument(
         "inputs", nargs="*", type=Path, default=[Path("raw")], metavar="INPUT", help="folders or files (default: raw/)"
@@ -59,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--scheduler", metavar="ADDRESS", help="the Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786"
     )
+    run.add_argument("--config", type=Path, metavar="FILE", help="a TOML file of settings (listed below)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="settings",
+        metavar="SECTION.KEY=VALUE",
+        help="change one setting (repeatable; after --config); the value is TOML or a bare word",
+    )
+    _verbosity_options(run, argparse.SUPPRESS)
 
     diff = _command(
         commands,
@@ -116,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
     try:
         if args.command == "run":
             return _run(args)
@@ -132,10 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    config = load_config(args.config, args.settings)
+    _LOG.info(
+        "configuration %s; changed settings: %s", config.config_hash(), ", ".join(changed_settings(config)) or "none"
+    )
+    _LOG.info("code fingerprint %s", code_fingerprint())
     summary = api.run(
         args.inputs,
         args.out,
-        progress=sys.stderr.isatty(),
+        config,
+        progress=sys.stderr.isatty() and not args.quiet,
         jobs=args.jobs,
         force=args.force,
         executor=args.executor,
@@ -144,12 +175,37 @@ def _run(args: argparse.Namespace) -> int:
     for path, reason in summary.failures:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     counts = summary.counts
-    print(
-        f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
-        f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        print(
+            f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
+            f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
+            file=sys.stderr,
+        )
     return 0 if summary.ok else 1
+
+
+def _verbosity_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """-v and -q, on the command and again on `run` (`pipeline -q run` and `pipeline run -q` alike).
+
+    On a subcommand the default is SUPPRESS, so that leaving the option out there keeps
+    what was given before the command.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "-v", "--verbose", action="count", default=default, help="log more: -v what a run is made of, -vv debug"
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS if default is argparse.SUPPRESS else False,
+        help="errors only: no progress bar, no summary line",
+    )
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(name)s: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -199,12 +255,17 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, example: str
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    example: str,
+    details: str = "",
 ) -> argparse.ArgumentParser:
+    epilog = textwrap.dedent(f"example:\n  {example}") + (f"\n\n{details}" if details else "")
     return commands.add_parser(
         name,
         help=summary,
         description=summary,
-        epilog=textwrap.dedent(f"example:\n  {example}"),
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

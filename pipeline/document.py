@@ -2,7 +2,8 @@
 
 A `Document` is frozen: each stage returns `doc.model_copy(update={...})` with the fields
 it produces. The fields that end up in the output use the contract types from
-`pipeline.records`, so the validate stage only has to assemble and check them.
+`pipeline.records`, so the validate stage only has to assemble and check them; the others
+(`place_spans`, `unresolved_dates`) are what one stage hands to a later one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,25 @@ from pydantic import Field
 from pipeline.records import Block, Boilerplate, DateMention, FrozenModel, Organization, Place, Source
 
 ContentFormat = Literal["text", "html"]
+# The model's label of a place span: GPE and LOC as spaCy gives them, ORG for a span the model
+# read as an organization and the entity stage as a place ("Russia signed ...").
+PlaceLabel = Literal["GPE", "LOC", "ORG"]
+
+
+class PlaceSpan(FrozenModel):
+    """A place mention the entity stage found, for the places stage to resolve.
+
+    Attributes:
+        text: The mention as written, `Document.text[start:end]`.
+        start: Offset of its first character in `Document.text` (code points).
+        end: Offset after its last character.
+        label: The model's label for it (see `PlaceLabel`).
+    """
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    label: PlaceLabel
 
 
 class Document(FrozenModel):
@@ -28,6 +48,8 @@ class Document(FrozenModel):
             `<time>`, or a sidecar `NAME.meta.json`), as YYYY-MM-DD; anchors relative dates.
         title: The page title, when the source gives one.
         text: The article text once boilerplate is removed.
+        place_spans: Place mentions from the entity stage, in text order; the places stage
+            resolves them into `places`.
         unresolved_dates: Relative date expressions with nothing to anchor them (no document
             date, no earlier date in the text): left out of `dates`, counted in the manifest.
     """
@@ -43,5 +65,6 @@ class Document(FrozenModel):
     boilerplate: tuple[Boilerplate, ...] = ()
     dates: tuple[DateMention, ...] = ()
     organizations: tuple[Organization, ...] = ()
+    place_spans: tuple[PlaceSpan, ...] = ()
     places: tuple[Place, ...] = ()
     unresolved_dates: int = Field(default=0, ge=0)

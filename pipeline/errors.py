@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     INPUT_MISSING = "E101"
     BAD_RUN_OPTION = "E102"
     SCHEDULER_UNREACHABLE = "E103"
+    BAD_CONFIGURATION = "E104"
     MODEL_MISSING = "E201"
     OUTSIDE_OUTPUT = "E301"
     NOT_AN_OUTPUT = "E401"
@@ -45,6 +46,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.INPUT_MISSING: "an input named on the command line does not exist",
     ErrorCode.BAD_RUN_OPTION: "an invalid run option (executor, number of jobs, scheduler address)",
     ErrorCode.SCHEDULER_UNREACHABLE: "the Dask scheduler cannot be reached",
+    ErrorCode.BAD_CONFIGURATION: "a configuration that cannot be used (--config file, --set, a bad setting)",
     ErrorCode.MODEL_MISSING: "the spaCy model is not installed",
     ErrorCode.OUTSIDE_OUTPUT: "a record id would name a file outside the output folder",
     ErrorCode.NOT_AN_OUTPUT: "`pipeline diff`: a folder is not an output folder of `pipeline run`",

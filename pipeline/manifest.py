@@ -66,6 +66,8 @@ class Manifest(_Frozen):
     schema_version: int
     config_hash: str
     config: dict[str, Any]
+    # The hash of the pipeline's own code and data files (`pipeline.fingerprint`).
+    code_fingerprint: str
     versions: dict[str, str]
     stages: dict[str, str]
     template_lines: TemplateLines

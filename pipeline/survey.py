@@ -25,7 +25,7 @@ from pipeline.document import Document
 from pipeline.errors import DocumentError
 from pipeline.reader import InputRef, RawInput, read_input
 from pipeline.stages.base import NO_FACTS, BatchFacts, BatchLearner, PipelineStep, Stage
-from pipeline.stages.registry import DOCUMENT_STAGES, LOAD
+from pipeline.stages.registry import DOCUMENT_STAGES, LOAD, BuildContext
 
 # An input's identity for the cache: the sha256 of its bytes and its sidecar date.
 Identity = tuple[str, str | None]
@@ -58,7 +58,7 @@ def survey_inputs(
         learner = spec.kind.batch_learner(config, len(refs))
         if learner is not None:
             learning.append((spec.kind, learner))
-    loader = LOAD.build(config, NO_FACTS)
+    loader = LOAD.build(BuildContext(config))
     decode_now = bool(learning) and (force or len(cache) == 0)
     identities: dict[str, Identity | None] = {}
     for ref in refs:

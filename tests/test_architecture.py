@@ -26,6 +26,7 @@ STAGE_DEPENDENCIES = {
     "pipeline.records",
     "pipeline.reader",
     "pipeline.gazetteer",
+    "pipeline.lexicon",
     "pipeline.nlp",
     "pipeline.templates",
 }

@@ -12,9 +12,12 @@ from spacy.tokens import Doc as SpacyDoc
 
 from pipeline.config import EntitiesConfig, PipelineConfig
 from pipeline.document import Document
+from pipeline.gazetteer import load_gazetteer
 from pipeline.nlp import load_ner_model
 from pipeline.records import Block, Organization
+from pipeline.runner import Pipeline
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
+from pipeline.stages.places import PlaceResolver
 from pipeline.stages.registry import build_stage
 
 RECOGNIZER = build_stage("entities", PipelineConfig())
@@ -25,9 +28,11 @@ STRIPPER = build_stage("strip", PipelineConfig())
 def _entities(text: str) -> Document:
     doc = Document(id="t", source=make_source(text), content=text, content_format="text")
     doc = RECOGNIZER(STRIPPER(doc))
-    for entity in (*doc.organizations, *doc.places):
+    for entity in doc.organizations:
         for mention in entity.mentions:
             assert doc.text[mention.start : mention.end] == mention.text
+    for span in doc.place_spans:
+        assert doc.text[span.start : span.end] == span.text
     return doc
 
 
@@ -110,14 +115,14 @@ def test_undefined_acronym_is_tied_to_a_long_form_it_spells() -> None:
 def test_country_labelled_as_organization_becomes_a_place() -> None:
     doc = _entities("Russia signed the agreement with Kidsave International and Hunter College in 2012.")
     assert "Russia" not in {m.text for o in doc.organizations for m in o.mentions}
-    assert "Russia" in {m.text for p in doc.places for m in p.mentions}
+    assert "Russia" in {s.text for s in doc.place_spans}  # handed to the places stage
 
 
 def test_nothing_is_found_in_boilerplate() -> None:
     doc = _entities(
         "Home     About ICMEC     Supporters     Global Partners\nContact Us Privacy Policy Term of Use Follow ICMEC"
     )
-    assert doc.text == "" and doc.organizations == () and doc.places == ()
+    assert doc.text == "" and doc.organizations == () and doc.place_spans == ()
 
 
 def _lines(text: str) -> Document:
@@ -234,6 +239,15 @@ def test_a_repeated_block_is_read_by_the_model_once() -> None:
     assert read == [byline, story, story]  # the short block once; the long one is not kept
     assert first[0] == first[2] == second[1] and first[1] == second[0]
     assert [(e.label, byline[e.start : e.end]) for e in first[0]] == [(e.label_, e.text) for e in nlp(byline).ents]
+
+
+def test_one_gazetteer_serves_both_stages_of_a_run() -> None:
+    pipeline = Pipeline(PipelineConfig())
+    recognizer = next(s for s in pipeline.chain.stages if isinstance(s, EntityRecognizer))
+    resolver = next(s for s in pipeline.chain.stages if isinstance(s, PlaceResolver))
+    assert recognizer.place_names is resolver.place_names
+    pipeline.setup()
+    assert resolver.gazetteer is load_gazetteer()
 
 
 def test_the_batch_call_reads_a_whole_chunk_in_one_model_pass_and_gives_the_same_documents() -> None:

@@ -10,11 +10,10 @@ import pytest
 from pipeline.config import LoadConfig, PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.reader import list_inputs, read_input
-from pipeline.stages.base import NO_FACTS
 from pipeline.stages.load import decode_bytes
-from pipeline.stages.registry import LOAD
+from pipeline.stages.registry import LOAD, BuildContext
 
-LOADER = LOAD.build(PipelineConfig(), NO_FACTS)
+LOADER = LOAD.build(BuildContext(PipelineConfig()))
 
 
 def _load_one(root: Path):  # type: ignore[no-untyped-def]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as gazetteer_module
-from pipeline.config import PipelineConfig, PlacesConfig
-from pipeline.document import Document
+from pipeline.config import GazetteerConfig, PipelineConfig, PlacesConfig
+from pipeline.document import Document, PlaceSpan
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
-from pipeline.stages.base import Stage
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.registry import build_stage
 
@@ -44,21 +44,21 @@ Summary = list[tuple[str, str, str | None, int | None, list[str]]]
 
 
 def _document(text: str, surfaces: tuple[str, ...], organizations: tuple[str, ...] = ()) -> Document:
-    """A document whose unresolved places are every whole-word occurrence of `surfaces`."""
+    """A document whose place spans are every whole-word occurrence of `surfaces`."""
 
     def mentions(surface: str) -> tuple[Mention, ...]:
         found = re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)
         return tuple(Mention(text=surface, start=m.start(), end=m.end()) for m in found)
 
-    places = tuple(Place(name=s, kind="other", mentions=mentions(s)) for s in surfaces)
+    spans = tuple(PlaceSpan(text=m.text, start=m.start, end=m.end, label="GPE") for s in surfaces for m in mentions(s))
     orgs = tuple(Organization(name=o, mentions=mentions(o)) for o in organizations)
     return Document(
-        id="t", source=SOURCE, content=text, content_format="text", text=text, places=places, organizations=orgs
+        id="t", source=SOURCE, content=text, content_format="text", text=text, place_spans=spans, organizations=orgs
     )
 
 
 def _resolve(
-    text: str, *surfaces: str, resolver: Stage = SEPARATE, organizations: tuple[str, ...] = ()
+    text: str, *surfaces: str, resolver: PlaceResolver = SEPARATE, organizations: tuple[str, ...] = ()
 ) -> tuple[Place, ...]:
     """Resolve `text` and check the output contract on the way."""
     places = resolver(_document(text, surfaces, organizations)).places
@@ -307,8 +307,8 @@ def test_offsets_survive_unusual_text() -> None:
 
 def test_output_does_not_depend_on_input_order() -> None:
     forward = _document(SEED_TEXT, SEED_SURFACES)
-    backward = forward.model_copy(update={"places": tuple(reversed(forward.places))})
-    assert SEPARATE(forward) == SEPARATE(backward) == PlaceResolver()(forward)
+    backward = forward.model_copy(update={"place_spans": tuple(reversed(forward.place_spans))})
+    assert SEPARATE(forward).places == SEPARATE(backward).places == PlaceResolver()(forward).places
 
 
 def test_resolved_documents_pass_through_unchanged() -> None:
@@ -385,10 +385,10 @@ def test_the_build_cache_gives_the_gazetteer_it_was_built_from(tmp_path: Path, m
     built = gazetteer_module.build_gazetteer()
     path = gazetteer_module.cache_file()
     assert path is not None and path.parent == tmp_path and not path.exists()
-    load = gazetteer_module.load_gazetteer.__wrapped__  # without the per-process memo
-    stored = load()
+    load = gazetteer_module._load.__wrapped__  # without the per-process memo
+    stored = load(GazetteerConfig())
     assert path.is_file()
-    read = load()
+    read = load(GazetteerConfig())
     assert type(read._names).__name__ == "_PackedIndex"  # read from the file, not built again
     assert read.to_tables() == built.to_tables() == stored.to_tables()
     for name in ("Moscow", "Kiev", "U.S.", "St. Petersburg", "Zürich", "Victoria", "Ohio", "Nowhere"):
@@ -402,12 +402,33 @@ def test_a_damaged_build_cache_is_built_again(tmp_path: Path, monkeypatch: pytes
     path = gazetteer_module.cache_file()
     assert path is not None
     path.write_bytes(b"\x00not marshal")
-    gazetteer = gazetteer_module.load_gazetteer.__wrapped__()
+    gazetteer = gazetteer_module._load.__wrapped__(GazetteerConfig())
     assert gazetteer.lookup("Moscow")[0].country_code == "RU"
     content = path.read_bytes()
     assert gazetteer_module.Gazetteer.from_tables(marshal.loads(content[32:])).to_tables() == gazetteer.to_tables()
     path.write_bytes(content[:-1000])  # torn: the digest no longer matches, so it is built again
-    assert gazetteer_module.load_gazetteer.__wrapped__().to_tables() == gazetteer.to_tables()
+    assert gazetteer_module._load.__wrapped__(GazetteerConfig()).to_tables() == gazetteer.to_tables()
     assert path.read_bytes() == content
     monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, "")
     assert gazetteer_module.cache_file() is None
+
+
+def test_the_gazetteer_settings_decide_what_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_gazetteer().lookup("New York")[0].kind == "city"  # a major city before the state
+    settings = GazetteerConfig(major_city_population=10**9, major_capital_country_population=10**10)
+    assert gazetteer_module.build_gazetteer(settings).lookup("New York")[0].kind == "region"
+    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    assert gazetteer_module.cache_file(settings) != gazetteer_module.cache_file()  # built and kept apart
+
+
+def test_the_places_stage_reads_the_gazetteer_it_is_given() -> None:
+    gazetteer = gazetteer_module.Gazetteer()
+    atlantis = gazetteer_module.GazetteerEntry("Atlantis", "city", "GR", 1, 36.4, 25.4, population=5)
+    gazetteer.add("Atlantis", atlantis)
+    resolver = PlaceResolver(place_names=PlaceNames(gazetteer=gazetteer))
+    places = _resolve("Ships sailed from Atlantis and Moscow.", "Moscow", resolver=resolver)
+    # Atlantis is found after "from" in the given gazetteer; Moscow is not in it.
+    assert _summary(places) == [
+        ("Atlantis", "city", "GR", 1, ["Atlantis"]),
+        ("Moscow", "other", None, None, ["Moscow"]),
+    ]

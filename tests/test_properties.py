@@ -15,12 +15,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import PipelineConfig
-from pipeline.document import Document
+from pipeline.document import Document, PlaceSpan
 from pipeline.errors import DocumentError
-from pipeline.records import Mention, Place, Record
-from pipeline.stages.base import NO_FACTS
+from pipeline.records import Mention, Record
 from pipeline.stages.load import clean_text, decode_bytes
-from pipeline.stages.registry import VALIDATE, build_stage, build_stages, run_stages
+from pipeline.stages.registry import VALIDATE, BuildContext, build_stage, build_stages, run_stages
 
 DETERMINISTIC = settings(
     derandomize=True,
@@ -34,7 +33,7 @@ SLOW_STAGE = settings(DETERMINISTIC, max_examples=12)
 STRIPPER = build_stage("strip", PipelineConfig())
 DATES = build_stage("dates", PipelineConfig())
 PLACES = build_stage("places", PipelineConfig())
-VALIDATOR = VALIDATE.build(PipelineConfig(), NO_FACTS)
+VALIDATOR = VALIDATE.build(BuildContext(PipelineConfig()))
 
 # Pieces that reach the stages' interesting paths: dates, names, places, cue phrases, layout.
 VOCABULARY = [
@@ -217,11 +216,13 @@ def test_dates_point_at_their_text_in_any_text(text: str, document_date: str | N
 @given(texts)
 def test_entities_point_at_their_text_in_any_text(text: str) -> None:
     doc = build_stage("entities", PipelineConfig())(_stripped(text))
-    for entity in (*doc.organizations, *doc.places):
+    for entity in doc.organizations:
         _assert_mentions(doc.text, entity.mentions, entity.name)
-    for entities in (doc.organizations, doc.places):
-        firsts = [e.mentions[0].start for e in entities]
-        assert firsts == sorted(firsts)
+    firsts = [e.mentions[0].start for e in doc.organizations]
+    assert firsts == sorted(firsts)
+    for span in doc.place_spans:
+        assert doc.text[span.start : span.end] == span.text
+    assert [(s.start, s.end) for s in doc.place_spans] == sorted((s.start, s.end) for s in doc.place_spans)
 
 
 # -- places (mentions placed anywhere, not only where the model would put them) --------------
@@ -231,13 +232,12 @@ def test_entities_point_at_their_text_in_any_text(text: str) -> None:
 @given(texts, st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), max_size=8))
 def test_places_from_any_mentions_point_at_their_text(text: str, spans: list[tuple[int, int]]) -> None:
     doc = _stripped(text)
-    mentions = [
-        Mention(text=doc.text[start : start + length], start=start, end=start + length)
+    place_spans = tuple(
+        PlaceSpan(text=doc.text[start : start + length], start=start, end=start + length, label="GPE")
         for start, length in spans
         if start + length <= len(doc.text)
-    ]
-    places = tuple(Place(name=m.text, kind="other", mentions=(m,)) for m in mentions)
-    resolved = PLACES(doc.model_copy(update={"places": places}))
+    )
+    resolved = PLACES(doc.model_copy(update={"place_spans": place_spans}))
     for place in resolved.places:
         _assert_mentions(resolved.text, place.mentions, place.name)
     firsts = [(p.mentions[0].start, p.mentions[0].end) for p in resolved.places]

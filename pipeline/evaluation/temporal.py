@@ -3,7 +3,10 @@
 Extraction is scored by overlap: a found date that overlaps a scored gold date is a true
 positive; one that overlaps no gold expression at all is a false positive (one that
 overlaps a gold expression outside the scored set, such as a time of day, counts neither
-way). Value accuracy is the share of matched gold dates whose value the system got right.
+way). Value accuracy is the share of matched gold dates whose value the system got right;
+value F1 (TempEval-3's) is extraction F1 times value accuracy.
+A range ("between 1994 and 1997") is one date of ours and two of the gold's: a gold date
+that lies in its second half is compared with its end value.
 The baseline is what people glue together by hand: `dateparser.search_dates` over the
 text, with the document date as its relative base.
 """
@@ -32,6 +35,11 @@ class FoundDate:
     start: int
     end: int
     value: str
+    end_value: str | None = None
+
+    def value_at(self, start: int, end: int) -> str:
+        """The value that speaks for text[start:end]: the end value where that is a range's second half."""
+        return self.end_value if self.end_value and start >= (self.start + self.end) / 2 else self.value
 
 
 @dataclass
@@ -56,12 +64,13 @@ class Tally:
                 continue
             self.true_positives += 1
             best = min(matches, key=lambda d: abs(d.start - expected["start"]) + abs(d.end - expected["end"]))
-            self.values_right += best.value == expected["value"]
+            self.values_right += best.value_at(int(expected["start"]), int(expected["end"])) == expected["value"]
 
     def row(self, system: str) -> ScoreRow:
         """Precision, recall and F1 of extraction, and value accuracy on matched dates."""
         precision = ratio(self.true_positives, self.true_positives + self.false_positives)
         recall = ratio(self.true_positives, self.true_positives + self.false_negatives)
+        value_accuracy = ratio(self.values_right, self.true_positives)
         return ScoreRow(
             system=system,
             scope="DATE",
@@ -69,7 +78,9 @@ class Tally:
                 "precision": precision,
                 "recall": recall,
                 "f1": f1(precision, recall),
-                "value_accuracy": ratio(self.values_right, self.true_positives),
+                "value_accuracy": value_accuracy,
+                # TempEval-3's value score: finding a date and valuing it right, in one figure.
+                "value_f1": f1(precision, recall) * value_accuracy,
             },
             counts={
                 "true_positives": self.true_positives,
@@ -93,7 +104,7 @@ def evaluate_temporal(
         scored = [t for t in timexes if t.get("type") == "DATE" and SCORED_VALUE.match(str(t.get("value", "")))]
         dct = str(item["dct"])[:10] if item.get("dct") else None  # some carry a time of day
         doc = as_article(gold_document(str(item["id"]), item["text"], "text", dct))
-        found = (FoundDate(d.start, d.end, d.value) for d in extractor(doc).dates)
+        found = (FoundDate(d.start, d.end, d.value, d.end_value) for d in extractor(doc).dates)
         ours.add(found, timexes, scored)
         if baseline:
             naive.add(search_dates_baseline(item["text"], dct, config.dates.languages), timexes, scored)

@@ -13,6 +13,17 @@ fills missing days from today's clock and gives no offsets. This stage instead:
    year") against the document date, anaphoric ones ("the following day") against the
    nearest earlier absolute date in the text (skipping attributive dates such as "the
    June 2010 summit", which name another event). With no anchor they are left out.
+   A date that leaves out its year ("in October", "Feb. 2") or its week ("Friday") takes
+   them from the tense of its clause and its distance to the anchor, as HeidelTime and
+   SUTime do for news: "the talks resume in October", written in March, is the coming
+   October; "the car was found in December", written in April, the last one.
+
+Whether a bare four-digit number is a year, and the tense of a clause, are read from the
+words around them (`pipeline.stages.date_context`); the calendar arithmetic is in
+`pipeline.stages.date_arithmetic`.
+
+This module is near 600 lines: a third of it is the pattern table, which stays next to the
+code that reads each pattern's groups.
 """
 
 from __future__ import annotations
@@ -29,36 +40,36 @@ from dateparser.date import DateDataParser
 
 from pipeline.config import DatesConfig
 from pipeline.document import Document
+from pipeline.lexicon import MONTH, MONTH_NUMBERS, WEEKDAY
 from pipeline.records import DateMention, Precision
 from pipeline.stages.base import Stage
+from pipeline.stages.date_arithmetic import (
+    Reading,
+    Resolved,
+    calendar_week,
+    offset,
+    range_end,
+    weekday_near,
+    yearless,
+)
+from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MONTH_NUMBERS
 # Month names must be capitalized: "may" and "march" in lower case are a verb and a walk.
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_MONTH = MONTH
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d|21\d\d)"
 _DASH = r"\s*(?:-|–|—|to|through|until)\s*"
-_WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+_WEEKDAY_NAME = WEEKDAY
+_WEEKDAY = rf"(?:(?P<wd>{_WEEKDAY_NAME}),?\s+)?"
+# "last June", "next Friday", "this coming Sunday": which occurrence, counted from the anchor.
+_WHICH = r"(?P<which>[Ll]ast|[Nn]ext|[Tt]his(?:\s+(?:coming|past))?|[Cc]oming)"
+# "early December", "mid-2009": part of a month or year, which keeps its precision.
+_PART = r"(?P<part>[Ee]arly|[Mm]id|[Ll]ate)"
+# "January this year", "June 5 last year", "March of next year".
+_REL_YEAR = r"(?:,?\s+(?:of\s+)?(?P<rel>this|last|next)\s+year)?"
+# The time of an ISO timestamp: 2019-04-02T09:00:00Z (the day is what a date keeps).
+_TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -75,13 +86,19 @@ _NUMBER_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _COUNT = r"(?:\d{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
 _UNIT = r"(?:day|week|month|year)s?"
+# How many years "last", "this" and "next" move: also what "this fiscal year" means.
+_YEAR_SHIFT = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 
-Kind = Literal["absolute", "range", "year_range", "month_range", "deictic", "anaphoric", "yearless"]
+Kind = Literal[
+    "absolute", "range", "year_range", "month_range", "quarter", "decade", "deictic", "anaphoric", "yearless"
+]
+_ABSOLUTE_KINDS = frozenset({"absolute", "range", "year_range", "month_range", "quarter", "decade"})
 
 
-Feature = Literal["month", "year", "digit", "weekday", "deictic", "unit", "ago", "later"]
+Feature = Literal["month", "year", "digit", "weekday", "deictic", "unit", "ago", "later", "fiscal"]
 # Cheap tests of what a paragraph contains; a pattern is only tried where all it needs is.
 # Each is looser than the patterns that rely on it, so skipping never loses a date.
 _FEATURES: dict[Feature, re.Pattern[str]] = {
@@ -89,10 +106,11 @@ _FEATURES: dict[Feature, re.Pattern[str]] = {
     "year": re.compile(r"\d{4}"),
     "digit": re.compile(r"\d"),
     "weekday": re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"),
-    "deictic": re.compile(r"today|yesterday|tomorrow|Today|Yesterday|Tomorrow"),
+    "deictic": re.compile(r"(?i:today|tonight|yesterday|tomorrow|last night)"),
     "unit": re.compile(r"day|week|month|year"),
     "ago": re.compile(r"ago"),
     "later": re.compile(r"later|earlier"),
+    "fiscal": re.compile(r"fiscal|Fiscal|FY"),
 }
 
 
@@ -131,13 +149,29 @@ _PATTERNS = (
         ),
         frozenset({"month", "year"}),
     ),
-    # between 2009 and 2010; from 2009 to 2010; 2009-2010
+    # between 2009 and 2010; from 2009 to 2010; 2009-2010; the 1998-99 season
     _Pattern(
         "year_range",
         _compile(
-            rf"(?:between\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|from\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR}))"
+            rf"(?:(?i:between)\s+(?P<y1a>{_YEAR})\s+and\s+(?P<y2a>{_YEAR})|(?i:from)\s+(?P<y1b>{_YEAR})\s+(?:to|until|through)\s+(?P<y2b>{_YEAR})|(?P<y1c>{_YEAR})\s*[-–]\s*(?P<y2c>{_YEAR})|(?P<y1d>{_YEAR})[-–/](?P<y2d>\d\d))"
         ),
         frozenset({"year"}),
+    ),
+    # Q2 2019, 2019 Q2, the second quarter of 2019: the quarter's three months
+    _Pattern("quarter", _compile(rf"Q(?P<q>[1-4])[\s/-]?(?P<y>{_YEAR})"), frozenset({"year"})),
+    _Pattern("quarter", _compile(rf"(?P<y>{_YEAR})[\s/-]?Q(?P<q>[1-4])"), frozenset({"year"})),
+    _Pattern(
+        "quarter",
+        _compile(rf"(?P<qw>(?i:first|second|third|fourth)|1st|2nd|3rd|4th)[\s-]quarter(?:\s+of)?,?\s+(?P<y>{_YEAR})"),
+        frozenset({"year"}),
+    ),
+    # the 1980s, the mid-1990s: the decade's years
+    _Pattern("decade", _compile(rf"(?:{_PART}[\s-])?(?P<dec>1[5-9]\d0|20\d0)'?s"), frozenset({"year"})),
+    # fiscal 2019, fiscal year 2019, FY2019, FY19: a fiscal year is named by a calendar year
+    _Pattern(
+        "absolute",
+        _compile(r"(?:[Ff]iscal(?:\s+[Yy]ear)?\s+(?P<fy>\d{4})|FY\s?'?(?P<fy2>\d{4}|\d\d))"),
+        frozenset({"fiscal", "digit"}),
     ),
     # Tuesday, November 14, 2011; 14 November 2011; the 14th of November 2011; November 2011; May of 2011
     _Pattern(
@@ -151,41 +185,80 @@ _PATTERNS = (
         frozenset({"month", "year"}),
     ),
     _Pattern("absolute", _compile(rf"(?P<m>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})"), frozenset({"month", "year"})),
-    # 2011-11-14 and 2011/11/14; 11/14/2011 and 14.11.2011 (read with the configured order)
+    # 2011-11-14, 2011/11/14 and 2019-04-02T09:00:00Z; 11/14/2011 and 4/2/19 (read with the
+    # configured order); 14.11.2011 (dots are day-first almost everywhere)
     _Pattern(
         "absolute",
-        _compile(r"(?P<iso>(?P<y>\d{4})[-/](?P<mo>0[1-9]|1[0-2])[-/](?P<d>0[1-9]|[12]\d|3[01]))"),
+        _compile(rf"(?P<iso>(?P<y>\d{{4}})[-/](?P<mo>0[1-9]|1[0-2])[-/](?P<d>0[1-9]|[12]\d|3[01])){_TIME}"),
         frozenset({"year"}),
     ),
-    _Pattern("absolute", _compile(r"(?P<numeric>\d{1,2}[/.]\d{1,2}[/.]\d{4})"), frozenset({"year"})),
-    # a year on its own; kept only in a date-like position (see _plausible_year)
-    _Pattern("absolute", _compile(rf"(?P<y>{_YEAR})"), frozenset({"year"})),
-    # November 14 (the year comes from the anchor)
-    _Pattern("yearless", _compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\s*,?\s*\d)"), frozenset({"month", "digit"})),
+    _Pattern("absolute", _compile(r"(?P<n1>\d{1,2})/(?P<n2>\d{1,2})/(?P<n3>\d{4}|\d\d)(?!/\d)"), frozenset({"digit"})),
+    _Pattern("absolute", _compile(r"(?P<dot1>\d{1,2})\.(?P<dot2>\d{1,2})\.(?P<n3>\d{4})"), frozenset({"year"})),
+    # a year on its own, or part of one ("mid-2009"); kept only where its context says it is a year
     _Pattern(
-        "yearless", _compile(rf"(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})(?!\s*,?\s*\d)"), frozenset({"month", "digit"})
+        "absolute",
+        _compile(rf"(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate|[Pp]re|[Pp]ost)-)?(?P<y>{_YEAR})"),
+        frozenset({"year"}),
     ),
-    # in January; the January meeting; last March (a bare month needs a word that makes it a date)
+    # March 3-5, 30 May - 2 June (a range whose year comes from the anchor)
+    _Pattern(
+        "yearless",
+        _compile(rf"(?P<m>{_MONTH})\s+(?P<d>{_DAY}){_DASH}(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY})(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
+    ),
     _Pattern(
         "yearless",
         _compile(
-            rf"(?P<cue>(?:in|In|the|The|last|Last|next|Next|this|This|since|Since|until|by|early|late|mid)\s+)(?P<m>{_MONTH})(?!\s*,?\s*\d)"
+            rf"(?P<d>{_DAY})(?:\s+(?P<m>{_MONTH}))?{_DASH}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})(?!\s*,?\s*\d)"
+        ),
+        frozenset({"month", "digit"}),
+    ),
+    # November 14, last Oct. 23, Saturday, April 25, June 5 last year (the year comes from the anchor)
+    _Pattern(
+        "yearless",
+        _compile(rf"{_WEEKDAY}(?:{_WHICH}\s+)?(?P<m>{_MONTH})\s+(?P<d>{_DAY}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
+    ),
+    _Pattern(
+        "yearless",
+        _compile(rf"{_WEEKDAY}(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month", "digit"}),
+    ),
+    # in January; the January meeting; since March this year (a bare month needs a word that
+    # makes it a date; a preposition or article is not part of the date, "last" or "early" is)
+    _Pattern(
+        "yearless",
+        _compile(
+            rf"(?P<cue>(?:(?i:in|the|an?|since|until|till|by|from|through|throughout|during|for|before|after|around)|(?:beginning|middle|end|start)\s+of)\s+)(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"
         ),
         frozenset({"month"}),
     ),
     _Pattern(
-        "deictic", _compile(r"(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)"), frozenset({"deictic"})
+        "yearless",
+        _compile(rf"(?:{_WHICH}\s+)?{_PART}[\s-]+(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"),
+        frozenset({"month"}),
     ),
-    # Friday; last Friday; next Monday (news counts weekdays from the day of writing)
+    _Pattern("yearless", _compile(rf"{_WHICH}\s+(?P<m>{_MONTH}){_REL_YEAR}(?!\s*,?\s*\d)"), frozenset({"month"})),
     _Pattern(
         "deictic",
-        _compile(
-            r"(?:(?P<which>last|next|this|Last|Next|This)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-        ),
-        frozenset({"weekday"}),
+        # "tonight" and "last night" are times of a day; the day is what a date keeps.
+        _compile(r"(?P<word>[Tt]oday|[Tt]onight|[Yy]esterday|[Tt]omorrow|[Ll]ast\s+night)"),
+        frozenset({"deictic"}),
     ),
+    # Friday; last Friday; next Monday (the tense of the clause says which week)
+    _Pattern("deictic", _compile(rf"(?:{_WHICH}\s+)?(?P<weekday>{_WEEKDAY_NAME})"), frozenset({"weekday"})),
     _Pattern(
-        "deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<unit>month|year)"), frozenset({"unit"})
+        "deictic",
+        _compile(r"(?P<which>this|last|next|current|This|Last|Next)\s+(?P<unit>month|year)"),
+        frozenset({"unit"}),
+    ),
+    # last week, this week: the month the calendar week lies in (or the two it straddles)
+    _Pattern("deictic", _compile(r"(?P<which>this|last|next|This|Last|Next)\s+(?P<week>week)"), frozenset({"unit"})),
+    # this fiscal year, the current fiscal year, last fiscal year
+    _Pattern(
+        "deictic",
+        _compile(r"(?P<which>this|current|last|previous|next|coming|This|Last|Next)\s+fiscal\s+(?P<unit>year)"),
+        frozenset({"fiscal"}),
     ),
     _Pattern("deictic", _compile(rf"(?P<count>{_COUNT})\s+(?P<unit>{_UNIT})\s+ago"), frozenset({"unit", "ago"})),
     _Pattern(
@@ -204,18 +277,6 @@ _PATTERNS = (
         frozenset({"unit", "later"}),
     ),
 )
-# Words after which a bare four-digit number reads as a year.
-_YEAR_CUES = frozenset(
-    "in since by of during until till from between before after through to and or early late mid "
-    "year years fiscal fy circa around spring summer autumn fall winter the".split()
-)
-# Words that may follow a year; any other lower-case word makes "2000 people" a count.
-_AFTER_YEAR_OK = frozenset(
-    "and or to through until when while with as after before but that which who he she it they we "
-    "i was were is are had has have there from for at on in by the a an his her its their".split()
-)
-_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
-_NEXT_WORD = re.compile(r"^\s*([A-Za-z]+)")
 
 
 @dataclass(frozen=True)
@@ -226,18 +287,11 @@ class _Candidate:
     match: re.Match[str]
 
 
-@dataclass(frozen=True)
-class _Resolved:
-    value: str
-    end_value: str | None
-    precision: Precision
-
-
 class DateExtractor(Stage):
     """Find date expressions in the article text and normalize them to ISO 8601."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     reads: ClassVar[frozenset[str]] = frozenset({"text", "document_date"})
     writes: ClassVar[frozenset[str]] = frozenset({"dates", "unresolved_dates"})
 
@@ -250,21 +304,21 @@ class DateExtractor(Stage):
         text = doc.text
         found: list[DateMention] = []
         # Absolute dates first: relative ones are resolved against them.
-        candidates = list(_candidates(text))
+        candidates = [c for c in _candidates(text) if not _names_something(c, text)]
         for candidate in candidates:
-            if candidate.kind in ("absolute", "range", "year_range", "month_range"):
+            if candidate.kind in _ABSOLUTE_KINDS:
                 resolved = self._resolve_absolute(candidate, text)
                 if resolved is not None:
                     found.append(_mention(candidate, text, resolved, anchor=None))
         absolutes = sorted(found, key=lambda d: d.start)
         unresolved = 0
         for candidate in candidates:
-            if candidate.kind in ("deictic", "anaphoric", "yearless"):
+            if candidate.kind not in _ABSOLUTE_KINDS:
                 anchor = _anchor_of(candidate, text, absolutes, doc.document_date)
                 if anchor is None:
                     unresolved += 1  # no value without an anchor: left out, and counted
                     continue
-                mention = self._resolve_relative(candidate, text, anchor)
+                mention = self._resolve_relative(candidate, text, anchor, anchor.text != doc.document_date)
                 if mention is not None:
                     found.append(mention)
         dates = tuple(sorted(found, key=lambda d: (d.start, d.end)))
@@ -272,38 +326,94 @@ class DateExtractor(Stage):
 
     # -- absolute -----------------------------------------------------------------------
 
-    def _resolve_absolute(self, candidate: _Candidate, text: str) -> _Resolved | None:
+    def _resolve_absolute(self, candidate: _Candidate, text: str) -> Resolved | None:
         groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
         if candidate.kind == "year_range":
-            first = groups.get("y1a") or groups.get("y1b") or groups["y1c"]
-            last = groups.get("y2a") or groups.get("y2b") or groups["y2c"]
-            if not (self._year_ok(first) and self._year_ok(last)) or last <= first:
+            return self._year_range(groups, text, candidate)
+        if candidate.kind == "quarter":
+            quarter = int(groups["q"]) if "q" in groups else _ORDINALS[groups["qw"].lower()]
+            if not self._year_ok(groups["y"]):
                 return None
-            return _Resolved(first, last, "year")
+            return Resolved(f"{groups['y']}-{3 * quarter - 2:02d}", f"{groups['y']}-{3 * quarter:02d}", "month")
+        if candidate.kind == "decade":
+            decade = int(groups["dec"])
+            if not (self._year_ok(str(decade)) and self._year_ok(str(decade + 9))):
+                return None
+            return Resolved(f"{decade:04d}", f"{decade + 9:04d}", "year")
         if candidate.kind == "month_range":
             first = self._parse(f"{groups.get('m1') or groups['m1b']} {groups['y']}", "month")
             last = self._parse(f"{groups['m2']} {groups['y']}", "month")
             if first is None or last is None or last <= first:
                 return None
-            return _Resolved(first, last, "month")
+            return Resolved(first, last, "month")
         if candidate.kind == "range":
             month_first = groups.get("m1") or groups["m2"]
             first = self._parse(f"{groups['d1']} {month_first} {groups['y']}", "day")
             last = self._parse(f"{groups['d2']} {groups.get('m2') or month_first} {groups['y']}", "day")
             if first is None or last is None or last <= first:
                 return None
-            return _Resolved(first, last, "day")
-        if "iso" in groups or "numeric" in groups:
-            value = self._parse(groups.get("iso") or groups["numeric"], "day")
-            return _Resolved(value, None, "day") if value is not None else None
+            return Resolved(first, last, "day")
+        if "fy" in groups or "fy2" in groups:
+            year = self._full_year(groups.get("fy") or groups["fy2"])
+            return Resolved(f"{year:04d}", None, "year") if self._year_ok(str(year)) else None
+        if "iso" in groups:
+            return self._day(int(groups["y"]), int(groups["mo"]), int(groups["d"]))
+        if "n1" in groups:
+            return self._numeric(int(groups["n1"]), int(groups["n2"]), groups["n3"], day_first=False)
+        if "dot1" in groups:
+            return self._numeric(int(groups["dot1"]), int(groups["dot2"]), groups["n3"], day_first=True)
         if "m" not in groups:
-            if not self._year_ok(groups["y"]) or not _plausible_year(text, candidate.start, candidate.end):
+            if not self._year_ok(groups["y"]):
                 return None
-            return _Resolved(groups["y"], None, "year")
+            if "part" not in groups and not year_by_context(
+                text, candidate.start, candidate.end, self.config.round_count_multiple, self._years
+            ):
+                return None
+            return Resolved(groups["y"], None, "year")
         precision: Precision = "day" if "d" in groups else "month"
         parts = [groups.get("d", ""), groups["m"], groups["y"]]
         value = self._parse(" ".join(p for p in parts if p), precision)
-        return _Resolved(value, None, precision) if value is not None else None
+        return Resolved(value, None, precision) if value is not None else None
+
+    def _year_range(self, groups: dict[str, str], text: str, candidate: _Candidate) -> Resolved | None:
+        first = groups.get("y1a") or groups.get("y1b") or groups.get("y1c") or groups["y1d"]
+        if "y2d" in groups:
+            # "1998-99", "1999-00": the second year is the next one that ends in those digits.
+            century = int(first) - int(first) % 100
+            second = century + int(groups["y2d"]) + (100 if century + int(groups["y2d"]) <= int(first) else 0)
+            last = f"{second:04d}"
+            plausible = year_by_context(
+                text, candidate.start, candidate.end, self.config.round_count_multiple, self._years
+            )
+        else:
+            last = groups.get("y2a") or groups.get("y2b") or groups["y2c"]
+            plausible = not reads_as_count(text, candidate.start, candidate.end)
+        if not (plausible and self._year_ok(first) and self._year_ok(last)) or last <= first:
+            return None
+        return Resolved(first, last, "year")
+
+    def _numeric(self, first: int, second: int, year_digits: str, day_first: bool) -> Resolved | None:
+        """A numeric date; when the configured order gives no valid day, the other order is tried."""
+        year = self._full_year(year_digits)
+        day_first = day_first or self.config.date_order == "DMY"
+        readings = [(second, first), (first, second)] if day_first else [(first, second), (second, first)]
+        for month, day in readings:
+            resolved = self._day(year, month, day)
+            if resolved is not None:
+                return resolved
+        return None
+
+    def _full_year(self, digits: str) -> int:
+        """A year from four digits, or from two: below the pivot in this century, else the last."""
+        if len(digits) == 4:
+            return int(digits)
+        two = int(digits)
+        return 2000 + two if two < self.config.two_digit_year_pivot else 1900 + two
+
+    def _day(self, year: int, month: int, day: int) -> Resolved | None:
+        if not (self._year_ok(str(year)) and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+            return None
+        return Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
 
     def _parse(self, expression: str, precision: Precision) -> str | None:
         """Parse an absolute expression with dateparser and cut the value to `precision`."""
@@ -312,14 +422,45 @@ class DateExtractor(Stage):
             return None
         return _iso(parsed, precision)
 
+    @property
+    def _years(self) -> tuple[int, int]:
+        return self.config.min_year, self.config.max_year
+
     def _year_ok(self, year: str) -> bool:
         return self.config.min_year <= int(year) <= self.config.max_year
 
     # -- relative -----------------------------------------------------------------------
 
-    def _resolve_relative(self, candidate: _Candidate, text: str, anchor: DateMention) -> DateMention | None:
-        groups = {k: v for k, v in candidate.match.groupdict().items() if v is not None}
-        resolved = _shift(candidate.kind, groups, anchor)
+    def _resolve_relative(
+        self, candidate: _Candidate, text: str, anchor: DateMention, in_text: bool
+    ) -> DateMention | None:
+        if not self._year_ok(anchor.value[:4]):
+            return None  # an anchor outside the years a text can name gives nothing in them either
+        groups = {k: v.lower() for k, v in candidate.match.groupdict().items() if v is not None}
+        tense: Tense | None = None
+        if (candidate.kind == "yearless" or "weekday" in groups) and not {"which", "rel"} & groups.keys():
+            tense = tense_near(text, candidate.start, candidate.end, self.config.tense_window_words)
+        if "week" in groups:
+            resolved = calendar_week(_YEAR_SHIFT[groups["which"]], anchor)
+        elif candidate.kind == "yearless":
+            # A story's own date sets the year of what follows it; the date of writing does not.
+            window = None if in_text else self.config.months_ahead_without_tense
+            month = _MONTHS[(groups.get("m") or groups["m2"]).rstrip(".")]
+            reading = Reading(
+                which=tuple(groups.get("which", "").split()),
+                year_shift=_YEAR_SHIFT[groups["rel"]] if "rel" in groups else None,
+                weekday=groups.get("wd"),
+            )
+            resolved = yearless(month, _day_number(groups.get("d")), anchor, reading, tense, window)
+            if resolved is not None and "d2" in groups:
+                last_month = _MONTHS[groups["m2"].rstrip(".")] if "m2" in groups else month
+                resolved = range_end(resolved, last_month, int(_day_number(groups["d2"]) or 0))
+        elif "weekday" in groups:
+            resolved = weekday_near(
+                groups["weekday"], groups.get("which", ""), anchor, tense, self.config.weekday_default
+            )
+        else:
+            resolved = _shift(groups, anchor)
         if resolved is None or not self._year_ok(resolved.value[:4]):
             return None
         return _mention(candidate, text, resolved, anchor=anchor.text)
@@ -340,8 +481,26 @@ def _anchor_of(
 
 
 _SET_CUE = re.compile(r"\b(?:every|each)\s+$", re.IGNORECASE)
-# Words that number things: "page 1999", "room 2010", "flight 1972".
-_NUMBERING_WORDS = frozenset("page pages p pp room rooms route flight model number no vol volume chapter item".split())
+# "the March of Dimes", "the May Department Stores": a bare month that starts a name.
+_NAME_AFTER_MONTH = re.compile(r"\s+(?:of\s+(?:the\s+)?[A-Z]|[A-Z][a-z])")
+# A lower-case word that is not a preposition or conjunction: what an attributive month modifies.
+_NOUN_AFTER = re.compile(r"[^\S\n]+(?!(?:of|for|to|on|in|at|by|with|from|and|or|against|through)\b)[a-z]")
+
+
+def _names_something(candidate: _Candidate, text: str) -> bool:
+    """Tell whether a bare month ("the March", "in May") is the start of a name rather than a date."""
+    groups = candidate.match.groupdict()
+    if candidate.kind != "yearless" or groups.get("d") or groups.get("rel"):
+        return False
+    following = text[candidate.end : candidate.end + 12]
+    if following.startswith((" of", "\nof")):
+        return _NAME_AFTER_MONTH.match(following) is not None
+    cue = (groups.get("cue") or "").strip().lower()
+    # "a June agreement" is a date; "a March for jobs" is a march.
+    if cue in ("a", "an") and not _NOUN_AFTER.match(following):
+        return True
+    # A capitalized word right after "the March" names something; after "in March" it starts a clause.
+    return cue in ("the", "a", "an") and _NAME_AFTER_MONTH.match(following) is not None
 
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
@@ -368,7 +527,7 @@ def _candidates(text: str) -> Iterator[_Candidate]:
                 continue
             for match in pattern.regex.finditer(text, start, end):
                 # A cue word makes the match a date but is not part of the expression.
-                begin = match.end("cue") if "cue" in pattern.regex.groupindex else match.start()
+                begin = match.end("cue") if match.groupdict().get("cue") else match.start()
                 matches.append(_Candidate(pattern.kind, begin, match.end(), match))
     matches.sort(key=lambda c: (c.start, -(c.end - c.start)))
     taken_until = -1
@@ -378,25 +537,6 @@ def _candidates(text: str) -> Iterator[_Candidate]:
             # "every Monday", "each year": a set of times, not a date.
             if not _SET_CUE.search(text, max(0, candidate.start - 10), candidate.start):
                 yield candidate
-
-
-def _plausible_year(text: str, start: int, end: int) -> bool:
-    """Tell whether a bare four-digit number at text[start:end] is a year."""
-    before, after = text[max(0, start - 30) : start], text[end : end + 30]
-    if before.endswith(("$", "€", "£", "#", "No. ", "no. ", "+", ".", ",")) or re.match(r"^[.,:/]\d", after):
-        return False
-    if re.match(r"^\s*(?:%|percent|per\b)", after):
-        return False
-    previous = _PREVIOUS_WORD.search(before)
-    if previous and previous.group(1).lower() in _NUMBERING_WORDS:
-        return False
-    next_word = _NEXT_WORD.match(after)
-    if next_word and next_word.group(1).islower() and next_word.group(1) not in _AFTER_YEAR_OK:
-        return False
-    if previous and previous.group(1).lower() in _YEAR_CUES and not re.search(r"\d\s*$", before):
-        return True
-    # A year standing at the end of a sentence or in brackets: "... was founded 1998." / "(2009)".
-    return re.match(r"^\s*(?:[.;:)\]]|$)", after) is not None and not re.search(r"[\d,]\s*$", before)
 
 
 def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> DateMention | None:
@@ -409,68 +549,27 @@ def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> D
     return earlier[-1] if earlier else None
 
 
-def _shift(kind: Kind, groups: dict[str, str], anchor: DateMention) -> _Resolved | None:
+def _shift(groups: dict[str, str], anchor: DateMention) -> Resolved | None:
     """Apply a relative expression to its anchor, keeping only the precision it can have."""
-    if kind == "yearless":
-        month = _MONTHS[groups["m"].rstrip(".").lower()]
-        year = int(anchor.value[:4])
-        if "d" in groups:
-            day = int(re.sub(r"\D", "", groups["d"]))
-            if day > calendar.monthrange(year, month)[1]:
-                return None
-            return _Resolved(f"{year:04d}-{month:02d}-{day:02d}", None, "day")
-        return _Resolved(f"{year:04d}-{month:02d}", None, "month")
-    if "weekday" in groups:
-        return _weekday(groups["weekday"], groups.get("which", "").lower(), anchor)
     if "word" in groups:
-        unit, count = "day", {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
+        days = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1}
+        unit, count = "day", days[" ".join(groups["word"].split())]
     else:
-        unit = groups["unit"].lower().rstrip("s")
-        which = groups.get("which", "ago").lower()
-        magnitude = _NUMBER_WORDS.get(groups.get("count", "1").lower()) or int(groups.get("count", "1"))
+        unit = groups["unit"].rstrip("s")
+        which = groups.get("which", "ago")
+        magnitude = _NUMBER_WORDS.get(groups.get("count", "1")) or int(groups.get("count", "1"))
         sign = -1 if which in ("last", "previous", "preceding", "prior", "before", "earlier", "ago") else 1
-        count = 0 if which == "this" else sign * magnitude
+        count = 0 if which in ("this", "current") else sign * magnitude
     base_value = anchor.end_value if count > 0 and anchor.end_value else anchor.value
-    return _offset(base_value, anchor.precision, unit, count)
+    return offset(base_value, anchor.precision, unit, count)
 
 
-def _weekday(name: str, which: str, anchor: DateMention) -> _Resolved | None:
-    """The named weekday nearest the anchor day: on or before it, or after it for "next"."""
-    if anchor.precision != "day":
-        return None  # a weekday of an unknown week has no day to give
-    base = dt.date.fromisoformat(anchor.value)
-    target = list(calendar.day_name).index(name)
-    if which == "next":
-        shift = (target - base.weekday() - 1) % 7 + 1
-    else:
-        shift = -((base.weekday() - target) % 7) or (-7 if which == "last" else 0)
-    return _Resolved((base + dt.timedelta(days=shift)).isoformat(), None, "day")
+def _day_number(day: str | None) -> int | None:
+    """The number of a day of the month as written ("3rd" is 3)."""
+    return int(re.sub(r"\D", "", day)) if day else None
 
 
-def _offset(value: str, precision: Precision, unit: str, count: int) -> _Resolved | None:
-    year = int(value[:4])
-    month = int(value[5:7]) if len(value) >= 7 else 1
-    day = int(value[8:10]) if len(value) >= 10 else 1
-    if unit == "year":
-        return _Resolved(f"{year + count:04d}", None, "year")
-    if unit == "month":
-        if precision == "year":
-            return None if count else _Resolved(f"{year:04d}", None, "year")
-        index = year * 12 + (month - 1) + count
-        return _Resolved(f"{index // 12:04d}-{index % 12 + 1:02d}", None, "month")
-    if unit == "week":
-        if precision != "day":
-            return None
-        shifted = dt.date(year, month, day) + dt.timedelta(weeks=count)
-        return _Resolved(shifted.isoformat(), None, "day")
-    if precision == "day":
-        shifted = dt.date(year, month, day) + dt.timedelta(days=count)
-        return _Resolved(shifted.isoformat(), None, "day")
-    # A day counted from a month or a year: the true day cannot be known, only the anchor's span.
-    return _Resolved(value, None, precision)
-
-
-def _mention(candidate: _Candidate, text: str, resolved: _Resolved, anchor: str | None) -> DateMention:
+def _mention(candidate: _Candidate, text: str, resolved: Resolved, anchor: str | None) -> DateMention:
     return DateMention(
         text=text[candidate.start : candidate.end],
         start=candidate.start,

@@ -12,36 +12,43 @@ ORG, GPE and LOC spans (its PERSON spans serve only as evidence). This stage the
 * finds acronym definitions, long form first ("Office of Juvenile Justice and Delinquency
   Prevention (OJJDP)") or acronym first, and ties the acronym to its long form; an acronym
   that is never defined is tied to a long form in the same text whose initials spell it;
-* fixes ORG/GPE confusions with the gazetteer: a country or US state labelled ORG is a
-  place, and so is a city with a cue ("in Santa Fe", "Chillicothe, OH", or read as a place
-  elsewhere in the text), a name ending in a feature or building word ("Orchestra Hall"),
-  and the place parts of a span run over "in/to/and" ("Noida and Greater Noida"); a
-  defined acronym labelled LOC is an organization;
+* fixes ORG/GPE confusions by asking the places stage's name knowledge (`PlaceNames`,
+  which holds the gazetteer): a country or US state labelled ORG is a place, and so is a
+  city with a cue ("in Santa Fe", "Chillicothe, OH", or read as a place elsewhere in the
+  text), a name ending in a feature or building word ("Orchestra Hall"), and the place
+  parts of a span run over "in/to/and" ("Noida and Greater Noida"); a defined acronym
+  labelled LOC is an organization;
 * marks every further occurrence of a known name or acronym, and lets the longest name win
   where spans overlap, so a truncated "Office of Juvenile Justice" becomes the full name;
 * groups mentions into entities named by their most complete form.
 
-Places are passed on unresolved (one entity per surface form) to the places stage.
+Place mentions are passed on to the places stage as typed spans (`Document.place_spans`),
+each with the label the model gave it; this stage resolves none of them.
+
+The module is over 500 lines: every step above rewrites the same list of spans (`_Span`)
+and the next one depends on its result. The acronym finder (`find_acronym_definitions`,
+`_spells`) is the piece that could stand alone, if this grows.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from spacy.language import Language
 
 from pipeline.config import EntitiesConfig
-from pipeline.document import Document
-from pipeline.gazetteer import Gazetteer, load_gazetteer
+from pipeline.document import Document, PlaceLabel, PlaceSpan
 from pipeline.nlp import load_ner_model, one_blas_thread
-from pipeline.records import Block, Mention, Organization, Place, PlaceKind
+from pipeline.records import Block, Mention, Organization
 from pipeline.stages.base import Stage
+from pipeline.stages.place_names import PlaceNames
 
 ORG_LABELS = frozenset({"ORG"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -79,29 +86,11 @@ _WORD = re.compile(r"[^\s()]+")
 _CLAUSE_BREAK = re.compile(r"[;:!?\n]|\.\s|,\s")
 # E-mail and web addresses, host names and file names: "a@b.com", "www.x.org", "TEXT.htm".
 _ADDRESS_OR_FILE = re.compile(r"@|://|\bwww\.|\w\.[a-z]{2,4}\b")
-# Place codes are at most three letters ("U.S.", "UAE"); longer capitals are acronyms.
-_MAX_PLACE_CODE_LETTERS = 3
-_CITY: tuple[PlaceKind, ...] = ("city",)
 # NER labels that name people: their words overrule a lone first name read as an ORG.
 PERSON_LABELS = frozenset({"PERSON"})
-# Words after which a city's name is a place, not a company: "in Santa Fe", "from Miramar".
-_LOCATIVE_BEFORE = re.compile(
-    r"\b(?:[Ii]n|[Nn]ear|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Oo]utside|[Aa]round|[Ww]ithin|[Vv]isit(?:ing|ed)?)"
-    r"[ ]+(?:the[ ]+)?$"
-)
-_LOCATIVE_LOOKBEHIND = 30
-# A US state after a city: "Chillicothe, OH", "Miramar, California".
-_STATE_AFTER = re.compile(r",?[ ]+([A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
-# A country or US state after a place and a comma: "Baikal, Russia", "Miramar, Florida";
-# of two words the first may be enough ("Russia August 2011").
-_QUALIFIER_AFTER = re.compile(r",[ ]+([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
-_POSTAL_CODE = re.compile(r"[A-Z]{2}|[A-Z]\.[A-Z]\.")
-_NAME_AND_COMMA_BEFORE = re.compile(r"[A-Z][a-z]+,[ ]+$")
 # Blocks up to this long are remembered with what the model found in them, this many at a time.
 _REMEMBERED_BLOCK_CHARS = 200
 _REMEMBERED_BLOCKS = 10_000
-# A long form reaches back at most this many words beyond the acronym's letter count.
-_EXTRA_LONG_FORM_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -109,6 +98,9 @@ class _Span:
     start: int
     end: int
     label: str  # "ORG" or "PLACE"
+    # The model's label the span came from ("GPE", "LOC", "ORG"); "ORG" for names this stage
+    # finds itself (acronym definitions, further occurrences of a known name).
+    tag: PlaceLabel = "ORG"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +124,22 @@ class EntityRecognizer(Stage):
     name: ClassVar[str] = "entities"
     version: ClassVar[str] = "3"
     reads: ClassVar[frozenset[str]] = frozenset({"text", "blocks"})
-    writes: ClassVar[frozenset[str]] = frozenset({"organizations", "places"})
+    writes: ClassVar[frozenset[str]] = frozenset({"organizations", "place_spans"})
 
-    def __init__(self, config: EntitiesConfig, nlp: Language | None = None, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, config: EntitiesConfig, nlp: Language | None = None, place_names: PlaceNames | None = None
+    ) -> None:
+        """Create the stage.
+
+        Args:
+            config: The entity settings.
+            nlp: A spaCy pipeline to use instead of loading `config.model` on first use.
+            place_names: The places stage's name knowledge, shared with it (the registry gives
+                both stages the same one); by default one over the process's gazetteer.
+        """
         self.config = config
         self._nlp = nlp
-        self._gazetteer = gazetteer
+        self.place_names = place_names or PlaceNames()
         # What the model found in recent short blocks (see `_read_blocks`), oldest first.
         self._recent: OrderedDict[str, tuple[_ModelEntity, ...]] = OrderedDict()
         self._recent_lock = threading.Lock()
@@ -149,7 +151,7 @@ class EntityRecognizer(Stage):
             PipelineError: The model is not installed (E201).
         """
         self.nlp  # noqa: B018 -- the property loads the model
-        self.gazetteer  # noqa: B018 -- and this one builds the gazetteer
+        self.place_names.set_up()
 
     @property
     def nlp(self) -> Language:
@@ -158,19 +160,8 @@ class EntityRecognizer(Stage):
             self._nlp = load_ner_model(self.config.model)
         return self._nlp
 
-    @property
-    def gazetteer(self) -> Gazetteer:
-        """The gazetteer, built on first use (it takes a second) and shared across the process."""
-        if self._gazetteer is None:
-            self._gazetteer = load_gazetteer()
-        return self._gazetteer
-
-    def is_country_or_region(self, name: str) -> bool:
-        """Tell whether the gazetteer knows `name` as a country, US state or continent."""
-        return self.gazetteer.is_country_or_region(name)
-
     def __call__(self, doc: Document) -> Document:
-        """Set `doc.organizations` and the unresolved `doc.places`."""
+        """Set `doc.organizations` and `doc.place_spans` (the places stage resolves them)."""
         return self._recognize(doc, self._read_blocks([doc.text[b.start : b.end] for b in _model_blocks(doc)]))
 
     def process_batch(self, docs: Sequence[Document]) -> list[Document]:
@@ -191,15 +182,15 @@ class EntityRecognizer(Stage):
         """The stage's work on one document, given what the model found in each of its blocks."""
         text = doc.text
         spans, person_words = self._model_spans(doc, by_block)
-        definitions = _organization_definitions(text, find_acronym_definitions(text), spans)
+        definitions = _organization_definitions(text, find_acronym_definitions(text, self.config), spans)
         spans = self._relabel(text, spans, definitions)
-        spans = _without_person_names(text, spans, definitions, person_words, self.is_country_or_region)
+        spans = _without_person_names(text, spans, definitions, person_words, self.place_names)
         spans = [s for s in spans if self._is_plausible(text[s.start : s.end], s.label)]
-        surfaces = _group_surfaces(text, spans, definitions, self.is_country_or_region)
+        surfaces = _group_surfaces(text, spans, definitions, self.place_names)
         spans = _all_occurrences(text, spans, surfaces)
         organizations = _organizations(text, [s for s in spans if s.label == "ORG"], surfaces, definitions)
-        places = _unresolved_places(text, [s for s in spans if s.label == "PLACE"])
-        return doc.model_copy(update={"organizations": organizations, "places": places})
+        place_spans = _place_spans(text, [s for s in spans if s.label == "PLACE"])
+        return doc.model_copy(update={"organizations": organizations, "place_spans": place_spans})
 
     def _read_blocks(self, texts: Sequence[str]) -> list[tuple[_ModelEntity, ...]]:
         """What the model finds in each text; each distinct text is read once.
@@ -250,7 +241,7 @@ class EntityRecognizer(Stage):
                     continue
                 label = "ORG" if ent.label in ORG_LABELS else "PLACE" if ent.label in PLACE_LABELS else None
                 if label is not None:
-                    span = _clean(doc.text, _Span(start, end, label))
+                    span = _clean(doc.text, _Span(start, end, label, _model_label(ent.label)))
                     if span is not None and not _is_heading(block_text, doc.text[start:end], label):
                         spans.append(span)
         return _join_split_names(doc.text, spans), person_words
@@ -270,13 +261,13 @@ class EntityRecognizer(Stage):
                 and not _has_org_head(surface)
                 and (
                     _has_place_head(surface)
-                    or (surface in places and self.gazetteer.is_place_name(surface))
-                    or self._is_place_here(text, span)
+                    or (surface in places and self.place_names.is_place_name(surface))
+                    or self.place_names.is_place_here(text, span.start, span.end)
                 )
             ):
-                span = _Span(span.start, span.end, "PLACE")
+                span = dataclasses.replace(span, label="PLACE")
             elif span.label == "PLACE" and _key(surface) in defined:
-                span = _Span(span.start, span.end, "ORG")
+                span = dataclasses.replace(span, label="ORG")
             relabelled.append(span)
         return relabelled
 
@@ -293,20 +284,20 @@ class EntityRecognizer(Stage):
         parts: list[_Span] = []
         start = span.start
         for match in _CONNECTING_WORD.finditer(text, span.start, span.end):
-            parts.append(_Span(start, match.start(), "ORG"))
+            parts.append(_Span(start, match.start(), "ORG", span.tag))
             start = match.end()
         if not parts:
             return [span]
-        parts.append(_Span(start, span.end, "ORG"))
+        parts.append(_Span(start, span.end, "ORG", span.tag))
         places = [
             p
             for p in parts
-            if _has_place_head(text[p.start : p.end]) or self.gazetteer.is_place_name(text[p.start : p.end])
+            if _has_place_head(text[p.start : p.end]) or self.place_names.is_place_name(text[p.start : p.end])
         ]
         if not places:
             return [span]
         return [
-            _Span(p.start, p.end, "PLACE") if p in places else p
+            dataclasses.replace(p, label="PLACE") if p in places else p
             for p in parts
             if p in places or _has_org_head(text[p.start : p.end])
         ]
@@ -323,55 +314,32 @@ class EntityRecognizer(Stage):
             return False
         if label == "ORG":
             return any(c.isupper() for c in surface)
-        if _is_acronym(surface) and len(_acronym_letters(surface)) <= _MAX_PLACE_CODE_LETTERS:
-            return bool(self.gazetteer.lookup(surface)) or self.gazetteer.us_state(surface) is not None
-        return True
-
-    def _is_place_here(self, text: str, span: _Span) -> bool:
-        """Tell whether an ORG span is a place: a country or US state anywhere; a city where
-        the words around say so ("in Santa Fe", "Chillicothe, OH", "Lawrence, KS").
-
-        City names are too often company or family names ("Toyota", "Caldwell insurance")
-        to overrule the model without such a cue.
-        """
-        surface = text[span.start : span.end]
-        if self.is_country_or_region(surface):
-            return True
-        if not self.gazetteer.is_place_name(surface, kinds=_CITY):
-            return self._is_state_qualifier(text, span)
-        if _LOCATIVE_BEFORE.search(text, max(0, span.start - _LOCATIVE_LOOKBEHIND), span.start):
-            return True
-        qualifier = _STATE_AFTER.match(text, span.end)
-        return qualifier is not None and self.gazetteer.us_state(qualifier.group(1)) is not None
-
-    def _is_state_qualifier(self, text: str, span: _Span) -> bool:
-        """A US state's postal code right after a place name and a comma ("Lawrence, KS")."""
-        surface = text[span.start : span.end]
-        return (
-            _POSTAL_CODE.fullmatch(surface) is not None
-            and self.gazetteer.us_state(surface) is not None
-            and _NAME_AND_COMMA_BEFORE.search(text, max(0, span.start - _LOCATIVE_LOOKBEHIND), span.start) is not None
-        )
+        return not _is_acronym(surface) or self.place_names.is_possible_place_code(surface)
 
 
-def find_acronym_definitions(text: str) -> list[_Definition]:
+def find_acronym_definitions(text: str, config: EntitiesConfig | None = None) -> list[_Definition]:
     """Find "Long Form (ACR)" and "ACR (Long Form)" definitions in `text`.
 
     The long form is the shortest run of words just before the parenthesis whose initials
     spell the acronym in order; minor words ("of", "and") may be skipped.
+
+    Args:
+        text: The article text.
+        config: The entity settings (how far back a long form may reach); the defaults if None.
     """
+    config = config or EntitiesConfig()
     definitions: list[_Definition] = []
     for match in _ACRONYM_IN_PARENS.finditer(text):
         acronym = match.group(1)
         letters = _acronym_letters(acronym)
         if len(letters) < 2 or sum(c.isupper() for c in acronym) < 2:
             continue
-        clause_start = _clause_start(text, match.start())
+        clause_start = _clause_start(text, match.start(), config.clause_lookback_chars)
         words = [
             (w.start() + clause_start, w.end() + clause_start)
             for w in _WORD.finditer(text[clause_start : match.start()])
         ]
-        limit = max(0, len(words) - len(letters) - _EXTRA_LONG_FORM_WORDS)
+        limit = max(0, len(words) - len(letters) - config.extra_long_form_words)
         for first in range(len(words) - 1, limit - 1, -1):
             phrase = [text[s:e] for s, e in words[first:]]
             if _spells(phrase, letters):
@@ -419,8 +387,8 @@ def _acronym_letters(acronym: str) -> str:
     return "".join(c for c in acronym if c.isalpha()).upper()
 
 
-def _clause_start(text: str, position: int) -> int:
-    window_start = max(0, position - 200)
+def _clause_start(text: str, position: int, lookback: int) -> int:
+    window_start = max(0, position - lookback)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, window_start, position)]
     # "U.S. " and "D.C. " end abbreviations, not clauses.
     breaks = [b for b in breaks if not re.search(r"\b[A-Z]\.[A-Z]?\.?\s$", text[max(0, b - 6) : b])]
@@ -453,7 +421,7 @@ def _clean(text: str, span: _Span) -> _Span | None:
     street = _STREET_AFTER.match(text, end) if span.label == "PLACE" else None
     if street is not None:
         end = street.end()  # "Dallas Street" is a street, not Dallas
-    return _Span(start, end, span.label)
+    return _Span(start, end, span.label, span.tag)
 
 
 def _join_split_names(text: str, spans: list[_Span]) -> list[_Span]:
@@ -465,7 +433,7 @@ def _join_split_names(text: str, spans: list[_Span]) -> list[_Span]:
             gap = text[last.end : span.start]
             last_word = text[last.start : last.end].rsplit(None, 1)[-1].lower()
             if last.label == "ORG" and gap.isspace() and len(gap) <= 2 and last_word in _MINOR_WORDS:
-                joined[-1] = _Span(last.start, span.end, "ORG")
+                joined[-1] = _Span(last.start, span.end, "ORG", last.tag)
                 continue
         joined.append(span)
     return joined
@@ -476,7 +444,7 @@ def _without_person_names(
     spans: list[_Span],
     definitions: Sequence[_Definition],
     person_words: Counter[str],
-    is_country_or_region: Callable[[str], bool],
+    place_names: PlaceNames,
 ) -> list[_Span]:
     """Drop one-word spans that the model reads at least as often elsewhere in the text as
     part of a person's name ("Traci" on a line of its own, "Traci Warner" in the signature).
@@ -486,13 +454,7 @@ def _without_person_names(
     """
     defined = {_key(text[d.acronym.start : d.acronym.end]) for d in definitions}
     counts = Counter(text[s.start : s.end] for s in spans)
-    qualified = {
-        text[s.start : s.end]
-        for s in spans
-        if s.label == "PLACE"
-        and (m := _QUALIFIER_AFTER.match(text, s.end))
-        and (is_country_or_region(m.group(1)) or is_country_or_region(m.group(1).split(" ")[0]))
-    }
+    qualified = {text[s.start : s.end] for s in spans if s.label == "PLACE" and place_names.is_qualified(text, s.end)}
     kept = []
     for span in spans:
         surface = text[span.start : span.end]
@@ -502,7 +464,7 @@ def _without_person_names(
             and " " not in surface
             and not _is_acronym(surface)
             and _key(surface) not in defined
-            and not is_country_or_region(surface)
+            and not place_names.is_country_or_region(surface)
         ):
             continue
         kept.append(span)
@@ -572,7 +534,7 @@ class _Surfaces:
 
 
 def _group_surfaces(
-    text: str, spans: Iterable[_Span], definitions: Sequence[_Definition], is_country_or_region: Callable[[str], bool]
+    text: str, spans: Iterable[_Span], definitions: Sequence[_Definition], place_names: PlaceNames
 ) -> _Surfaces:
     groups = _Groups()
     forms: dict[str, str] = {}
@@ -588,7 +550,7 @@ def _group_surfaces(
             forms.setdefault(_key(surface), surface)
             defined.add(surface)
         groups.union(_key(long_text), _key(acronym))
-    _tie_place_prefixed_names(forms, groups, is_country_or_region)
+    _tie_place_prefixed_names(forms, groups, place_names)
     # An acronym never defined in the text is tied to a long form whose initials spell it.
     acronyms = [k for k, v in forms.items() if _is_acronym(v)]
     names = sorted(v for v in forms.values() if len(v.split()) >= 2)
@@ -600,9 +562,7 @@ def _group_surfaces(
     return _Surfaces(forms, groups, defined)
 
 
-def _tie_place_prefixed_names(
-    forms: dict[str, str], groups: _Groups, is_country_or_region: Callable[[str], bool]
-) -> None:
+def _tie_place_prefixed_names(forms: dict[str, str], groups: _Groups, place_names: PlaceNames) -> None:
     """Tie "U.S.-Russia Civil Society Partnership Program" to "Civil Society Partnership Program"."""
     names = sorted(forms.values())
     for longer in names:
@@ -610,7 +570,7 @@ def _tie_place_prefixed_names(
             if len(shorter.split()) < 2 or not longer.endswith(" " + shorter):
                 continue
             prefix = longer[: -len(shorter)].strip()
-            if all(is_country_or_region(part) for part in re.split(r"[-/\s]+", prefix) if part):
+            if all(place_names.is_country_or_region(part) for part in re.split(r"[-/\s]+", prefix) if part):
                 groups.union(_key(longer), _key(shorter))
 
 
@@ -732,10 +692,12 @@ def _organizations(
     return tuple(sorted(organizations, key=lambda o: (o.mentions[0].start, o.mentions[0].end)))
 
 
-def _unresolved_places(text: str, spans: list[_Span]) -> tuple[Place, ...]:
-    by_surface: dict[str, list[Mention]] = {}
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        surface = text[span.start : span.end]
-        by_surface.setdefault(surface, []).append(Mention(text=surface, start=span.start, end=span.end))
-    places = [Place(name=surface, kind="other", mentions=tuple(mentions)) for surface, mentions in by_surface.items()]
-    return tuple(sorted(places, key=lambda p: (p.mentions[0].start, p.mentions[0].end)))
+def _place_spans(text: str, spans: list[_Span]) -> tuple[PlaceSpan, ...]:
+    """The place spans in text order, for the places stage."""
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    return tuple(PlaceSpan(text=text[s.start : s.end], start=s.start, end=s.end, label=s.tag) for s in ordered)
+
+
+def _model_label(label: str) -> PlaceLabel:
+    """The model's label of an ORG, GPE or LOC span, typed."""
+    return "GPE" if label == "GPE" else "LOC" if label == "LOC" else "ORG"

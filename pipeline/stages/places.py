@@ -1,11 +1,13 @@
 """Places: resolve place mentions offline and group them into one entity per place.
 
-The entities stage passes on one unresolved place per surface form. This stage:
+The entities stage passes on the place mentions it found as typed spans
+(`Document.place_spans`). This stage owns every use of the gazetteer (through
+`PlaceNames`, which it shares with the entity stage) and:
 
 * reads a following US state or "D.C." ("Columbus, OH", "Washington, D.C.") as the
   qualifier that picks the city; by default the state is then a place of its own ("OH" is
-  a mention of Ohio), with `merge_qualifiers` it joins the city's mention ("Columbus,
-  OH"); a following country ("Baikal, Russia") stays a mention of its own either way but
+  a mention of Ohio), with `places.merge_state_qualifiers` it joins the city's mention
+  ("Columbus, OH"); a following country ("Baikal, Russia") stays a mention of its own either way but
   says which country the place before it is in;
 * adds places the model missed, when the gazetteer knows the name exactly: inside a
   coordinated list that already holds a place ("Moscow, Perm, and St. Petersburg"); after
@@ -18,6 +20,10 @@ The entities stage passes on one unresolved place per surface form. This stage:
   namesakes of like size in several countries with nothing to choose between them, and
   unknown names, keep nulls;
 * groups the mentions of one place (same geonameid, or same name when unresolved).
+
+The module is over 500 lines: finding, qualifying and resolving places read the same
+surroundings of a mention through the same small helpers, and split apart they would pass
+most of the document state between modules.
 """
 
 from __future__ import annotations
@@ -28,10 +34,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from pipeline.config import PlacesConfig
 from pipeline.document import Document
-from pipeline.gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from pipeline.gazetteer import Gazetteer, GazetteerEntry
+from pipeline.lexicon import LOCATIVE_WORD, MONTH_NAMES, MONTH_PREFIX, PLACE_NAME_ABBREVIATIONS, US_POSTAL_CODE
 from pipeline.records import Mention, Place, PlaceKind
 from pipeline.stages.base import Stage
+from pipeline.stages.place_names import PlaceNames
 
 Span = tuple[int, int]
 
@@ -43,22 +52,22 @@ _RUN_BEFORE = re.compile(rf"(?<![\w.'’-])(?:{_WORD} )*{_WORD}$")
 _SEPARATOR = re.compile(r",[ ]+(?:(?:and|or)[ ]+)?|[ ]+(?:and|or)[ ]+")
 _SEPARATOR_BEFORE = re.compile(r"(?:,[ ]+(?:(?:and|or)[ ]+)?|[ ]+(?:and|or)[ ]+)$")
 # Words whose period is an abbreviation's, so a name goes on after them.
-_ABBREVIATIONS = frozenset({"St.", "Ste.", "Mt.", "Ft."})
+_ABBREVIATIONS = frozenset(f"{abbreviation}." for abbreviation in PLACE_NAME_ABBREVIATIONS)
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 # What may follow the last item of a two-item list ("Moscow and Perm."), so that "Moscow and
 # Jackson said" does not make a city of a person.
 _CLAUSE_END = re.compile(r"[.,;:!?)\]\"”]|\s*$|\n")
 # A US state after a place: a postal code, plain or dotted ("OH", "N.Y.", "D.C."), or a name
 # of up to three words.
-_STATE = r"[A-Z]\.[A-Z]\.|[A-Z]{2}(?!\w)|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"
+_STATE = rf"{US_POSTAL_CODE}|[A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}"
 _QUALIFIER = re.compile(rf"(,?[ ])({_STATE})")
 _INTERNAL_QUALIFIER = re.compile(rf"(.+?),?[ ]({_STATE})")
-_POSTAL_CODE = re.compile(r"[A-Z]\.[A-Z]\.|[A-Z]{2}")
+_POSTAL_CODE = re.compile(US_POSTAL_CODE)
 _STATE_AFTER = re.compile(r"[ ]+[Ss]tate\b")
 _STATE_BEFORE = re.compile(r"\b[Ss]tate of[ ]+$")
 # A capitalized run after a word that introduces a place: "in Noida", "from Baguio".
 _LOCATIVE_RUN = re.compile(
-    r"\b(?P<word>[Ii]n|[Nn]ear|[Ff]rom|[Tt]o|[Aa]cross|[Tt]hroughout|[Oo]utside|[Aa]round|[Ww]ithin|[Vv]isit(?:ing|ed)?)"
+    rf"\b(?P<word>{LOCATIVE_WORD})"
     rf"[ ]+(?P<the>the[ ]+)?(?P<name>{_WORD}(?: {_WORD})*|[a-z]+(?: [a-z]+)?(?=[ ]*[.,;:!?]|$))",
     re.MULTILINE,
 )
@@ -69,19 +78,10 @@ _COUNTRY_OR_REGION: tuple[PlaceKind, ...] = ("country", "region")
 # date ("1996-08-30", "8/30", "Aug 30"); other numbers are scores and standings ("BOSTON 70 62").
 _DATELINE = re.compile(
     r"^(?P<name>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,2})[ ]*(?=,|\(|[-–—][ ]|\d{4}-\d\d|\d{1,2}/\d{1,2}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]\d)",
+    rf"|{MONTH_PREFIX}[a-z]*\.?[ ]\d)",
     re.MULTILINE,
 )
-_MONTHS = frozenset("January February March April May June July August September October November December".split())
-# Long enough for any list separator or a "state of " before a name.
-_LOOKBEHIND = 40
-# Long enough for a list item of three words; a capitalized run filling it is a longer title.
-_MAX_RUN_CHARS = 80
-# An item of a list is a short name; a longer capitalized run is a title or an organization.
-_MAX_ITEM_WORDS = 3
-# A city this many times larger than any namesake is what a bare name means unless the text
-# qualifies it: "Moscow" is Moscow, Russia even on a page full of US places.
-_DOMINANT_RATIO = 10
+_MONTHS = frozenset(MONTH_NAMES)
 
 
 @dataclass(frozen=True)
@@ -121,38 +121,33 @@ class PlaceResolver(Stage):
 
     name: ClassVar[str] = "places"
     version: ClassVar[str] = "2"
-    reads: ClassVar[frozenset[str]] = frozenset({"text", "places", "organizations", "dates"})
+    reads: ClassVar[frozenset[str]] = frozenset({"text", "place_spans", "organizations", "dates"})
     writes: ClassVar[frozenset[str]] = frozenset({"places"})
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, merge_qualifiers: bool = False) -> None:
+    def __init__(self, config: PlacesConfig | None = None, place_names: PlaceNames | None = None) -> None:
         """Create the stage.
 
         Args:
-            gazetteer: The gazetteer to use; by default the process-wide one, built on
-                first use.
-            merge_qualifiers: Make a city and the state after it one mention ("Columbus,
-                OH") instead of a mention of the city and one of the state.
+            config: The places settings (the defaults if None).
+            place_names: The gazetteer and its name tests, shared with the entity stage (the
+                registry gives both the same one); by default one over the process's gazetteer.
         """
-        self._gazetteer = gazetteer
-        self._merge_qualifiers = merge_qualifiers
+        self.config = config or PlacesConfig()
+        self.place_names = place_names or PlaceNames(self.config)
 
     def setup(self) -> None:
         """Build (or read back) the gazetteer before any document's time limit starts."""
-        self.gazetteer  # noqa: B018 -- the property builds it
+        self.place_names.set_up()
 
     @property
     def gazetteer(self) -> Gazetteer:
-        """The gazetteer, built on first use and shared across the process."""
-        if self._gazetteer is None:
-            self._gazetteer = load_gazetteer()
-        return self._gazetteer
+        """The gazetteer of `place_names`, loaded on first use and shared across the process."""
+        return self.place_names.gazetteer
 
     def __call__(self, doc: Document) -> Document:
-        """Replace the unresolved `doc.places` with resolved places, one per place."""
+        """Set `doc.places` from `doc.place_spans` and what the text adds: resolved, one per place."""
         text = doc.text
-        spans = _non_overlapping(
-            (m.start, m.end) for place in doc.places for m in place.mentions if 0 <= m.start < m.end <= len(text)
-        )
+        spans = _non_overlapping((s.start, s.end) for s in doc.place_spans if 0 <= s.start < s.end <= len(text))
         taken = [(m.start, m.end) for organization in doc.organizations for m in organization.mentions]
         taken += [(d.start, d.end) for d in doc.dates]
         located = self._locate(text, spans)
@@ -166,7 +161,7 @@ class PlaceResolver(Stage):
             entry = self._resolve(text, loc, context)
             name = text[loc.start : loc.name_end]
             stated = loc.stated_country or (loc.state.country_code if loc.state is not None else None)
-            if loc.qualifier_start is None or self._merge_qualifiers:
+            if loc.qualifier_start is None or self.config.merge_state_qualifiers:
                 resolved.append(_Resolved(loc.start, loc.end, name, entry, stated))
             else:
                 resolved.append(_Resolved(loc.start, loc.name_end, name, entry, stated))
@@ -218,7 +213,7 @@ class PlaceResolver(Stage):
                 name = text[run[0] : run[1]]
                 if (
                     not name.isupper()
-                    and len(name.split(" ")) <= _MAX_ITEM_WORDS
+                    and len(name.split(" ")) <= self.config.max_item_words
                     and self.gazetteer.is_place_name(name, kinds=_COUNTRY_OR_REGION)
                     and not _overlaps(run, taken)
                 ):
@@ -255,7 +250,7 @@ class PlaceResolver(Stage):
         for match in _LOCATIVE_RUN.finditer(text):
             run = _first_sentence(text, match.start("name"), match.end("name"))
             name = text[run[0] : run[1]]
-            if len(name.split(" ")) > _MAX_ITEM_WORDS or name in _MONTHS or _overlaps(run, taken):
+            if len(name.split(" ")) > self.config.max_item_words or name in _MONTHS or _overlaps(run, taken):
                 continue
             # "to" also makes infinitives and recipients ("forward to Brant"), "the" goes with
             # titles ("the Bush administration"), and a name in lower case may be a word:
@@ -288,12 +283,14 @@ class PlaceResolver(Stage):
             items.append((item, is_new))
             position = item[1]
         position = anchor[0]
-        while (separator := _SEPARATOR_BEFORE.search(text, max(0, position - _LOOKBEHIND), position)) is not None:
+        while (
+            separator := _SEPARATOR_BEFORE.search(text, max(0, position - self.config.list_lookbehind_chars), position)
+        ) is not None:
             item_end = separator.start()
             if item_end in ends:
                 item, is_new = (ends[item_end], item_end), False
             else:
-                window_start = max(0, item_end - _MAX_RUN_CHARS)
+                window_start = max(0, item_end - self.config.max_list_run_chars)
                 run = _RUN_BEFORE.search(text, window_start, item_end)
                 if run is not None and 0 < window_start == run.start():
                     break  # the run may go on before the window
@@ -309,7 +306,7 @@ class PlaceResolver(Stage):
     def _list_item(self, text: str, run: Span, taken: list[Span]) -> Span | None:
         """The run if it is exactly the own name of a city or a country."""
         name = text[run[0] : run[1]]
-        if len(name.split(" ")) > _MAX_ITEM_WORDS or _overlaps(run, taken):
+        if len(name.split(" ")) > self.config.max_item_words or _overlaps(run, taken):
             return None
         entries = self.gazetteer.lookup(name, primary_only=True)
         return run if entries and entries[0].kind in ("city", "country") else None
@@ -337,7 +334,7 @@ class PlaceResolver(Stage):
         start, run_end = _first_sentence(text, run.start(), run.end())
         words = text[start:run_end].split(" ")
         # Longest first: "United States" before "United"; "Russia August 2011" gives "Russia".
-        for count in range(min(len(words), _MAX_ITEM_WORDS + 1), 0, -1):
+        for count in range(min(len(words), self.config.max_item_words + 1), 0, -1):
             name = " ".join(words[:count])
             country = self.gazetteer.country(name)
             if country is not None:
@@ -367,7 +364,7 @@ class PlaceResolver(Stage):
                     stated = country[1].country_code
                 elif top is None:
                     stated = self._state_after(text, end)
-            before = text[max(0, start - _LOOKBEHIND) : start]
+            before = text[max(0, start - self.config.list_lookbehind_chars) : start]
             phrase = bool(_STATE_AFTER.match(text, end) or _STATE_BEFORE.search(before))
             located.append(_Located(start, end, end, stated_country=stated, state_phrase=phrase))
         return located
@@ -455,7 +452,7 @@ class PlaceResolver(Stage):
             top = entries[0]
             if top.kind == "region" and top.country_code == "US" and top.admin1 is not None:
                 context.states.add(top.admin1)
-            code = _certain_country(entries)
+            code = _certain_country(entries, self.config.dominant_ratio)
             if code is not None and code != loc.stated_country:
                 context.countries[code] += 1
         return context
@@ -488,7 +485,7 @@ class PlaceResolver(Stage):
         in_states = [e for e in cities if e.country_code == "US" and e.admin1 in context.states]
         if in_states:
             return in_states[0]
-        if _dominant(cities) or len({e.country_code for e in cities}) == 1:
+        if _dominant(cities, self.config.dominant_ratio) or len({e.country_code for e in cities}) == 1:
             return cities[0]
         # max() keeps the first of equals, and cities come largest first.
         best = max(cities, key=lambda e: context.countries[e.country_code or ""])
@@ -533,23 +530,23 @@ def _last_sentence(text: str, start: int, end: int) -> Span:
     return (start, end)
 
 
-def _certain_country(entries: Sequence[GazetteerEntry]) -> str | None:
+def _certain_country(entries: Sequence[GazetteerEntry], dominant_ratio: int) -> str | None:
     """The country a name is in whatever it names, if the name alone tells."""
     top = entries[0]
     if top.kind != "city":
         return top.country_code
     cities = [e for e in entries if e.kind == "city"]
-    if len({e.country_code for e in cities}) == 1 or _dominant(cities):
+    if len({e.country_code for e in cities}) == 1 or _dominant(cities, dominant_ratio):
         return top.country_code
     return None
 
 
-def _dominant(cities: Sequence[GazetteerEntry]) -> bool:
-    """Whether the first city dwarfs every namesake."""
+def _dominant(cities: Sequence[GazetteerEntry], ratio: int) -> bool:
+    """Whether the first city is `ratio` times larger than any namesake (`places.dominant_ratio`)."""
     if len(cities) == 1:
         return True
     runner_up = max(e.population for e in cities[1:])
-    return cities[0].population >= _DOMINANT_RATIO * max(runner_up, 1)
+    return cities[0].population >= ratio * max(runner_up, 1)
 
 
 def _runs_past(spans: Sequence[Span], first: int, position: int) -> bool:

@@ -2,14 +2,16 @@
 
 `load -> strip -> dates -> entities -> places -> validate`. The runner, `pipeline eval` and
 the tests all build their stages here, so the order lives in one place. To add a document
-stage, add one line to `DOCUMENT_STAGES` at its place in the order (its builder takes the
-run's configuration and what the stages learned from the batch, `BatchFacts`).
+stage, add one line to `DOCUMENT_STAGES` at its place in the order; its builder gets a
+`BuildContext`: the run's configuration, what the stages learned from the batch
+(`BatchFacts`), and the objects stages share (one gazetteer for entities and places).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from pipeline.config import PipelineConfig
@@ -20,6 +22,7 @@ from pipeline.stages.base import NO_FACTS, BatchFacts, PipelineStep, Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import DocumentLoader
+from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.validate import RecordValidator
@@ -28,11 +31,24 @@ Step = TypeVar("Step", bound=PipelineStep[Any, Any])
 
 
 @dataclass(frozen=True)
+class BuildContext:
+    """What the stages of one chain are built from, and the objects they share."""
+
+    config: PipelineConfig
+    facts: BatchFacts = NO_FACTS
+
+    @cached_property
+    def place_names(self) -> PlaceNames:
+        """One gazetteer and its name tests, shared by the entity and places stages."""
+        return PlaceNames(self.config.places)
+
+
+@dataclass(frozen=True)
 class StageSpec(Generic[Step]):
     """A stage of the registry: its class (name, version, hooks) and how to build it for a run."""
 
     kind: type[Step]
-    build: Callable[[PipelineConfig, BatchFacts], Step]
+    build: Callable[[BuildContext], Step]
 
     @property
     def name(self) -> str:
@@ -40,20 +56,14 @@ class StageSpec(Generic[Step]):
         return self.kind.name
 
 
-LOAD: StageSpec[PipelineStep[RawInput, Document]] = StageSpec(
-    DocumentLoader, lambda config, facts: DocumentLoader(config.load)
-)
+LOAD: StageSpec[PipelineStep[RawInput, Document]] = StageSpec(DocumentLoader, lambda c: DocumentLoader(c.config.load))
 DOCUMENT_STAGES: tuple[StageSpec[Stage], ...] = (
-    StageSpec(BoilerplateStripper, lambda config, facts: BoilerplateStripper(config.strip, facts.template_lines)),
-    StageSpec(DateExtractor, lambda config, facts: DateExtractor(config.dates)),
-    StageSpec(EntityRecognizer, lambda config, facts: EntityRecognizer(config.entities)),
-    StageSpec(
-        PlaceResolver, lambda config, facts: PlaceResolver(merge_qualifiers=config.places.merge_state_qualifiers)
-    ),
+    StageSpec(BoilerplateStripper, lambda c: BoilerplateStripper(c.config.strip, c.facts.template_lines)),
+    StageSpec(DateExtractor, lambda c: DateExtractor(c.config.dates)),
+    StageSpec(EntityRecognizer, lambda c: EntityRecognizer(c.config.entities, place_names=c.place_names)),
+    StageSpec(PlaceResolver, lambda c: PlaceResolver(c.config.places, c.place_names)),
 )
-VALIDATE: StageSpec[PipelineStep[Document, Record]] = StageSpec(
-    RecordValidator, lambda config, facts: RecordValidator()
-)
+VALIDATE: StageSpec[PipelineStep[Document, Record]] = StageSpec(RecordValidator, lambda c: RecordValidator())
 
 
 @dataclass(frozen=True)
@@ -82,10 +92,11 @@ def stage_versions() -> dict[str, str]:
 
 def build_chain(config: PipelineConfig, facts: BatchFacts = NO_FACTS) -> StageChain:
     """Build every stage of a run (set-up is left to the runner: `PipelineStep.setup`)."""
+    context = BuildContext(config, facts)
     return StageChain(
-        load=LOAD.build(config, facts),
-        stages=build_stages(config, facts),
-        validate=VALIDATE.build(config, facts),
+        load=LOAD.build(context),
+        stages=tuple(spec.build(context) for spec in DOCUMENT_STAGES),
+        validate=VALIDATE.build(context),
     )
 
 
@@ -108,7 +119,8 @@ def build_stages(
     last = names.index(upto) if upto is not None and upto in names else len(names) - 1 if upto is None else -1
     if first < 0 or last < first:
         raise KeyError(f"no document stages from {start!r} to {upto!r}; the order is {' -> '.join(names)}")
-    return tuple(spec.build(config, facts) for spec in DOCUMENT_STAGES[first : last + 1])
+    context = BuildContext(config, facts)
+    return tuple(spec.build(context) for spec in DOCUMENT_STAGES[first : last + 1])
 
 
 def run_stages(stages: Sequence[Stage], doc: Document) -> Document:
