@@ -33,6 +33,7 @@ schema: $(STAMP)
 # Speed and memory against bare spaCy NER and a naive script; needs ../shared beside the repo.
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/memory_per_document.py
 
 # Installs exactly the pinned versions; nothing is downloaded at run time (the spaCy
 # model is a pinned package too).

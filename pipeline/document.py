@@ -8,11 +8,21 @@ it produces. The fields that end up in the output use the contract types from
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from pipeline.records import Block, Boilerplate, DateMention, FrozenModel, Organization, Place, Source
+from pipeline.records import (
+    Block,
+    Boilerplate,
+    DateMention,
+    FrozenModel,
+    Language,
+    Organization,
+    Place,
+    PublishedDate,
+    Source,
+)
 
 ContentFormat = Literal["text", "html"]
 # The model's label of a place span: GPE and LOC as spaCy gives them, ORG for a span the model
@@ -46,7 +56,15 @@ class Document(FrozenModel):
         content_format: How `content` is to be read by the strip stage.
         document_date: The date the document is known to carry (JSONL `date`, HTML meta or
             `<time>`, or a sidecar `NAME.meta.json`), as YYYY-MM-DD; anchors relative dates.
+        url: The page's URL (JSONL `url`, WARC target URI, else the page's canonical link).
+        fetch_date: When a crawler fetched the page (WARC-Date), as YYYY-MM-DD: anchors
+            relative dates when the page has no date of its own.
+        metadata: The JSONL line's `metadata` object, carried as given (not in the record).
         title: The page title, when the source gives one.
+        published: The page's own publication date (meta tags, JSON-LD, `<time>`).
+        author: The page's author, from its metadata.
+        site_name: The site's name, from its metadata.
+        language: The language of `text`, with the detector's confidence.
         text: The article text once boilerplate is removed.
         place_spans: Place mentions from the entity stage, in text order; the places stage
             resolves them into `places`.
@@ -59,7 +77,14 @@ class Document(FrozenModel):
     content: str
     content_format: ContentFormat
     document_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    url: str | None = None
+    fetch_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    metadata: dict[str, Any] | None = None
     title: str | None = None
+    published: PublishedDate | None = None
+    author: str | None = None
+    site_name: str | None = None
+    language: Language | None = None
     text: str = ""
     blocks: tuple[Block, ...] = ()
     boilerplate: tuple[Boilerplate, ...] = ()

@@ -26,6 +26,11 @@ class ErrorCode(StrEnum):
     BAD_CONFIGURATION = "E104"
     MODEL_MISSING = "E201"
     OUTSIDE_OUTPUT = "E301"
+    OUTPUT_OVERLAPS_INPUT = "E302"
+    OUTPUT_FOREIGN = "E303"
+    OUTPUT_LOCKED = "E304"
+    DISK_FULL = "E305"
+    OUTPUT_READ_ONLY = "E306"
     NOT_AN_OUTPUT = "E401"
     INVALID_OUTPUT_RECORD = "E402"
     UNSORTED_OUTPUT = "E403"
@@ -40,6 +45,7 @@ class ErrorCode(StrEnum):
     TIME_LIMIT = "E607"
     INVALID_RECORD = "E608"
     UNEXPECTED = "E609"
+    WORKER_DIED = "E610"
 
 
 MEANINGS: dict[ErrorCode, str] = {
@@ -49,6 +55,11 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.BAD_CONFIGURATION: "a configuration that cannot be used (--config file, --set, a bad setting)",
     ErrorCode.MODEL_MISSING: "the spaCy model is not installed",
     ErrorCode.OUTSIDE_OUTPUT: "a record id would name a file outside the output folder",
+    ErrorCode.OUTPUT_OVERLAPS_INPUT: "the output folder is, contains or lies inside an input root",
+    ErrorCode.OUTPUT_FOREIGN: "the output folder holds files the pipeline did not write",
+    ErrorCode.OUTPUT_LOCKED: "another run holds the output folder",
+    ErrorCode.DISK_FULL: "no space left on the output's device",
+    ErrorCode.OUTPUT_READ_ONLY: "the output folder cannot be written",
     ErrorCode.NOT_AN_OUTPUT: "`pipeline diff`: a folder is not an output folder of `pipeline run`",
     ErrorCode.INVALID_OUTPUT_RECORD: "`pipeline diff`: an output folder holds a record that is not valid",
     ErrorCode.UNSORTED_OUTPUT: "`pipeline diff`: an output folder's records are not sorted by unique id",
@@ -66,6 +77,7 @@ MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.TIME_LIMIT: "a document took longer than its time limit (limits.time_limit_seconds)",
     ErrorCode.INVALID_RECORD: "the finished record does not match the schema",
     ErrorCode.UNEXPECTED: "a stage raised an unexpected exception (a bug: please report it with the input)",
+    ErrorCode.WORKER_DIED: "the worker process died twice while processing the document's chunk (e.g. out of memory)",
 }
 
 
@@ -93,7 +105,8 @@ class DocumentError(Exception):
 class DocumentFailure(BaseModel):
     """Why one input failed, as data: its code, the stage it failed in, and the reason.
 
-    `stage` is None for an input refused while listing, before any stage saw it.
+    `stage` is the name of the stage it failed in, "worker" when its worker process died
+    under its chunk, and None for an input refused while listing, before any stage saw it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -105,3 +118,11 @@ class DocumentFailure(BaseModel):
     def __str__(self) -> str:
         where = f"{self.stage}: " if self.stage is not None else ""
         return f"{where}{self.message} [{self.code}]"
+
+
+# The names the output checks (issue 17) use; the codes are those of the catalogue.
+E_OUTPUT_OVERLAPS_INPUT = ErrorCode.OUTPUT_OVERLAPS_INPUT
+E_OUTPUT_FOREIGN = ErrorCode.OUTPUT_FOREIGN
+E_OUTPUT_LOCKED = ErrorCode.OUTPUT_LOCKED
+E_DISK_FULL = ErrorCode.DISK_FULL
+E_OUTPUT_READ_ONLY = ErrorCode.OUTPUT_READ_ONLY

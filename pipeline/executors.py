@@ -10,10 +10,11 @@ executor and number of workers produced it, and memory does not grow with the co
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
@@ -23,6 +24,7 @@ from pipeline.errors import ErrorCode, PipelineError
 from pipeline.reader import InputRef
 from pipeline.runner import Outcome, Pipeline
 from pipeline.stages.base import NO_FACTS, BatchFacts
+from pipeline.workers import RecoveringChunk, die_with_parent, new_pool, run_alone
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -187,8 +189,10 @@ class SerialExecutor:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_pool_worker(config: PipelineConfig, facts: BatchFacts) -> None:
+def _init_pool_worker(config: PipelineConfig, facts: BatchFacts, parent_pid: int | None = None) -> None:
     global _WORKER_PIPELINE
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     _WORKER_PIPELINE = Pipeline(config, facts)
 
 
@@ -231,14 +235,18 @@ class ProcessPoolDocumentExecutor:
         return self._chunks.submit(ref)
 
     def _send(self, refs: tuple[InputRef, ...]) -> _ChunkResults:
+        # A dead worker costs only its chunk's documents (see `pipeline.workers`).
+        initargs = (self.config, self.facts, os.getpid())
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_pool_worker,
-                initargs=(self.config, self.facts),
-            )
-        return _FutureChunk(self._pool.submit(_process_in_pool_worker, refs))
+            self._pool = new_pool(self.workers, _init_pool_worker, initargs)
+        try:
+            future = self._pool.submit(_process_in_pool_worker, refs)
+        except BrokenProcessPool:  # a worker died: the chunks it broke are retried, new ones go to a new pool
+            self._pool.shutdown(wait=False)
+            self._pool = new_pool(self.workers, _init_pool_worker, initargs)
+            future = self._pool.submit(_process_in_pool_worker, refs)
+        alone = run_alone(_init_pool_worker, initargs, _process_in_pool_worker)
+        return RecoveringChunk(future, refs, alone, _unwrap_many)
 
     def __enter__(self) -> Self:
         return self

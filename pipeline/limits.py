@@ -7,13 +7,18 @@ is observed as soon as control returns to Python: one long call inside a C exten
 single regular-expression match, one lxml parse) finishes first, and a blocking read of
 a file is interrupted at once.
 
-Signals only reach the main thread, and only where the platform has `setitimer` (not on
-Windows). Elsewhere (a worker thread, say) `time_limit` runs the work without a limit and
-says so through `TimeLimit.enforced`, rather than failing the run.
+Signals only reach the main thread. In any other thread (a Dask worker runs its tasks in
+threads) a watcher thread raises the same exception in the limited thread through
+CPython's `PyThreadState_SetAsyncExc`, which is observed at the same points as a signal
+handler (between bytecodes): the limit holds under every executor, and the output of a Dask
+run is the same as a local one. Where neither is possible (no `setitimer` in the main thread
+of a platform without it) the work runs without a limit and `TimeLimit.enforced` says so.
 """
 
 from __future__ import annotations
 
+import ctypes
+import platform
 import signal
 import threading
 import time
@@ -48,8 +53,16 @@ class TimeLimit:
 
 
 def can_enforce() -> bool:
-    """Tell whether a time limit can be enforced here (the main thread, on a platform with `setitimer`)."""
+    """Tell whether a time limit can be enforced here (a signal in the main thread, else a watcher thread)."""
+    return _can_signal() or _can_raise_in_thread()
+
+
+def _can_signal() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _can_raise_in_thread() -> bool:
+    return platform.python_implementation() == "CPython" and threading.current_thread() is not threading.main_thread()
 
 
 @contextmanager
@@ -71,8 +84,12 @@ def time_limit(seconds: float) -> Iterator[TimeLimit]:
     """
     if seconds <= 0:
         raise ValueError(f"a time limit must be positive, not {seconds}")
-    if not can_enforce():
-        yield TimeLimit(seconds, enforced=False)
+    if not _can_signal():
+        if _can_raise_in_thread():
+            with _thread_time_limit(seconds) as limit:
+                yield limit
+        else:
+            yield TimeLimit(seconds, enforced=False)
         return
 
     armed = [True]
@@ -94,3 +111,49 @@ def time_limit(seconds: float) -> Iterator[TimeLimit]:
         if previous_delay > 0:
             # An outer alarm keeps its own deadline.
             signal.setitimer(signal.ITIMER_REAL, max(previous_delay - (time.monotonic() - started), 0.001))
+
+
+@contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[TimeLimit]:
+    """`time_limit` for a thread other than the main one: a watcher raises in it when time is up."""
+
+    class Expired(TimeLimitExceeded):
+        # SetAsyncExc raises a class, instantiated without arguments.
+        def __init__(self) -> None:
+            super().__init__(seconds)
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    armed = [True]
+    over = threading.Event()
+
+    def watch() -> None:
+        delay = seconds
+        while not over.wait(delay):
+            with lock:
+                if not armed[0]:
+                    return
+                _raise_in_thread(target, Expired)
+            delay = _REPEAT_SECONDS  # again, in case the first was swallowed
+
+    watcher = threading.Thread(target=watch, daemon=True, name="time-limit")
+    watcher.start()
+    try:
+        yield TimeLimit(seconds, enforced=True)
+    finally:
+        # Disarm even if the exception arrives while disarming: nothing may raise after the block.
+        while True:
+            try:
+                with lock:
+                    armed[0] = False
+                    _raise_in_thread(target, None)  # drop an exception set but not raised yet
+                over.set()
+                break
+            except TimeLimitExceeded:
+                continue
+
+
+def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )

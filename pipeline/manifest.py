@@ -17,7 +17,7 @@ from pipeline.errors import DocumentFailure
 Status = Literal["ok", "failed", "skipped"]
 STATUSES: tuple[Status, ...] = ("ok", "failed", "skipped")
 # Fields an entry has only for some statuses; left out of the JSON where they do not apply.
-_OPTIONAL_FIELDS = ("error", "reason", "unresolved_relative_dates")
+_OPTIONAL_FIELDS = ("error", "reason", "unresolved_relative_dates", "note")
 
 
 class _Frozen(BaseModel):
@@ -33,6 +33,8 @@ class InputEntry(_Frozen):
         error: Why it failed (`failed` only): code, stage and message.
         reason: Why it was skipped (`skipped` only).
         unresolved_relative_dates: Relative dates its record leaves out for want of an anchor (`ok` only).
+        note: Why a stage could not serve it (`ok` only: entities of a page not in a language
+            the model reads, `pipeline.languages`).
     """
 
     id: str | None
@@ -42,6 +44,7 @@ class InputEntry(_Frozen):
     error: DocumentFailure | None = None
     reason: str | None = None
     unresolved_relative_dates: int | None = None
+    note: str | None = None
 
     @model_serializer(mode="wrap")
     def _without_absent_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -72,6 +75,8 @@ class Manifest(_Frozen):
     stages: dict[str, str]
     template_lines: TemplateLines
     counts: dict[str, int]
+    # False when the run wrote no pretty `docs/` copies (`--no-docs`).
+    docs: bool
     unresolved_relative_dates: int
     inputs: tuple[InputEntry, ...]
 

@@ -1,4 +1,4 @@
-"""The output contract: the record written for every document (schema version 1).
+"""The output contract: the record written for every document (schema version 2).
 
 Field names and their order are binding (see DESIGN.md); `docs/<id>.json` keeps keys in
 the order they are declared here. Every offset is a character offset into the record's
@@ -12,9 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Written into the exported JSON Schema, so a reader of a record knows which contract it follows.
+SCHEMA_ID = f"urn:pipeline:record:v{SCHEMA_VERSION}"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-SourceFormat = Literal["text", "html", "jsonl"]
+SourceFormat = Literal["text", "html", "jsonl", "warc"]
 BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote", "other"]
 BoilerplateKind = Literal["navigation", "form", "footer", "copyright", "share", "other"]
 Precision = Literal["year", "month", "day"]
@@ -42,6 +45,26 @@ class Source(FrozenModel):
     format: SourceFormat
     encoding: str
     bytes: int = Field(ge=0)
+
+
+class PublishedDate(FrozenModel):
+    """The page's own publication date, at the precision the page gives it."""
+
+    value: str = Field(pattern=ISO_DATE_PATTERN)
+    precision: Precision
+
+    @model_validator(mode="after")
+    def _value_matches_precision(self) -> PublishedDate:
+        if len(self.value) != {"year": 4, "month": 7, "day": 10}[self.precision]:
+            raise ValueError(f"value {self.value!r} does not have {self.precision} precision")
+        return self
+
+
+class Language(FrozenModel):
+    """The language of the article text, as the detector found it."""
+
+    code: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")
+    confidence: float = Field(ge=0, le=1, description="The detector's probability for this language.")
 
 
 class Block(FrozenModel):
@@ -118,9 +141,20 @@ class Place(FrozenModel):
 class Record(FrozenModel):
     """Everything extracted from one document."""
 
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, "schema_version": SCHEMA_VERSION},
+    )
+
     id: str = Field(min_length=1)
     source: Source
+    url: str | None = Field(default=None, description="The page's URL (JSONL url, WARC target URI, canonical link).")
     title: str | None = None
+    published: PublishedDate | None = None
+    author: str | None = None
+    site_name: str | None = None
+    language: Language | None = None
     text: str
     blocks: tuple[Block, ...] = ()
     boilerplate: tuple[Boilerplate, ...] = ()

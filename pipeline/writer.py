@@ -21,6 +21,7 @@ import pydantic_core
 
 from pipeline.errors import ErrorCode, PipelineError
 from pipeline.manifest import Manifest
+from pipeline.outdir import Journal, docs_name, owned_docs
 from pipeline.records import Record
 
 RECORDS_FILE = "records.jsonl"
@@ -142,15 +143,25 @@ class _DocsFolder:
 class OutputWriter:
     """Writes the records of one run into an output folder."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, docs: bool = True) -> None:
+        """Args:
+        out_dir: The output folder.
+        docs: Write the pretty `docs/<id>.json` copies (`pipeline run --no-docs` does not;
+            then the copies of earlier runs are removed, as they no longer match this run).
+        """
         self.out_dir = out_dir
+        self.docs = docs
         self._docs = _DocsFolder(out_dir / DOCS_DIR)
         self.written: set[str] = set()  # the paths of this run's docs/ files
         self._records: IO[str] | None = None
         self._records_tmp = out_dir / f".{RECORDS_FILE}.{os.getpid()}.tmp"
+        # The docs files earlier runs wrote (`pipeline.outdir`): the only ones stale removal may touch.
+        self._owned: set[str] = set()
+        self._journal = Journal(out_dir)
 
     def __enter__(self) -> Self:
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._owned = owned_docs(self.out_dir)
         self._remove_stale_temporaries()
         self._records = self._records_tmp.open("w", encoding="utf-8", newline="\n")
         return self
@@ -158,10 +169,18 @@ class OutputWriter:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        if self._records is not None and not self._records.closed:
-            self._records.close()
-        if exc_type is not None:
-            self._records_tmp.unlink(missing_ok=True)
+        try:
+            if self._records is not None and not self._records.closed:
+                try:
+                    self._records.close()
+                except OSError:
+                    # After a failed write (a full disk) closing fails too: the first error is the one to tell.
+                    if exc_type is None:
+                        raise
+        finally:
+            self._journal.close()
+            if exc_type is not None:
+                self._records_tmp.unlink(missing_ok=True)
 
     def add(self, record: Record) -> None:
         """Append `record` (records must come in id order) and write its pretty copy."""
@@ -179,11 +198,18 @@ class OutputWriter:
                 that already has it is left alone without rendering the copy again.
 
         Returns:
-            The sha256 of the pretty copy.
+            The sha256 of the pretty copy ('' when no copy is written and none was known).
         """
         assert self._records is not None, "use OutputWriter as a context manager"
         target = self._docs.path_of(record_id)
+        if not self.docs:
+            self._records.write(line + "\n")
+            return pretty_sha256 or ""
         self.written.add(str(target))
+        name = docs_name(record_id)
+        if name not in self._owned:
+            self._journal.add(name)  # before the file exists, so a killed run still owns it
+            self._owned.add(name)
         self._records.write(line + "\n")
         if pretty_sha256 is not None and _sha256_of_file(target) == pretty_sha256:
             return pretty_sha256
@@ -208,6 +234,7 @@ class OutputWriter:
             os.replace(self._records_tmp, records)
         self._remove_stale_docs()
         write_if_changed(self.out_dir / MANIFEST_FILE, canonical_json(manifest.model_dump(mode="json")))
+        self._journal.clear()
         self._remove_leftover_temporaries()
 
     def _remove_leftover_temporaries(self) -> None:
@@ -223,6 +250,21 @@ class OutputWriter:
             for path in self.out_dir.glob(f".{name}.*.tmp"):
                 path.unlink(missing_ok=True)
 
+    def _is_owned(self, rel: str) -> bool:
+        rel = rel.replace(os.sep, "/")
+        folder, _, name = rel.rpartition("/")
+        if rel in self._owned:
+            return True
+        # A temporary ".<name>.<pid>.tmp" of an owned file, left by a killed run.
+        parts = name.split(".")
+        return (
+            len(parts) >= 4
+            and parts[0] == ""
+            and parts[-1] == "tmp"
+            and parts[-2].isdigit()
+            and (f"{folder}/{'.'.join(parts[1:-2])}" in self._owned)
+        )
+
     def _remove_stale_docs(self) -> None:
         docs = self._docs.root
         if not docs.is_dir():
@@ -231,7 +273,8 @@ class OutputWriter:
         for folder, _subfolders, filenames in os.walk(docs, topdown=False):
             for name in filenames:
                 path = os.path.join(folder, name)
-                if path not in self.written:
+                # Only files an earlier run wrote (or their temporaries) go; anything else stays.
+                if path not in self.written and self._is_owned(os.path.relpath(path, docs.parent)):
                     os.unlink(path)
             if folder != str(docs) and not os.listdir(folder):
                 os.rmdir(folder)

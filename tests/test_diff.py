@@ -168,7 +168,8 @@ def test_json_shape_and_stable_bytes(
         "text",
         "title",
     ]
-    assert edit["fields"] == ["source", "text", "blocks", "dates", "organizations", "places"]
+    # The edited text also moves the language detector's confidence (schema v2's `language`).
+    assert edit["fields"] == ["source", "language", "text", "blocks", "dates", "organizations", "places"]
     change = edit["dates"][0]
     assert sorted(change) == ["change", "context", "fields", "key", "kind", "new", "old"]
     assert change["old"]["value"] == "2011-11-13" and change["new"]["value"] == "2011-11-19"

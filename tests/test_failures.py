@@ -30,7 +30,7 @@ def mixed_inputs(tmp_path: Path) -> Path:
     lines = [
         {"id": "one", "text": GOOD, "date": "2009-07-20"},
         {"id": "../escape", "text": GOOD},
-        {"text": "no id"},
+        {"content": GOOD},  # no id: numbered by its line; "content" is a text field too
         {"id": "two", "text": ""},
     ]
     (raw / "batch.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n{broken\n", encoding="utf-8")
@@ -50,7 +50,7 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
         "archive.html": "failed",
         "batch.jsonl:1": "ok",
         "batch.jsonl:2": "failed",
-        "batch.jsonl:3": "failed",
+        "batch.jsonl:3": "ok",
         "batch.jsonl:4": "failed",
         "batch.jsonl:5": "failed",
         "empty.txt": "failed",
@@ -65,7 +65,6 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
     assert {path: (e["error"]["code"], e["error"]["stage"]) for path, e in entries.items() if "error" in e} == {
         "archive.html": ("E603", "load"),
         "batch.jsonl:2": ("E606", None),
-        "batch.jsonl:3": ("E606", None),
         "batch.jsonl:4": ("E604", "load"),
         "batch.jsonl:5": ("E606", None),
         "empty.txt": ("E603", "load"),
@@ -77,18 +76,18 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
     assert "empty file" in entries["empty.txt"]["error"]["message"]
     assert "duplicate id 'good': good.html has it too" in entries["good.txt"]["error"]["message"]
     assert "cannot name a file" in entries["batch.jsonl:2"]["error"]["message"]
-    assert "missing 'id'" in entries["batch.jsonl:3"]["error"]["message"]
+    assert entries["batch.jsonl:3"]["id"] == "batch/line-000003"
     assert "non-empty string 'text' or 'html'" in entries["batch.jsonl:4"]["error"]["message"]
     assert "not a JSON object" in entries["batch.jsonl:5"]["error"]["message"]
     assert "not a supported input type (.md" in entries["notes.md"]["reason"]
     assert entries["notes.md"]["id"] is None and "error" not in entries["notes.md"]
     assert not summary.ok
-    assert summary.counts == {"ok": 3, "failed": 8, "skipped": 1, "inputs": 12}
+    assert summary.counts == {"ok": 4, "failed": 7, "skipped": 1, "inputs": 12}
     records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in records] == ["batch/one", "good", "sub/page"]
+    assert [r["id"] for r in records] == ["batch/line-000003", "batch/one", "good", "sub/page"]
     assert all(r["dates"][0]["value"] == "2009-07" for r in records)
-    assert records[0]["source"]["format"] == "jsonl" and records[1]["source"]["format"] == "html"
-    assert records[2]["source"]["format"] == "html"
+    assert records[1]["source"]["format"] == "jsonl" and records[2]["source"]["format"] == "html"
+    assert records[3]["source"]["format"] == "html"
     assert not list(out.rglob("*.tmp"))
 
 
@@ -98,7 +97,7 @@ def test_cli_exit_code_is_non_zero_when_a_document_fails(
     assert main(["run", str(mixed_inputs), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "failed: image.txt: load: binary content (PNG image), not text or HTML [E603]" in err
-    assert "12 inputs: 3 ok, 8 failed, 1 skipped" in err
+    assert "12 inputs: 4 ok, 7 failed, 1 skipped" in err
 
 
 def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,11 +42,16 @@ EXPECTED_CORPUS: dict[str, tuple[str, str | None]] = {
     "a-few-nuls.txt": ("ok", None),
     "bad-sidecar.txt": ("failed", 'load: sidecar bad-sidecar.meta.json: "date" must be a string YYYY-MM-DD'),
     "bidi-zero-width.txt": ("ok", None),
+    "deep-sidecar.txt": ("failed", "load: sidecar deep-sidecar.meta.json: JSON nested deeper than 64 levels"),
+    "deep.jsonl:1": ("failed", "JSON nested deeper than 64 levels; refused before parsing"),
+    "deep.jsonl:2": ("failed", "JSON number of 5000 characters (at most 100); refused before parsing"),
     "cp1252.txt": ("ok", None),
     "dup.html": ("ok", None),
     "dup.txt": ("failed", "duplicate id 'dup': dup.html has it too"),
     "empty.txt": ("failed", "load: empty file: no text to extract"),
     "entity-bomb.html": ("ok", None),
+    "far-future.txt": ("failed", "load: sidecar far-future.meta.json: \"date\" '9999-12-31' is outside the years"),
+    "feb-30.txt": ("failed", "load: sidecar feb-30.meta.json: \"date\" '2020-02-30' is not a day of the calendar"),
     "feed.jsonl:1": ("ok", None),
     "feed.jsonl:2": ("failed", "id '../escape' cannot name a file"),
     "feed.jsonl:3": ("failed", "id '/etc/passwd' cannot name a file"),
@@ -126,7 +131,8 @@ def test_nothing_in_the_corpus_is_lost(corpus_run: Path) -> None:
     # Every file is in the manifest (a JSONL file once per line); only the sidecar rides with its input.
     files = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file()}
     listed = {entry["path"].split(":")[0] for entry in _manifest(corpus_run)["inputs"]}
-    assert files - listed == {"bad-sidecar.meta.json"}
+    sidecars = {f"{name}.meta.json" for name in ("bad-sidecar", "deep-sidecar", "far-future", "feb-30")}
+    assert files - listed == sidecars
     lines = (HOSTILE / "feed.jsonl").read_bytes().splitlines()
     assert sum(e["path"].startswith("feed.jsonl:") for e in _manifest(corpus_run)["inputs"]) == len(lines)
 
@@ -294,7 +300,8 @@ def test_a_link_planted_in_the_output_cannot_redirect_a_write(tmp_path: Path) ->
     outside.mkdir()
     (out / "docs").mkdir(parents=True)
     (out / "docs" / "sub").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(PipelineError, match=r"\[E301\] record id 'sub/a' would write outside"):
+    # A link is no file the pipeline wrote: the folder is refused before anything is written.
+    with pytest.raises(PipelineError, match=r"\[E303\] .* holds files the pipeline did not write \(docs/sub\)"):
         api.run([raw], out)
     assert list(outside.iterdir()) == []
     assert not list(out.glob(".*.tmp"))
@@ -376,16 +383,19 @@ def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Pa
     assert _records(tmp_path / "out") == _records(tmp_path / "reference")
 
 
-def test_the_time_limit_is_off_where_signals_cannot_reach(tmp_path: Path) -> None:
-    # In a worker thread no timer can be set; the document is processed without a limit.
+def test_the_time_limit_holds_where_signals_cannot_reach(tmp_path: Path) -> None:
+    # In a worker thread (a Dask worker's) no timer can be set; a watcher thread raises instead.
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     ref = list_inputs([tmp_path]).refs[0]
     pipeline = Pipeline(PipelineConfig(limits=LimitsConfig(time_limit_seconds=0.001)))
+    pipeline.setup()
     outcomes = []
-    worker = threading.Thread(target=lambda: outcomes.append(pipeline.process(ref)))
+    worker = threading.Thread(target=lambda: outcomes.extend(pipeline.process(ref) for _ in range(2)))
     worker.start()
     worker.join()
-    assert outcomes[0].error is None and outcomes[0].record is not None
+    for outcome in outcomes:
+        assert outcome.record is None and outcome.error is not None
+        assert outcome.error.message == "stopped after 0.001 s (time limit)"
 
 
 @pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")

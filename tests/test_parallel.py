@@ -98,16 +98,16 @@ def test_in_order_keeps_submission_order_and_a_bounded_window() -> None:
 def test_the_runner_reports_each_stage_in_the_summary_never_in_the_output(tmp_path: Path) -> None:
     raw = small_corpus(tmp_path / "raw")
     summary = api.run([raw], tmp_path / "out", jobs=1)
-    assert list(summary.stages) == ["load", "strip", "dates", "entities", "places", "validate"]
+    assert list(summary.stages) == ["load", "strip", "pagemeta", "dates", "entities", "places", "validate"]
     assert all(seconds > 0 for seconds in summary.stage_seconds.values())
     # Seven inputs are loaded; the empty one fails there, and six go on to the end.
-    assert [(s.documents, s.failed) for s in summary.stages.values()] == [(7, 1)] + [(6, 0)] * 5
+    assert [(s.documents, s.failed) for s in summary.stages.values()] == [(7, 1)] + [(6, 0)] * 6
     empty = DocumentFailure(code=ErrorCode.NOT_TEXT, stage="load", message="empty file: no text to extract")
     assert summary.failures == [("empty.txt", empty)]
     manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
     assert '"seconds"' not in manifest and '"documents"' not in manifest
     again = api.run([raw], tmp_path / "out", jobs=1)  # from the cache: no stage ran
-    assert again.reused == 6 and [s.documents for s in again.stages.values()] == [1, 0, 0, 0, 0, 0]
+    assert again.reused == 6 and [s.documents for s in again.stages.values()] == [1, 0, 0, 0, 0, 0, 0]
 
 
 def test_a_chunk_gives_the_outcomes_of_its_documents_one_by_one(tmp_path: Path) -> None:

@@ -81,6 +81,11 @@ class PipelineStep(ABC, Generic[In, Out]):
     def __call__(self, doc: In) -> Out:
         """Process one item."""
 
+    @property
+    def batched(self) -> bool:
+        """Whether the step has a batch call of its own (not the default loop): the runner then gives it whole chunks."""
+        return type(self).process_batch is not PipelineStep.process_batch
+
     def process_batch(self, docs: Sequence[In]) -> list[Out]:
         """Process several items at once; by default the per-item call in a loop.
 
@@ -103,4 +108,4 @@ class Stage(PipelineStep[Document, Document]):
 
 def has_batch_call(step: PipelineStep[In, Out]) -> bool:
     """Tell whether `step` has a batch call of its own (not the default loop)."""
-    return type(step).process_batch is not PipelineStep.process_batch
+    return step.batched

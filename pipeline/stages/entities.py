@@ -47,6 +47,7 @@ from pipeline.config import EntitiesConfig
 from pipeline.document import Document, PlaceLabel, PlaceSpan
 from pipeline.nlp import load_ner_model, one_blas_thread
 from pipeline.records import Block, Mention, Organization
+from pipeline.segments import model_pieces
 from pipeline.stages.base import Stage
 from pipeline.stages.place_names import PlaceNames
 
@@ -122,7 +123,7 @@ class EntityRecognizer(Stage):
     """Find organizations (grouped, with acronyms) and pass place mentions on for resolving."""
 
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     reads: ClassVar[frozenset[str]] = frozenset({"text", "blocks"})
     writes: ClassVar[frozenset[str]] = frozenset({"organizations", "place_spans"})
 
@@ -396,7 +397,8 @@ def _clause_start(text: str, position: int, lookback: int) -> int:
 
 
 def _model_blocks(doc: Document) -> list[Block]:
-    return [b for b in doc.blocks if b.end > b.start]
+    # Long blocks are read in pieces (see `pipeline.segments`): memory stays bounded per document.
+    return list(model_pieces(doc.text, (b for b in doc.blocks if b.end > b.start)))
 
 
 def _clean(text: str, span: _Span) -> _Span | None:

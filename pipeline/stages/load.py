@@ -16,10 +16,12 @@ from typing import ClassVar
 
 import charset_normalizer
 
+from pipeline import sources
 from pipeline.config import LoadConfig
 from pipeline.document import ContentFormat, Document
 from pipeline.errors import DocumentError, ErrorCode
-from pipeline.reader import RawInput
+from pipeline.jsonlimits import json_limit_problem
+from pipeline.reader import RawInput, known_date_problem
 from pipeline.records import Source
 from pipeline.stages.base import PipelineStep
 
@@ -74,8 +76,10 @@ class DocumentLoader(PipelineStep[RawInput, Document]):
     """Decode one input into a `Document` (the first stage; its input is bytes, not a document)."""
 
     name: ClassVar[str] = "load"
-    version: ClassVar[str] = "1"
-    writes: ClassVar[frozenset[str]] = frozenset({"id", "source", "content", "content_format", "document_date"})
+    version: ClassVar[str] = "2"
+    writes: ClassVar[frozenset[str]] = frozenset(
+        {"id", "source", "content", "content_format", "document_date", "url", "fetch_date", "metadata"}
+    )
 
     def __init__(self, config: LoadConfig) -> None:
         self.config = config
@@ -89,9 +93,10 @@ class DocumentLoader(PipelineStep[RawInput, Document]):
         ref = raw.ref
         if ref.line is not None:
             return self._load_jsonl_line(raw)
+        if ref.record is not None:
+            return self._load_warc_record(raw)
         content, encoding = decode_bytes(raw.data)
-        lowered = ref.path.lower()
-        declared_html = lowered.endswith((".html", ".htm"))
+        declared_html = sources.name_of(ref.path).kind == "html"
         content_format: ContentFormat = "html" if declared_html or looks_like_html(content) else "text"
         source = Source(path=ref.path, sha256=raw.sha256, format=content_format, encoding=encoding, bytes=len(raw.data))
         return Document(
@@ -103,26 +108,42 @@ class DocumentLoader(PipelineStep[RawInput, Document]):
         )
 
     def _load_jsonl_line(self, raw: RawInput) -> Document:
+        # Listing checked the line, but the file may have changed since.
+        too_big = json_limit_problem(raw.data)
+        if too_big is not None:
+            raise DocumentError(too_big, ErrorCode.INPUT_TOO_LARGE)
         try:
             item = json.loads(raw.data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise DocumentError(f"not a JSON line: {error}", ErrorCode.BAD_JSONL_DOCUMENT) from error
-        text, html = item.get("text"), item.get("html")
-        if isinstance(html, str) and html.strip():
-            content, content_format = html, "html"
-        elif isinstance(text, str) and text.strip():
-            content, content_format = text, "text"
-        else:
+        if not isinstance(item, dict):
+            raise DocumentError("not a JSON object", ErrorCode.BAD_JSONL_DOCUMENT)
+        field = next((f for f in self.config.text_fields if isinstance(item.get(f), str) and item[f].strip()), None)
+        if field is None:
+            # The two usual fields first, so the message reads the same whatever the precedence.
+            shown = sorted(self.config.text_fields, key=lambda f: (f != "text", f != "html"))
+            names = " or ".join(repr(f) for f in shown)
+            raise DocumentError(f"a JSONL document needs a non-empty string {names}", ErrorCode.BAD_JSONL_DOCUMENT)
+        content = item[field]
+        content_format: ContentFormat = "html" if field == "html" or looks_like_html(content) else "text"
+        url, metadata = item.get("url"), item.get("metadata")
+        if url is not None and not isinstance(url, str):
+            raise DocumentError(f"'url' must be a string, not {type(url).__name__}", ErrorCode.BAD_JSONL_DOCUMENT)
+        if metadata is not None and not isinstance(metadata, dict):
             raise DocumentError(
-                "a JSONL document needs a non-empty string 'text' or 'html'", ErrorCode.BAD_JSONL_DOCUMENT
+                f"'metadata' must be an object, not {type(metadata).__name__}", ErrorCode.BAD_JSONL_DOCUMENT
             )
         document_date = None
         if item.get("date") is not None:
             match = _ISO_DAY_PREFIX.match(str(item["date"]))
             if match is None:
-                message = f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}"
-                raise DocumentError(message, ErrorCode.BAD_JSONL_DOCUMENT)
+                raise DocumentError(
+                    f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}", ErrorCode.BAD_JSONL_DOCUMENT
+                )
             document_date = match.group(1)
+            problem = known_date_problem(document_date)
+            if problem is not None:
+                raise DocumentError(f"'date' {problem}", ErrorCode.BAD_JSONL_DOCUMENT)
         source = Source(
             path=raw.ref.path.rsplit(":", 1)[0],
             sha256=raw.sha256,
@@ -134,9 +155,45 @@ class DocumentLoader(PipelineStep[RawInput, Document]):
             id=raw.ref.id,
             source=source,
             content=clean_text(content),
-            content_format=content_format,  # type: ignore[arg-type]
+            content_format=content_format,
             document_date=document_date,
+            url=url.strip() or None if url is not None else None,
+            metadata=metadata,
         )
+
+    def _load_warc_record(self, raw: RawInput) -> Document:
+        """A WARC response record: its HTML payload, target URI and fetch date."""
+        try:
+            page = sources.parse_warc_record(raw.data)
+        except (ValueError, OSError) as error:
+            raise DocumentError(f"not a readable WARC response record: {error}") from error
+        content, encoding = _decode_with_charset(page.payload, page.charset)
+        source = Source(
+            path=raw.ref.path.rsplit("#", 1)[0],
+            sha256=raw.sha256,
+            format="warc",
+            encoding=encoding,
+            bytes=len(raw.data),
+        )
+        return Document(
+            id=raw.ref.id,
+            source=source,
+            content=content,
+            content_format="html",
+            url=page.url,
+            fetch_date=page.fetch_date,
+        )
+
+
+def _decode_with_charset(payload: bytes, charset: str | None) -> tuple[str, str]:
+    """Decode an HTTP payload: by the charset its headers declare when it reads as that, else by content."""
+    codec = _codec_name(charset) if charset else None
+    if codec is not None and payload.strip():
+        try:
+            return clean_text(payload.decode(codec)), codec
+        except UnicodeDecodeError:
+            pass
+    return decode_bytes(payload)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -150,8 +207,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         DocumentError: The bytes are empty, or binary content rather than text.
     """
     if not data.strip():
-        message = "empty file: no text to extract" if not data else "file holds only white space"
-        raise DocumentError(message, ErrorCode.NOT_TEXT)
+        raise DocumentError(
+            "empty file: no text to extract" if not data else "file holds only white space", ErrorCode.NOT_TEXT
+        )
     for magic, kind in _MAGIC_NUMBERS:
         if data.startswith(magic):
             raise DocumentError(f"binary content ({kind}), not text or HTML", ErrorCode.NOT_TEXT)
@@ -161,7 +219,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 return clean_text(data.decode(encoding)), encoding.replace("-sig", "")
             except UnicodeDecodeError as error:
                 raise DocumentError(
-                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}", ErrorCode.NOT_TEXT
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {error}"
                 ) from error
     nul_share = data.count(0) / len(data)
     if nul_share > _MAX_NUL_SHARE:

@@ -1,6 +1,6 @@
 """The registry: which stages a run has, in which order, and how each is built from the configuration.
 
-`load -> strip -> dates -> entities -> places -> validate`. The runner, `pipeline eval` and
+`load -> strip -> pagemeta -> dates -> entities -> places -> validate`. The runner, `pipeline eval` and
 the tests all build their stages here, so the order lives in one place. To add a document
 stage, add one line to `DOCUMENT_STAGES` at its place in the order; its builder gets a
 `BuildContext`: the run's configuration, what the stages learned from the batch
@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
+from pipeline.languages import LanguageGate
+from pipeline.pagemeta import PageMetaExtractor
 from pipeline.reader import RawInput
 from pipeline.records import Record
 from pipeline.stages.base import NO_FACTS, BatchFacts, PipelineStep, Stage
@@ -42,6 +44,10 @@ class BuildContext:
         """One gazetteer and its name tests, shared by the entity and places stages."""
         return PlaceNames(self.config.places)
 
+    def language_gate(self, stage: Stage) -> Stage:
+        """`stage`, run only on documents in the languages the entity model reads."""
+        return LanguageGate(stage, self.config.entities.languages)
+
 
 @dataclass(frozen=True)
 class StageSpec(Generic[Step]):
@@ -59,9 +65,13 @@ class StageSpec(Generic[Step]):
 LOAD: StageSpec[PipelineStep[RawInput, Document]] = StageSpec(DocumentLoader, lambda c: DocumentLoader(c.config.load))
 DOCUMENT_STAGES: tuple[StageSpec[Stage], ...] = (
     StageSpec(BoilerplateStripper, lambda c: BoilerplateStripper(c.config.strip, c.facts.template_lines)),
+    StageSpec(PageMetaExtractor, lambda c: PageMetaExtractor()),
     StageSpec(DateExtractor, lambda c: DateExtractor(c.config.dates)),
-    StageSpec(EntityRecognizer, lambda c: EntityRecognizer(c.config.entities, place_names=c.place_names)),
-    StageSpec(PlaceResolver, lambda c: PlaceResolver(c.config.places, c.place_names)),
+    # The entity stages read the languages of their model only (`pipeline.languages`).
+    StageSpec(
+        EntityRecognizer, lambda c: c.language_gate(EntityRecognizer(c.config.entities, place_names=c.place_names))
+    ),
+    StageSpec(PlaceResolver, lambda c: c.language_gate(PlaceResolver(c.config.places, c.place_names))),
 )
 VALIDATE: StageSpec[PipelineStep[Document, Record]] = StageSpec(RecordValidator, lambda c: RecordValidator())
 
