@@ -24,6 +24,7 @@ from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
 from pipeline.diff_report import HtmlReport
+from pipeline.diff_select import Selection
 from pipeline.errors import DocumentFailure, PipelineError
 from pipeline.executors import DocumentExecutor, PendingOutcome, in_order, make_executor
 from pipeline.fingerprint import code_fingerprint
@@ -396,16 +397,20 @@ def validate_output(out_dir: Path) -> list[str]:
     return problems
 
 
-def diff_outputs(old_dir: Path, new_dir: Path, html_report: Path | None = None) -> OutputDiff:
-    """Compare two output folders document by document (see `pipeline.diff` for how).
+def diff_outputs(
+    old_dir: Path, new_dir: Path, html_report: Path | None = None, selection: Selection | None = None
+) -> OutputDiff:
+    """Compare two output folders: their manifests, then document by document (see `pipeline.diff`).
 
     Args:
         old_dir: The output before the change.
         new_dir: The output after the change.
         html_report: Also write a self-contained HTML page of the diff to this path.
+        selection: Which documents the HTML page shows (`pipeline.diff_select`); the
+            returned diff and the page's counts always cover every document.
 
     Returns:
-        The counts and the documents that differ, sorted by id.
+        Why (the manifests' differences), the counts, and the documents that differ, sorted by id.
 
     Raises:
         PipelineError: A folder is missing, is not an output folder, or holds invalid or
@@ -413,7 +418,7 @@ def diff_outputs(old_dir: Path, new_dir: Path, html_report: Path | None = None) 
     """
     if html_report is None:
         return compare_outputs(old_dir, new_dir)
-    with HtmlReport(html_report) as report:
+    with HtmlReport(html_report, selection) as report:
         diff = compare_outputs(old_dir, new_dir, on_document=report.add)
         report.finish(diff)
     return diff

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -20,13 +21,13 @@ from pathlib import Path
 
 from pipeline import __version__, api
 from pipeline.config import changed_settings, load_config, settings_help
-from pipeline.diff_report import render_text
+from pipeline.diff_select import ONLY_FIELDS, Selection, limit_sections, select
+from pipeline.diff_text import iter_json, iter_text, render_markdown
 from pipeline.errors import PipelineError
 from pipeline.executors import EXECUTORS
 from pipeline.fingerprint import code_fingerprint
 from pipeline.records import SCHEMA_VERSION
 from pipeline.terminal import INTERRUPTED, interrupted_once, printable
-from pipeline.writer import canonical_json
 
 DEFAULT_SCHEMA_PATH = Path("schemas/record.schema.json")
 _LOG = logging.getLogger("pipeline")
@@ -98,15 +99,51 @@ def build_parser() -> argparse.ArgumentParser:
     diff = _command(
         commands,
         "diff",
-        "Show what changed between two output folders, document by document."
+        "Show what changed between two output folders: why (the manifests: versions, configuration,"
+        " template lines, inputs), the counts per field and per stage, then document by document."
         " Exit code 0 (1 with --exit-code when anything differs), 2 for a bad folder.",
-        "pipeline diff old-output/ output/ --html diff.html --exit-code",
+        "pipeline diff old-output/ output/ --only dates --limit 5\n"
+        "  pipeline diff old-output/ output/ --html diff.html --exit-code\n"
+        "  pipeline diff old-output/ output/ --markdown >> $GITHUB_STEP_SUMMARY",
     )
     diff.add_argument("old", type=Path, metavar="OLD", help="the output folder before the change")
     diff.add_argument("new", type=Path, metavar="NEW", help="the output folder after the change")
-    diff.add_argument("--json", action="store_true", help="write the diff as JSON to standard output")
-    diff.add_argument("--html", type=Path, metavar="FILE", help="also write a self-contained HTML report")
+    stdout_format = diff.add_mutually_exclusive_group()
+    stdout_format.add_argument("--json", action="store_true", help="write the diff as JSON to standard output")
+    stdout_format.add_argument(
+        "--markdown", action="store_true", help="write a short summary for a pull-request comment or a CI log"
+    )
+    diff.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="write a self-contained HTML report; standard output then gets only --json or --markdown",
+    )
     diff.add_argument("--exit-code", action="store_true", help="exit with 1 when anything differs (for CI)")
+    # As for `run`: `pipeline -q diff` and `pipeline diff -q` alike (SUPPRESS keeps the first).
+    diff.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show why and the counts only, no documents",
+    )
+    diff.add_argument(
+        "--only",
+        action="append",
+        choices=ONLY_FIELDS,
+        default=[],
+        help="show only documents where this field changed, and only it (repeatable)",
+    )
+    diff.add_argument("--id", dest="ids", metavar="GLOB", help="show only documents whose id matches, e.g. 'news/*'")
+    diff.add_argument("--limit", type=_positive_int, metavar="N", help="show at most N documents per section")
+    diff.add_argument(
+        "--sample",
+        type=_positive_int,
+        metavar="N",
+        help="show a reproducible random sample of N documents that differ (see --seed)",
+    )
+    diff.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed: same seed, same sample")
 
     validate = _command(
         commands,
@@ -264,14 +301,26 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    diff = api.diff_outputs(args.old, args.new, html_report=args.html)
+    selection = Selection(
+        only=tuple(dict.fromkeys(args.only)), ids=args.ids, limit=args.limit, sample=args.sample, seed=args.seed
+    )
+    diff = api.diff_outputs(args.old, args.new, html_report=args.html, selection=selection)
     if args.json:
-        sys.stdout.write(canonical_json(diff.model_dump(mode="json")))
-    else:
-        sys.stdout.write(render_text(diff))
-    if args.html is not None:
-        print(f"wrote {args.html}", file=sys.stderr)
+        documents = [] if args.quiet else limit_sections(select(diff.documents, selection), selection.limit)
+        sys.stdout.writelines(iter_json(diff, documents))
+    elif args.markdown:
+        sys.stdout.write(render_markdown(diff, selection, quiet=args.quiet))
+    elif args.html is None:
+        sys.stdout.writelines(iter_text(diff, selection, color=_color(sys.stdout), quiet=args.quiet))
+    if args.html is not None and not args.quiet:
+        print(f"wrote {printable(str(args.html))}", file=sys.stderr)
     return 1 if args.exit_code and diff.summary.differs else 0
+
+
+def _color(stream: object) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty()) and not os.environ.get("NO_COLOR")
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
 """What changed between two output folders, document by document (`pipeline diff OLD NEW`).
 
-Both `records.jsonl` files are sorted by id, so they are read line by line and merge-joined:
-memory holds one record of each side at a time, plus the (small) changes found so far.
+Both `records.jsonl` files are sorted by id, so they are read line by line and merge-joined
+(`pipeline.diff_read`): memory holds one record of each side at a time, plus the (small)
+changes found so far. The manifests are compared first (`pipeline.diff_manifest`), texts
+word by word (`pipeline.diff_words`); the reports are in `diff_text` (terminal, Markdown)
+and `diff_report` (HTML).
 
 How things are matched, so that a change of the text does not make every mention look new:
 
@@ -26,28 +29,42 @@ counted as documents only.
 
 from __future__ import annotations
 
-import bisect
-import difflib
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
+from pydantic import BaseModel, ConfigDict, JsonValue
 
-from pipeline.errors import ErrorCode, PipelineError
+from pipeline.diff_manifest import ManifestDiff, compare_manifests, input_reasons
+from pipeline.diff_read import merge_join, read_lines
+from pipeline.diff_words import TextAlignment, TextChange, compare_text, context
 from pipeline.records import Boilerplate, DateMention, Organization, Place, Record
-from pipeline.stages.validate import describe_validation_error
-from pipeline.writer import RECORDS_FILE
 
 DocumentChangeKind = Literal["added", "removed", "changed", "unchanged"]
 EntityChangeKind = Literal["added", "removed", "changed"]
 EntityKind = Literal["date", "organization", "place"]
 
-# Characters of text shown on each side of a mention or a text change: enough to recognise
-# the sentence, short enough that a terminal line stays readable.
-CONTEXT_WIDTH = 30
+# Which stage writes each record field, and the stages in pipeline order; a field this table
+# does not know (a newer schema) counts as "other", after every stage.
+STAGE_OF_FIELD = {
+    "id": "load",
+    "source": "load",
+    "url": "load",
+    "title": "strip",
+    "text": "strip",
+    "blocks": "strip",
+    "boilerplate": "strip",
+    # Page metadata and language are read after strip (from the page and its article text).
+    "published": "pagemeta",
+    "author": "pagemeta",
+    "site_name": "pagemeta",
+    "language": "pagemeta",
+    "dates": "dates",
+    "organizations": "entities",
+    "places": "places",
+}
+STAGE_ORDER = ("load", "strip", "pagemeta", "dates", "entities", "places", "other")
 
 DATE_FIELDS = ("value", "precision", "end_value", "relative", "anchor")
 ORGANIZATION_FIELDS = ("name", "acronym", "aliases", "mentions")
@@ -85,23 +102,6 @@ class EntityChange(DiffModel):
     new: JsonValue = None
 
 
-class TextHunk(DiffModel):
-    """One stretch where the texts differ, each side in a little context (the stretch in brackets)."""
-
-    old_start: int
-    new_start: int
-    old_context: str
-    new_context: str
-
-
-class TextChange(DiffModel):
-    """How the text changed: its lengths, and every stretch that differs, in text order."""
-
-    old_length: int
-    new_length: int
-    hunks: tuple[TextHunk, ...]
-
-
 class BoilerplateChange(DiffModel):
     """Removed pieces of the page (boilerplate) found on one side only, compared as (kind, text)."""
 
@@ -110,10 +110,18 @@ class BoilerplateChange(DiffModel):
 
 
 class DocumentDiff(DiffModel):
-    """How one document differs between OLD and NEW."""
+    """How one document differs between OLD and NEW.
+
+    `stage` is the first stage (in pipeline order) whose output differs, for a changed
+    document: a text change points at strip even when dates changed with it.
+    """
 
     id: str
     change: DocumentChangeKind
+    # Why an added or removed document is so, as the manifests tell: "input removed",
+    # "ok -> failed: [E301] ...".
+    reason: str | None = None
+    stage: str | None = None
     fields: tuple[str, ...] = ()
     title: FieldChange | None = None
     text: TextChange | None = None
@@ -144,10 +152,22 @@ class ChangeCounts(DiffModel):
     changed: int = 0
 
 
+class StageCount(DiffModel):
+    """How many changed documents first differ in the output of one stage."""
+
+    stage: str
+    documents: int
+
+
 class DiffSummary(DiffModel):
-    """The counts of a diff; entity counts cover documents present on both sides."""
+    """The counts of a diff; entity counts cover documents present on both sides.
+
+    `stages` counts the changed documents by the first stage whose output differs, in
+    pipeline order, stages with no such document left out.
+    """
 
     documents: DocumentCounts
+    stages: tuple[StageCount, ...] = ()
     text: ChangeCounts
     title: ChangeCounts
     boilerplate: ChangeCounts
@@ -163,10 +183,12 @@ class DiffSummary(DiffModel):
 
 
 class OutputDiff(DiffModel):
-    """The whole diff: the folders compared, the counts, and every document that differs (by id)."""
+    """The whole diff: the folders compared, why (their manifests), the counts, and every
+    document that differs (by id)."""
 
     old: str
     new: str
+    manifest: ManifestDiff = ManifestDiff()
     summary: DiffSummary
     documents: tuple[DocumentDiff, ...]
 
@@ -192,49 +214,31 @@ def diff_outputs(old_dir: Path, new_dir: Path, on_document: DocumentSink | None 
     """
     tally = _Tally()
     differing: list[DocumentDiff] = []
-    for old, new in iter_record_pairs(old_dir, new_dir):
-        document = compare_records(old, new)
+    pairs = merge_join(read_lines(old_dir), read_lines(new_dir))
+    manifest = compare_manifests(old_dir, new_dir)
+    reasons = input_reasons(manifest)
+    old: Record | None
+    new: Record | None
+    for old_line, new_line in pairs:
+        if old_line is not None and new_line is not None and old_line.text == new_line.text:
+            # The same line is the same record: validated once, and no field to compare. In a
+            # typical diff most documents are unchanged.
+            old = new = old_line.record()
+            document = DocumentDiff(id=old.id, change="unchanged")
+        else:
+            old = old_line.record() if old_line is not None else None
+            new = new_line.record() if new_line is not None else None
+            document = compare_records(old, new)
+            if document.change in ("added", "removed") and document.id in reasons:
+                document = document.model_copy(update={"reason": reasons[document.id]})
         tally.add(document)
         if document.change != "unchanged":
             differing.append(document)
         if on_document is not None:
             on_document(document, old, new)
-    return OutputDiff(old=str(old_dir), new=str(new_dir), summary=tally.summary(), documents=tuple(differing))
-
-
-def iter_record_pairs(old_dir: Path, new_dir: Path) -> Iterator[tuple[Record | None, Record | None]]:
-    """The records of both folders paired by id (None on the side that lacks it), in id order.
-
-    Both folders are checked before the first pair is produced, so a bad folder is reported
-    before any output is written.
-
-    Raises:
-        PipelineError: See `diff_outputs`.
-    """
-    old_records = read_records(old_dir)
-    new_records = read_records(new_dir)
-    return _merge_join(old_records, new_records)
-
-
-def read_records(out_dir: Path) -> Iterator[Record]:
-    """Stream the validated records of an output folder, checking they are sorted by unique id.
-
-    The folder is checked at once; lines are read as the iterator is consumed.
-
-    Raises:
-        PipelineError: See `diff_outputs`.
-    """
-    path = out_dir / RECORDS_FILE
-    if not out_dir.is_dir():
-        raise PipelineError(
-            ErrorCode.NOT_AN_OUTPUT, f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`"
-        )
-    if not path.is_file():
-        raise PipelineError(
-            ErrorCode.NOT_AN_OUTPUT,
-            f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?",
-        )
-    return _stream_records(path)
+    return OutputDiff(
+        old=str(old_dir), new=str(new_dir), manifest=manifest, summary=tally.summary(), documents=tuple(differing)
+    )
 
 
 def compare_records(old: Record | None, new: Record | None) -> DocumentDiff:
@@ -250,12 +254,12 @@ def compare_records(old: Record | None, new: Record | None) -> DocumentDiff:
     if not fields:
         return DocumentDiff(id=new.id, change="unchanged")
     alignment = TextAlignment(old.text, new.text)
-    return DocumentDiff(
+    document = DocumentDiff(
         id=new.id,
         change="changed",
         fields=fields,
         title=FieldChange(field="title", old=old.title, new=new.title) if old.title != new.title else None,
-        text=compare_text(old.text, new.text) if old.text != new.text else None,
+        text=compare_text(old.text, new.text, alignment) if old.text != new.text else None,
         boilerplate=_compare_boilerplate(old.boilerplate, new.boilerplate),
         dates=_compare_entities(
             "date", old.dates, new.dates, old.text, new.text, _date_key, DATE_FIELDS, _date_span, _date_value, alignment
@@ -286,166 +290,24 @@ def compare_records(old: Record | None, new: Record | None) -> DocumentDiff:
             alignment,
         ),
     )
+    return document.model_copy(update={"stage": first_stage(document)})
 
 
-def compare_text(old: str, new: str) -> TextChange:
-    """The stretches where two texts differ: lines that differ, narrowed to the characters that do."""
-    hunks = []
-    for old_start, old_end, new_start, new_end in TextAlignment(old, new).changed_stretches():
-        prefix, suffix = _common_ends(old[old_start:old_end], new[new_start:new_end])
-        hunks.append(
-            TextHunk(
-                old_start=old_start + prefix,
-                new_start=new_start + prefix,
-                old_context=context(old, old_start + prefix, old_end - suffix),
-                new_context=context(new, new_start + prefix, new_end - suffix),
-            )
-        )
-    return TextChange(old_length=len(old), new_length=len(new), hunks=tuple(hunks))
+def first_stage(document: DocumentDiff) -> str | None:
+    """The first stage, in pipeline order, whose output differs in a changed document.
 
-
-class TextAlignment:
-    """Which character offsets of OLD text are the same characters in NEW text.
-
-    The texts are aligned line by line (difflib), so an edit in one paragraph leaves the
-    offsets of every other paragraph mappable; offsets inside changed lines map to nothing.
+    Places are found by the entities stage and resolved by the places stage: a place found
+    or lost, or whose mentions differ, is an entities change; one resolved differently
+    (kind, country, coordinates) with the same mentions is a places change.
     """
-
-    def __init__(self, old: str, new: str) -> None:
-        self.old = old
-        self.new = new
-        # (old start, new start, length) of every stretch of identical lines, in text order.
-        self.blocks: list[tuple[int, int, int]] = []
-        if old == new:
-            self.blocks.append((0, 0, len(old)))
-            return
-        old_lines = old.splitlines(keepends=True)
-        new_lines = new.splitlines(keepends=True)
-        old_offsets = _line_offsets(old_lines)
-        new_offsets = _line_offsets(new_lines)
-        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for old_line, new_line, count in matcher.get_matching_blocks():
-            if count:
-                length = old_offsets[old_line + count] - old_offsets[old_line]
-                self.blocks.append((old_offsets[old_line], new_offsets[new_line], length))
-
-    def to_new(self, offset: int) -> int | None:
-        """The NEW offset of the character at `offset` in OLD, or None if its line changed."""
-        index = bisect.bisect_right(self.blocks, (offset, len(self.new) + 1, 0)) - 1
-        if index < 0:
-            return None
-        old_start, new_start, length = self.blocks[index]
-        return new_start + offset - old_start if offset < old_start + length else None
-
-    def changed_stretches(self) -> list[tuple[int, int, int, int]]:
-        """(old start, old end, new start, new end) of every stretch between identical lines."""
-        stretches = []
-        old_position = new_position = 0
-        for old_start, new_start, length in [*self.blocks, (len(self.old), len(self.new), 0)]:
-            if old_start > old_position or new_start > new_position:
-                stretches.append((old_position, old_start, new_position, new_start))
-            old_position, new_position = old_start + length, new_start + length
-        return stretches
-
-
-def _line_offsets(lines: Sequence[str]) -> list[int]:
-    """The offset where each line starts, and the text's length at the end."""
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    return offsets
-
-
-def _common_ends(old: str, new: str) -> tuple[int, int]:
-    """Lengths of the common start and of the common end, which never overlap."""
-    shortest = min(len(old), len(new))
-    prefix = 0
-    while prefix < shortest and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < shortest - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return prefix, suffix
-
-
-def context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> str:
-    """`text[start:end]` in brackets with up to `width` characters either side, on one line.
-
-    Line breaks, tabs and other control characters are written as escapes (`\\n`, `\\x1b`) so
-    that the context stays on one line and scraped text cannot drive the terminal.
-    """
-    inside = text[start:end]
-    if len(inside) > 4 * width:
-        # A long change shows its two ends, enough to find it in the text.
-        inside = f"{inside[: 2 * width]}…{inside[-2 * width :]}"
-    before = text[max(0, start - width) : start]
-    after = text[end : end + width]
-    lead = "…" if start > width else ""
-    trail = "…" if end + width < len(text) else ""
-    return f"{lead}{escape_controls(before)}[{escape_controls(inside)}]{escape_controls(after)}{trail}"
-
-
-def escape_controls(text: str) -> str:
-    """Control characters as visible escapes: a newline becomes `\\n`, ESC becomes `\\x1b`."""
-    if text.isprintable():
-        return text
-    return "".join(_escape_control(char) for char in text)
-
-
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_control(char: str) -> str:
-    if unicodedata.category(char) not in ("Cc", "Zl", "Zp"):
-        return char
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def _stream_records(path: Path) -> Iterator[Record]:
-    previous: str | None = None
-    with path.open(encoding="utf-8", newline="\n") as handle:
-        number = 0
-        while True:
-            number += 1
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError as error:
-                raise PipelineError(
-                    ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: not UTF-8 ({error.reason})"
-                ) from error
-            if not line:
-                return
-            try:
-                record = Record.model_validate_json(line)
-            except ValidationError as error:
-                raise PipelineError(
-                    ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: {describe_validation_error(error)}"
-                ) from error
-            if previous is not None and record.id <= previous:
-                raise PipelineError(
-                    ErrorCode.UNSORTED_OUTPUT,
-                    f"{path}:{number}: id {record.id!r} comes after {previous!r}; ids must be sorted and unique",
-                )
-            previous = record.id
-            yield record
-
-
-def _merge_join(olds: Iterator[Record], news: Iterator[Record]) -> Iterator[tuple[Record | None, Record | None]]:
-    old = next(olds, None)
-    new = next(news, None)
-    while old is not None or new is not None:
-        if new is None or (old is not None and old.id < new.id):
-            yield old, None
-            old = next(olds, None)
-        elif old is None or new.id < old.id:
-            yield None, new
-            new = next(news, None)
-        else:
-            yield old, new
-            old = next(olds, None)
-            new = next(news, None)
+    # A new input (its `source`) changes what load reads, but the question is which stage's
+    # output moved: load counts only when nothing else differs.
+    stages = {STAGE_OF_FIELD.get(name, "other") for name in document.fields if name != "source"} or {"load"}
+    if "places" in document.fields and any(
+        change.change != "changed" or any(f.field == "mentions" for f in change.fields) for change in document.places
+    ):
+        stages.add("entities")
+    return next((stage for stage in STAGE_ORDER if stage in stages), None)
 
 
 Entity = TypeVar("Entity", DateMention, Organization, Place)
@@ -625,8 +487,12 @@ class _Tally:
         }
     )
 
+    stages: dict[str, int] = field(default_factory=dict)
+
     def add(self, document: DocumentDiff) -> None:
         self.documents[document.change] += 1
+        if document.stage is not None:
+            self.stages[document.stage] = self.stages.get(document.stage, 0) + 1
         if document.text is not None:
             self.fields["text"]["changed"] += 1
         if document.title is not None:
@@ -646,6 +512,9 @@ class _Tally:
         counts = {name: ChangeCounts(**tally) for name, tally in self.fields.items()}
         return DiffSummary(
             documents=DocumentCounts(**self.documents),
+            stages=tuple(
+                StageCount(stage=stage, documents=self.stages[stage]) for stage in STAGE_ORDER if stage in self.stages
+            ),
             text=counts["text"],
             title=counts["title"],
             boilerplate=counts["boilerplate"],

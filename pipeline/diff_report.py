@@ -1,38 +1,47 @@
-"""Renderings of a diff for people: terminal text, and one self-contained static HTML page.
+"""The HTML report of a diff: one self-contained static page, written while documents stream past.
 
-The HTML page needs no server and loads nothing: inline CSS, no script, `<details>` for the
+The page needs no server and loads nothing: inline CSS, no script, `<details>` for the
 collapsible sections, and a Content-Security-Policy that forbids scripts, images and every
-other fetch. Every string that comes from a scraped page (text, names, contexts, ids) goes
-through `html.escape`; the policy is only a second layer. The page is written while the
-documents stream past (only documents that differ get a section, and only changed or added
-ones carry their text), so thousands of documents keep memory and page size lean; the same
-inputs give the same bytes.
+other fetch. Every string that comes from an output folder (text, names, ids, configuration
+values, folder names) goes through `_escape` (the text through `diff_marking`): HTML-escaped,
+with control characters and bidirectional overrides shown as visible escapes. The policy is
+only a second layer.
+
+What a reviewer sees, top down: why (the manifests' differences), the counts (per field and
+per stage), then one section per document that differs. A changed document shows its NEW
+text in full, marked in place by `pipeline.diff_marking`. Added and removed documents get one line each, unchanged ones are only counted,
+so thousands of documents keep the page usable; the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
-from pydantic import JsonValue
-
 from pipeline.diff import (
+    STAGE_ORDER,
     ChangeCounts,
     DiffSummary,
     DocumentDiff,
-    EntityChange,
-    EntityKind,
     OutputDiff,
-    escape_controls,
 )
+from pipeline.diff_manifest import ManifestDiff
+from pipeline.diff_marking import TextEdits, entity_marks, highlight, text_edits
+from pipeline.diff_select import Selection, section_of
+from pipeline.diff_text import entity_detail, show_value
+from pipeline.diff_words import TextAlignment, escape_controls
 from pipeline.records import Record
 
 CHANGE_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 SUMMARY_ROWS = ("dates", "organizations", "places", "text", "title", "boilerplate")
+# Inputs listed by name under "why"; the rest are counted.
+INPUTS_LISTED = 50
 
 # No script, no image, no fetch of any kind: the page only needs its own inline styles.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -42,111 +51,51 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 72e
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: .25em .7em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+#why td { text-align: left; font-family: ui-monospace, monospace; font-size: 13px; }
 details.doc { border: 1px solid #ddd; border-radius: 4px; margin: .4em 0; padding: .3em .7em; }
 details.doc > summary { cursor: pointer; font-family: ui-monospace, monospace; }
-details.added > summary::before { content: "+ "; color: #1a7f37; }
-details.removed > summary::before { content: "- "; color: #cf222e; }
-details.changed > summary::before { content: "~ "; color: #9a6700; }
+.doc.added > summary::before { content: "+ "; color: #1a7f37; }
+.doc.removed > summary::before { content: "- "; color: #cf222e; }
+.doc.changed > summary::before { content: "~ "; color: #9a6700; }
+.stage { font-size: 12px; border: 1px solid #ccc; border-radius: 3px; padding: 0 .3em; }
 ul.changes { font-family: ui-monospace, monospace; font-size: 13px; padding-left: 1.2em; }
 li.added { color: #1a7f37; } li.removed { color: #cf222e; } li.changed { color: #9a6700; }
 pre.text { white-space: pre-wrap; word-wrap: break-word; background: #fafafa; padding: .7em; border: 1px solid #eee; }
+ins { background: #ccffd8; text-decoration: none; } del { background: #ffd7d5; }
 mark { background: none; border-bottom: 2px solid; padding: 0 1px; }
 mark.date { border-color: #0969da; } mark.organization { border-color: #8250df; } mark.place { border-color: #1b7c83; }
-mark.added { background: #dafbe1; } mark.changed { background: #fff8c5; }
-.legend mark { margin-right: .8em; }
+mark.added { background: #dafbe1; } mark.changed { background: #fff8c5; } mark.removed { background: #ffebe9; }
+.note { font-size: 11px; color: #57606a; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 3px;
+  padding: 0 .25em; margin-left: .2em; }
+.legend mark, .legend ins, .legend del { margin-right: .8em; }
 """
 
 
-def render_text(diff: OutputDiff) -> str:
-    """The diff for a terminal: the counts, then every document that differs, sorted by id.
+@dataclass
+class _Sections:
+    """Document sections kept for the page: streamed to a file, or (for a sample) the best N in memory."""
 
-    Contexts are one line each, with line breaks and control characters escaped.
-    """
-    lines = [f"pipeline diff {escape_controls(diff.old)} -> {escape_controls(diff.new)}"]
-    summary = diff.summary
-    documents = summary.documents
-    lines.append(
-        f"documents: {documents.added} added, {documents.removed} removed, {documents.changed} changed,"
-        f" {documents.unchanged} unchanged"
-    )
-    for name in ("dates", "organizations", "places"):
-        counts: ChangeCounts = getattr(summary, name)
-        lines.append(f"{name}: {counts.added} added, {counts.removed} removed, {counts.changed} changed value")
-    lines.append(
-        f"text: {summary.text.changed} changed; title: {summary.title.changed} changed;"
-        f" boilerplate: {summary.boilerplate.added} added, {summary.boilerplate.removed} removed"
-    )
-    for document in diff.documents:
-        lines.append("")
-        lines.extend(_document_lines(document))
-    return "\n".join(lines) + "\n"
-
-
-def _document_lines(document: DocumentDiff) -> list[str]:
-    header = f"{CHANGE_SIGNS[document.change]} {escape_controls(document.id)}"
-    if document.change != "changed":
-        return [f"{header} (document {document.change})"]
-    lines = [f"{header} (fields: {', '.join(document.fields)})"]
-    if document.title is not None:
-        lines.append(f"  ~ title {_show(document.title.old)} -> {_show(document.title.new)}")
-    if document.text is not None:
-        text = document.text
-        lines.append(f"  ~ text: {text.old_length} -> {text.new_length} chars, {len(text.hunks)} changed stretches")
-        for hunk in text.hunks:
-            lines.append(f"      old at {hunk.old_start}: {hunk.old_context}")
-            lines.append(f"      new at {hunk.new_start}: {hunk.new_context}")
-    if document.boilerplate is not None:
-        for sign, pieces in (("+", document.boilerplate.added), ("-", document.boilerplate.removed)):
-            for piece in pieces:
-                lines.append(f"  {sign} boilerplate {piece.kind} {_show(_shorten(piece.text))}")
-    for change in document.entity_changes():
-        lines.append(f"  {CHANGE_SIGNS[change.change]} {change.kind} {_show(change.key)}{_entity_detail(change)}")
-        lines.append(f"      {change.context}")
-    return lines
-
-
-def _entity_detail(change: EntityChange) -> str:
-    if change.change == "changed":
-        return ": " + "; ".join(f"{f.field} {_show(f.old)} -> {_show(f.new)}" for f in change.fields)
-    entity = change.new if change.change == "added" else change.old
-    assert isinstance(entity, dict)
-    if change.kind == "date":
-        return f" = {entity['value']} ({entity['precision']})"
-    if change.kind == "place":
-        return f" ({entity['kind']}, {_show(entity['country_code'])}, geonameid {_show(entity['geonameid'])})"
-    return f" (acronym {_show(entity['acronym'])})" if entity["acronym"] else ""
-
-
-def _show(value: JsonValue) -> str:
-    """A value as one escaped line: strings quoted, lists bracketed, None as null."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return '"' + escape_controls(value) + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(item) for item in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return escape_controls(str(value))
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    selection: Selection
+    shown: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    # (negated rank, id, section html) of the sample drawn so far; a max-heap by rank.
+    sample: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class HtmlReport:
     """Writes the HTML page of a diff while its documents stream past.
 
-    Document sections go to a temporary file first, because the summary table at the top is
-    known only at the end; `finish` writes head and summary, appends the sections and renames
-    the page into place, so an interrupted diff never leaves a half-written report.
+    Document sections go to a temporary file first, because the summary at the top is known
+    only at the end; `finish` writes head and summary, appends the sections and renames the
+    page into place, so an interrupted diff never leaves a half-written report.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, selection: Selection | None = None) -> None:
         self.path = path
         self._sections_tmp = path.with_name(f".{path.name}.{os.getpid()}.sections.tmp")
         self._page_tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self._sections: IO[str] | None = None
+        self._kept = _Sections(selection or Selection())
 
     def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,19 +111,40 @@ class HtmlReport:
         self._page_tmp.unlink(missing_ok=True)
 
     def add(self, document: DocumentDiff, old: Record | None, new: Record | None) -> None:
-        """Append the section of one document (nothing for an unchanged one)."""
+        """Append the section of one document, if the selection shows it (never an unchanged one)."""
         assert self._sections is not None, "use HtmlReport as a context manager"
-        if document.change != "unchanged":
-            self._sections.write(document_section(document, old, new))
+        kept = self._kept
+        selection = kept.selection
+        if document.change == "unchanged" or not selection.matches(document):
+            return
+        document = selection.narrow(document)
+        if selection.sample is not None:
+            rank = selection.sample_rank(document.id)
+            if len(kept.sample) < selection.sample:
+                heapq.heappush(kept.sample, (_negated(rank), document.id, document_section(document, old, new)))
+            elif _negated(rank) > kept.sample[0][0]:
+                heapq.heapreplace(kept.sample, (_negated(rank), document.id, document_section(document, old, new)))
+            return
+        section = section_of(document)
+        if selection.limit is not None and kept.shown.get(section, 0) >= selection.limit:
+            kept.left_out[section] = kept.left_out.get(section, 0) + 1
+            return
+        kept.shown[section] = kept.shown.get(section, 0) + 1
+        self._sections.write(document_section(document, old, new))
 
     def finish(self, diff: OutputDiff) -> Path:
-        """Write the page: head, summary table, then the sections added so far."""
+        """Write the page: head, why, counts, then the sections kept so far."""
         assert self._sections is not None, "use HtmlReport as a context manager"
+        kept = self._kept
+        for _rank, _id, section in sorted(kept.sample, key=lambda item: item[1]):
+            self._sections.write(section)
         self._sections.flush()
         self._sections.seek(0)
+        shown = len(kept.sample) if kept.selection.sample is not None else sum(kept.shown.values())
         with self._page_tmp.open("w", encoding="utf-8", newline="\n") as page:
-            page.write(page_head(diff))
+            page.write(page_head(diff, shown, kept.selection))
             shutil.copyfileobj(self._sections, page)
+            page.write(_left_out_note(kept.left_out, kept.selection.limit))
             page.write("</section>\n</body>\n</html>\n")
             page.flush()
             os.fsync(page.fileno())
@@ -182,10 +152,12 @@ class HtmlReport:
         return self.path
 
 
-def page_head(diff: OutputDiff) -> str:
-    """Everything before the document sections: head, title, summary table and legend."""
+def page_head(diff: OutputDiff, shown: int | None = None, selection: Selection | None = None) -> str:
+    """Everything before the document sections: head, title, why, counts and legend."""
     old, new = _escape(diff.old), _escape(diff.new)
     differing = len(diff.documents)
+    shown = differing if shown is None else shown
+    heading = f"{differing} documents differ" + (f"; {shown} shown" if shown != differing else "")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -194,13 +166,51 @@ def page_head(diff: OutputDiff) -> str:
         f"<title>pipeline diff: {old} → {new}</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n"
         f"<h1>pipeline diff</h1>\n<p>old: <code>{old}</code><br>new: <code>{new}</code></p>\n"
-        f"{summary_table(diff.summary)}"
-        '<p class="legend">In each text: '
+        f"<h2>Why: the manifests</h2>\n{why_table(diff.manifest, selection or Selection())}"
+        f"<h2>Counts</h2>\n{summary_table(diff.summary)}{stage_table(diff.summary)}"
+        '<p class="legend">In each text: <del>removed</del><ins>inserted</ins>'
         '<mark class="date">date</mark><mark class="organization">organization</mark>'
         '<mark class="place">place</mark><mark class="date added">added</mark>'
-        '<mark class="date changed">changed</mark>; removed ones are listed above the text.</p>\n'
-        f'<section id="documents">\n<h2>{differing} documents differ</h2>\n'
+        '<mark class="date changed">changed</mark><mark class="date removed">removed</mark></p>\n'
+        f'<section id="documents">\n<h2>{heading}</h2>\n'
     )
+
+
+def why_table(manifest: ManifestDiff, selection: Selection) -> str:
+    """The manifests' differences: settings (key, old, new), then the inputs added, removed or changed.
+
+    The inputs listed are those whose id the selection's `--id` pattern matches (all without one).
+    """
+    parts = [f"<p>{_escape(problem)}</p>\n" for problem in manifest.problems]
+    if not manifest.problems and not manifest.differs:
+        parts.append('<p id="why">Same pipeline, versions, configuration, template lines and inputs.</p>\n')
+        return "".join(parts)
+    if manifest.settings:
+        parts.append('<table id="why">\n<tr><th>setting</th><th>old</th><th>new</th></tr>\n')
+        for setting in manifest.settings:
+            old = show_value(setting.old) if setting.change != "added" else "(none)"
+            new = show_value(setting.new) if setting.change != "removed" else "(none)"
+            parts.append(
+                f'<tr class="{setting.change}"><td>{_escape(setting.key)}</td>'
+                f"<td>{_escape(old)}</td><td>{_escape(new)}</td></tr>\n"
+            )
+        parts.append("</table>\n")
+    if manifest.inputs:
+        counts = manifest.input_counts
+        parts.append(
+            f'<details id="inputs"><summary>inputs: {counts.added} added, {counts.removed} removed,'
+            f' {counts.content} with new content, {counts.status} with a new status</summary>\n<ul class="changes">\n'
+        )
+        matching = [change for change in manifest.inputs if selection.matches_input(change.id)]
+        for change in matching[:INPUTS_LISTED]:
+            style = change.change if change.change in ("added", "removed") else "changed"
+            status = f": {change.old_status} → {change.new_status}" if change.change == "status" else ""
+            reason = f" ({change.reason})" if change.reason else ""
+            parts.append(f'<li class="{style}">{_escape(f"{change.change} {change.path}{status}{reason}")}</li>\n')
+        if len(matching) > INPUTS_LISTED:
+            parts.append(f"<li>… {len(matching) - INPUTS_LISTED} more</li>\n")
+        parts.append("</ul></details>\n")
+    return "".join(parts)
 
 
 def summary_table(summary: DiffSummary) -> str:
@@ -223,119 +233,82 @@ def summary_table(summary: DiffSummary) -> str:
     return "".join(rows)
 
 
+def stage_table(summary: DiffSummary) -> str:
+    """Changed documents by the first stage whose output differs, in pipeline order."""
+    if not summary.stages:
+        return ""
+    rows = ['<table id="stages">\n<tr><th>first stage changed</th><th>documents</th></tr>\n']
+    rows.extend(
+        f'<tr data-stage="{_escape(count.stage)}"><td>{_escape(count.stage)}</td><td>{count.documents}</td></tr>\n'
+        for count in summary.stages
+    )
+    rows.append("</table>\n")
+    return "".join(rows)
+
+
 def document_section(document: DocumentDiff, old: Record | None, new: Record | None) -> str:
-    """One collapsible section: the changes as a list, then the NEW text with its mentions marked."""
+    """One collapsible section: the changes as a list, then (if changed) the text marked in place."""
+    record_id = _escape(document.id)
+    if document.change != "changed":
+        record = new if document.change == "added" else old
+        title = f": {_escape(record.title)}" if record is not None and record.title else ""
+        title += f" ({_escape(document.reason)})" if document.reason else ""
+        return (
+            f'<div class="doc {document.change}" data-id="{record_id}" data-section="{document.change}">'
+            f"{CHANGE_SIGNS[document.change]} <code>{record_id}</code> <small>{document.change}{title}</small></div>\n"
+        )
+    assert old is not None and new is not None
+    stage = _escape(document.stage or "other")
     parts = [
-        f'<details class="doc {document.change}" data-id="{_escape(document.id)}">\n'
-        f"<summary>{_escape(document.id)} <small>{_section_caption(document, old, new)}</small></summary>\n"
+        f'<details class="doc changed" data-id="{record_id}" data-section="{stage}">\n'
+        f'<summary>{record_id} <span class="stage">{stage}</span> <small>{_caption(document)}</small></summary>\n'
     ]
     items = _change_items(document)
     if items:
         parts.append('<ul class="changes">\n' + "".join(items) + "</ul>\n")
-    if new is not None:
-        default_status = "added" if document.change == "added" else ""
-        parts.append(f'<pre class="text">{highlight(new, _marked_spans(document), default_status)}</pre>\n')
+    alignment = TextAlignment(old.text, new.text)
+    edits = text_edits(alignment) if document.text is not None else TextEdits()
+    marks = entity_marks(document, old, new, alignment)
+    parts.append(f'<pre class="text">{highlight(new, marks.statuses, edits=edits, marks=marks)}</pre>\n')
     parts.append("</details>\n")
     return "".join(parts)
-
-
-def highlight(record: Record, statuses: dict[tuple[EntityKind, int, int], str], default_status: str = "") -> str:
-    """The record's text, escaped, with every date, organization and place mention in a `<mark>`.
-
-    Mentions nest ("U.S." inside "U.S.-Russia Bilateral Presidential Commission"); one that
-    crosses the end of an enclosing mention is cut at that end so the markup stays well formed.
-
-    Args:
-        record: The record whose text and mentions are shown.
-        statuses: "added" or "changed" for (kind, start, end) of mentions of such entities.
-        default_status: The status of every other mention ("added" in an added document).
-    """
-    spans: list[tuple[int, int, EntityKind]] = [(date.start, date.end, "date") for date in record.dates]
-    for organization in record.organizations:
-        spans.extend((m.start, m.end, "organization") for m in organization.mentions)
-    for place in record.places:
-        spans.extend((m.start, m.end, "place") for m in place.mentions)
-    spans.sort(key=lambda span: (span[0], -span[1], span[2]))
-    text = record.text
-    out: list[str] = []
-    open_ends: list[int] = []
-    position = 0
-    for start, end, kind in spans:
-        while open_ends and open_ends[-1] <= start:
-            out.append(html.escape(text[position : open_ends[-1]]) + "</mark>")
-            position = open_ends.pop()
-        out.append(html.escape(text[position:start]))
-        position = start
-        label = f"{kind} {statuses.get((kind, start, end), default_status)}".strip()
-        clipped_end = min(end, open_ends[-1]) if open_ends else end
-        out.append(f'<mark class="{label}" title="{label}">')
-        open_ends.append(clipped_end)
-    while open_ends:
-        out.append(html.escape(text[position : open_ends[-1]]) + "</mark>")
-        position = open_ends.pop()
-    out.append(html.escape(text[position:]))
-    return "".join(out)
-
-
-def _marked_spans(document: DocumentDiff) -> dict[tuple[EntityKind, int, int], str]:
-    """Status of the NEW mentions of entities that were added or changed (all of an added document's)."""
-    statuses: dict[tuple[EntityKind, int, int], str] = {}
-    for change in document.entity_changes():
-        if change.change == "removed" or not isinstance(change.new, dict):
-            continue
-        entity = change.new
-        if change.kind == "date":
-            statuses[(change.kind, _int(entity["start"]), _int(entity["end"]))] = change.change
-            continue
-        mentions = entity["mentions"]
-        assert isinstance(mentions, list)
-        for mention in mentions:
-            assert isinstance(mention, dict)
-            statuses[(change.kind, _int(mention["start"]), _int(mention["end"]))] = change.change
-    return statuses
 
 
 def _change_items(document: DocumentDiff) -> list[str]:
     items: list[str] = []
     if document.title is not None:
-        items.append(
-            f'<li class="changed">~ title {_escape(_show(document.title.old))} → {_escape(_show(document.title.new))}</li>\n'
-        )
+        title = f"~ title {show_value(document.title.old)} → {show_value(document.title.new)}"
+        items.append(f'<li class="changed">{_escape(title)}</li>\n')
     if document.text is not None:
         text = document.text
-        stretches = "".join(
-            f"<br>old at {hunk.old_start}: {_escape(hunk.old_context)}<br>new at {hunk.new_start}: {_escape(hunk.new_context)}"
-            for hunk in text.hunks
-        )
         items.append(
             f'<li class="changed">~ text: {text.old_length} → {text.new_length} chars,'
-            f" {len(text.hunks)} changed stretches{stretches}</li>\n"
+            f" {len(text.hunks)} changed stretch{'' if len(text.hunks) == 1 else 'es'} (marked below)</li>\n"
         )
     if document.boilerplate is not None:
         for side, pieces in (("added", document.boilerplate.added), ("removed", document.boilerplate.removed)):
             for piece in pieces:
-                items.append(
-                    f'<li class="{side}">{CHANGE_SIGNS[side]} boilerplate {piece.kind}'
-                    f" {_escape(_show(_shorten(piece.text)))}</li>\n"
-                )
+                line = f"{CHANGE_SIGNS[side]} boilerplate {piece.kind} {show_value(piece.text)}"
+                items.append(f'<li class="{side}">{_escape(line)}</li>\n')
     for change in document.entity_changes():
-        items.append(
-            f'<li class="{change.change}">{CHANGE_SIGNS[change.change]} {change.kind}'
-            f" {_escape(_show(change.key))}{_escape(_entity_detail(change))}<br>{_escape(change.context)}</li>\n"
-        )
+        line = f"{CHANGE_SIGNS[change.change]} {change.kind} {show_value(change.key)}{entity_detail(change)}"
+        items.append(f'<li class="{change.change}">{_escape(line)}</li>\n')
     return items
 
 
-def _section_caption(document: DocumentDiff, old: Record | None, new: Record | None) -> str:
-    if document.change == "removed":
-        return "removed" + (f": {_escape(old.title)}" if old is not None and old.title else "")
-    if document.change == "added":
-        return "added" + (f": {_escape(new.title)}" if new is not None and new.title else "")
+def _caption(document: DocumentDiff) -> str:
     changes = document.entity_changes()
-    return _escape(
-        f"changed: {', '.join(document.fields)}; {len(changes)} date/organization/place change"
-        f"{'' if len(changes) == 1 else 's'}"
+    plural = "" if len(changes) == 1 else "s"
+    return _escape(f"changed: {', '.join(document.fields)}; {len(changes)} date/organization/place change{plural}")
+
+
+def _left_out_note(left_out: dict[str, int], limit: int | None) -> str:
+    if not left_out:
+        return ""
+    counts = ", ".join(
+        f"{left_out[section]} {section}" for section in ("added", "removed", *STAGE_ORDER) if section in left_out
     )
+    return f'<p class="left-out">Not shown (--limit {limit} per section): {_escape(counts)}.</p>\n'
 
 
 def _cell(column: str, count: int) -> str:
@@ -343,9 +316,13 @@ def _cell(column: str, count: int) -> str:
 
 
 def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
+    """A string from an output folder, for HTML: controls and bidi overrides made visible, then escaped."""
+    return html.escape(escape_controls(text), quote=True)
 
 
-def _int(value: JsonValue) -> int:
-    assert isinstance(value, int)
-    return value
+def _negated(rank: str) -> str:
+    """A hex rank turned around, so that Python's min-heap keeps the largest rank on top."""
+    return rank.translate(_NEGATE)
+
+
+_NEGATE = str.maketrans("0123456789abcdef", "fedcba9876543210")
