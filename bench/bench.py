@@ -134,11 +134,11 @@ def _cpu_seconds() -> float:
 # --- what each subprocess measures -------------------------------------------------------------
 
 
-def child_pipeline(corpus: Path, out: Path, jobs: int, time_stages: bool, rerun: bool) -> dict[str, Any]:
+def child_pipeline(corpus: Path, out: Path, jobs: int, rerun: bool) -> dict[str, Any]:
     from pipeline import api
 
     cpu = _cpu_seconds()
-    cold = api.run([corpus], out, jobs=jobs, time_stages=time_stages)
+    cold = api.run([corpus], out, jobs=jobs)  # the runner times each stage under every executor
     result: dict[str, Any] = {
         "seconds": cold.seconds,
         "cpu_seconds": _cpu_seconds() - cpu,
@@ -241,13 +241,12 @@ def _child_main(argv: list[str]) -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--time-stages", action="store_true")
     parser.add_argument("--rerun", action="store_true")
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--detect-language", action="store_true")
     args = parser.parse_args(argv)
     if args.what == "pipeline":
-        result = child_pipeline(args.corpus, args.out, args.jobs, args.time_stages, args.rerun)
+        result = child_pipeline(args.corpus, args.out, args.jobs, args.rerun)
     elif args.what == "ner":
         result = child_ner(args.corpus)
     elif args.what == "strip":
@@ -313,7 +312,7 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in ("one", "many", "ner", "naive", "strip")}
     for attempt in range(repeat):
         out = work / f"out-{attempt}"
-        runs["one"].append(_in_subprocess("pipeline", str(work / "1x"), "--out", str(out), "--time-stages", "--rerun"))
+        runs["one"].append(_in_subprocess("pipeline", str(work / "1x"), "--out", str(out), "--rerun"))
         runs["ner"].append(_in_subprocess("ner", str(work / "1x")))
         runs["naive"].append(_in_subprocess("naive", str(work / "1x")))
         runs["many"].append(_in_subprocess("pipeline", str(work / "1x"), "--out", str(out) + "-n", "--jobs", str(jobs)))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,32 +18,26 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, batch_key, input_key, run_fingerprint
+from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache, input_key, run_fingerprint
 from pipeline.cache_check import is_sound
 from pipeline.config import PipelineConfig
 from pipeline.diff import OutputDiff
 from pipeline.diff import diff_outputs as compare_outputs
 from pipeline.diff_report import HtmlReport
 from pipeline.diff_select import Selection
-from pipeline.errors import DocumentError, PipelineError
-from pipeline.executors import (
-    CHUNK_DOCUMENTS,
-    WINDOW_PER_WORKER,
-    PendingOutcome,
-    SerialExecutor,
-    in_order,
-    make_executor,
-)
+from pipeline.errors import DocumentFailure, PipelineError
+from pipeline.executors import DocumentExecutor, PendingOutcome, in_order, make_executor
 from pipeline.fingerprint import code_fingerprint
 from pipeline.languages import entity_note
+from pipeline.manifest import InputEntry, Manifest, TemplateLines, sorted_entries, status_counts
 from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
-from pipeline.reader import InputRef, list_inputs, read_input
+from pipeline.reader import InputRef, ListedEntry, list_inputs
 from pipeline.records import SCHEMA_VERSION, Record
-from pipeline.runner import Pipeline
-from pipeline.stages.load import DocumentLoader
-from pipeline.stages.strip import BoilerplateStripper
+from pipeline.runner import Outcome, Pipeline
+from pipeline.stages.registry import stage_names, stage_versions
 from pipeline.stages.validate import describe_validation_error
-from pipeline.templates import find_template_lines, template_hash
+from pipeline.survey import Survey, survey_inputs
+from pipeline.templates import template_hash
 from pipeline.writer import (
     DOCS_DIR,
     MANIFEST_FILE,
@@ -74,28 +69,49 @@ VERSIONED_DISTRIBUTIONS = (
     "zstandard",
 )
 
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class StageReport:
+    """What one stage did in a run: documents it processed, those that failed in it, and its seconds.
+
+    For the log and the bench only, never the output. Documents taken from the cache count nowhere.
+    """
+
+    documents: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
 
 @dataclass
 class RunSummary:
     """Counts and failures of one run; timings are for the log only, never the output.
 
     Attributes:
+        failures: Each failed input's path and why it failed.
         reused: Records taken from the cache instead of being processed again.
-        stage_seconds: Seconds per stage, when the run was asked to time its stages.
+        stages: What each stage did, in the registry's order (measured by the runner under
+            every executor).
     """
 
     out_dir: Path
     counts: dict[str, int]
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, DocumentFailure]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), in path order
     seconds: float = 0.0
     reused: int = 0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, StageReport] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         """True when no input failed."""
         return self.counts.get("failed", 0) == 0
+
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        """Seconds spent in each stage, in order."""
+        return {name: report.seconds for name, report in self.stages.items()}
 
 
 @dataclass(frozen=True)
@@ -108,15 +124,13 @@ class _Task:
     cached: CachedRecord | None
 
 
-@dataclass(frozen=True)
-class _Survey:
-    """What a run reads of its inputs before it starts: each input's identity and the template lines.
+@dataclass
+class _Execution:
+    """What the execution step gives back: an entry per processed or reused input, and the stage reports."""
 
-    Only the sha256 and sidecar date of each input are kept, not its bytes.
-    """
-
-    identities: dict[str, tuple[str, str | None] | None]  # by record id; None: unreadable
-    template_lines: frozenset[str]
+    entries: list[InputEntry]
+    reused: int
+    stages: dict[str, StageReport]
 
 
 def run(
@@ -129,7 +143,6 @@ def run(
     force: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
-    time_stages: bool = False,
     docs: bool = True,
 ) -> RunSummary:
     """Process every input into `out_dir`: records.jsonl, docs/<id>.json and manifest.json.
@@ -137,6 +150,11 @@ def run(
     Only inputs whose bytes, sidecar date, configuration or versions changed since the last
     run into `out_dir` are processed; the others are taken from its cache (`.cache.sqlite`).
     Whatever the executor and the number of workers, the output is the same bytes.
+
+    The run is five steps: list and survey the inputs (`pipeline.survey`: each input read
+    once, and what the stages learn from the whole batch, such as strip's template lines),
+    look each input up in the cache, process the others through the executor's window, and
+    write the records and the manifest (`pipeline.manifest`).
 
     Args:
         inputs: Folders and files to process.
@@ -148,13 +166,12 @@ def run(
         force: Process every input again, ignoring (and then refreshing) the cache.
         executor: "local" (this machine, see `jobs`) or "dask" (tasks on a dask.distributed cluster).
         scheduler: The Dask scheduler's address, e.g. "tcp://10.0.0.5:8786" (for executor "dask").
-        time_stages: Measure the seconds spent in each stage (only when documents are processed
-            in this process, i.e. `jobs` 1) into `RunSummary.stage_seconds`; never into the output.
         docs: Write the pretty `docs/<id>.json` copies; False writes only records.jsonl and
             the manifest (faster for large crawls), and removes the copies of earlier runs.
 
     Returns:
-        The counts per status, the failed inputs with their reasons, and how many records were reused.
+        The counts per status, the failed inputs with their reasons, how many records were
+        reused, and what each stage did (seconds, documents, failures; also logged).
 
     Raises:
         PipelineError: An input root does not exist, the set-up is broken (e.g. no model),
@@ -163,7 +180,7 @@ def run(
             the pipeline did not write, the disk is full or read-only).
     """
     with claim_output(out_dir, inputs), coded_os_errors(out_dir):
-        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, time_stages, docs)
+        return _run(inputs, out_dir, config, progress, jobs, force, executor, scheduler, docs)
 
 
 def _run(
@@ -175,166 +192,131 @@ def _run(
     force: bool,
     executor: str,
     scheduler: str | None,
-    time_stages: bool,
     docs: bool,
 ) -> RunSummary:
     """`run`, once the output folder is claimed."""
     started = time.perf_counter()
     config = config or PipelineConfig()
-    listing = list_inputs(inputs, id_field=config.load.id_field)
     installed = versions()
-    with ResultCache(out_dir / CACHE_FILE) as cache:
-        survey = _survey(listing.refs, config, cache, installed, force)
-    template_lines = survey.template_lines
-    templates = template_hash(template_lines)
-    pipeline = Pipeline(config, template_lines)
-    stage_seconds = pipeline.time_stages() if time_stages else {}
-    fingerprint = run_fingerprint(config.config_hash(), __version__, pipeline.stage_versions, installed, templates)
+    # 1. List the inputs: an id and a path each, in id order.
+    listing = list_inputs(inputs, id_field=config.load.id_field)
     requested = (os.cpu_count() or 1) if jobs is None else jobs
     # More workers than documents would only load the model for nothing.
     workers = min(requested, max(1, len(listing.refs)))
-    entries = [_entry(e.id, e.path, e.sha256, e.status, e.message) for e in listing.entries]
-    reused = 0
-    with (
-        ResultCache(out_dir / CACHE_FILE) as cache,
-        make_executor(executor, config, workers, scheduler, lambda: pipeline, template_lines) as documents,
-        OutputWriter(out_dir, docs=docs) as writer,
-    ):
-
-        def submit(task: _Task) -> PendingOutcome | None:
-            return None if task.cached is not None else documents.submit(task.ref)
-
+    with ResultCache(out_dir / CACHE_FILE) as cache:
+        # 2. Survey them: each one's identity, and what the stages learn from the whole batch.
+        survey = survey_inputs(listing.refs, config, cache, installed, force)
+        facts = survey.facts
+        templates = template_hash(facts.template_lines)
+        # 3. Look each one up in the cache, lazily, as the executor's window moves on.
+        fingerprint = run_fingerprint(config.config_hash(), __version__, stage_versions(), installed, templates)
         tasks = _tasks(listing.refs, survey, cache, fingerprint, force)
-        # Work goes out in chunks (see `executors`): one chunk at a time in this process, a few
-        # per worker otherwise.
-        per_worker = 1 if isinstance(documents, SerialExecutor) else WINDOW_PER_WORKER
-        window = CHUNK_DOCUMENTS * per_worker * documents.workers
-        results = in_order(tasks, submit, window)
-        for task, outcome in tqdm(
-            results, total=len(listing.refs), desc="documents", unit="doc", disable=not progress, file=sys.stderr
+        with (
+            make_executor(executor, config, workers, scheduler, lambda: Pipeline(config, facts), facts) as documents,
+            OutputWriter(out_dir, docs=docs) as writer,
         ):
-            ref = task.ref
-            if outcome is None:
-                assert task.cached is not None
-                writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
-                note = entity_note(config.entities.languages, json.loads(task.cached.line).get("language"))
-                entries.append(
-                    _entry(ref.id, ref.path, task.sha256, "ok", unresolved=task.cached.unresolved_dates, note=note)
-                )
-                reused += 1
-            elif outcome.record is not None:
-                line = record_line(outcome.record)
-                pretty_sha256 = writer.add_line(ref.id, line)
-                # Stored only if the worker read the bytes the key was made from (the file
-                # may change during the run).
-                if task.key is not None and outcome.sha256 == task.sha256:
-                    cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
-                note = entity_note(config.entities.languages, outcome.record.language)
-                entries.append(
-                    _entry(ref.id, ref.path, outcome.sha256, "ok", unresolved=outcome.unresolved_dates, note=note)
-                )
-            else:
-                cache.discard(ref.id)
-                entries.append(_entry(ref.id, ref.path, outcome.sha256, "failed", outcome.error))
-        entries.sort(key=lambda e: (e["path"], e["id"] or ""))
-        counts = {status: sum(e["status"] == status for e in entries) for status in ("ok", "failed", "skipped")}
-        counts["inputs"] = len(entries)
-
-        manifest = {
-            "pipeline_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "config_hash": config.config_hash(),
-            "config": config.model_dump(mode="json"),
-            "code_fingerprint": code_fingerprint(),
-            "versions": installed,
-            "stages": pipeline.stage_versions,
-            "template_lines": {"count": len(template_lines), "sha256": templates},
-            "counts": counts,
-            "docs": docs,
-            "unresolved_relative_dates": sum(e.get("unresolved_relative_dates", 0) for e in entries),
-            "inputs": entries,
-        }
-        writer.finish(manifest)
+            # 4. Process the others and write every record, in id order.
+            done = _execute(tasks, len(listing.refs), documents, writer, cache, config, progress)
+            # 5. Write the manifest.
+            entries = sorted_entries([*map(_listed_entry, listing.entries), *done.entries])
+            manifest = Manifest(
+                pipeline_version=__version__,
+                schema_version=SCHEMA_VERSION,
+                config_hash=config.config_hash(),
+                config=config.model_dump(mode="json"),
+                code_fingerprint=code_fingerprint(),
+                versions=installed,
+                stages=stage_versions(),
+                template_lines=TemplateLines(count=len(facts.template_lines), sha256=templates),
+                counts=status_counts(entries),
+                docs=docs,
+                unresolved_relative_dates=sum(e.unresolved_relative_dates or 0 for e in entries),
+                inputs=entries,
+            )
+            writer.finish(manifest)
         cache.prune(ref.id for ref in listing.refs)
-    failures = [(f"{e['path']}", e["error"]) for e in entries if e["status"] == "failed"]
-    skipped = [(f"{e['path']}", e["reason"]) for e in entries if e["status"] == "skipped"]
+    for name, report in done.stages.items():
+        _log.info("stage %s: %d documents, %d failed, %.2f s", name, report.documents, report.failed, report.seconds)
     return RunSummary(
         out_dir=out_dir,
-        counts=counts,
-        failures=failures,
-        skipped=skipped,
+        counts=manifest.counts,
+        failures=[(e.path, e.error) for e in entries if e.error is not None],
+        skipped=[(e.path, e.reason) for e in entries if e.reason is not None],
         seconds=time.perf_counter() - started,
-        reused=reused,
-        stage_seconds=dict(stage_seconds),
+        reused=done.reused,
+        stages=done.stages,
     )
 
 
-def _survey(
-    refs: Sequence[InputRef], config: PipelineConfig, cache: ResultCache, installed: Mapping[str, str], force: bool
-) -> _Survey:
-    """Read every input once for its identity (its cache key), and find the batch's template lines.
+def _execute(
+    tasks: Iterable[_Task],
+    total: int,
+    documents: DocumentExecutor,
+    writer: OutputWriter,
+    cache: ResultCache,
+    config: PipelineConfig,
+    progress: bool,
+) -> _Execution:
+    """Process the tasks not in the cache through the executor's window and write every record, in id order."""
 
-    The template lines (`pipeline.templates`) come from the text of every text dump of the
-    batch. They are kept in the cache under the identities of all the batch's inputs, so a
-    re-run of an unchanged batch decodes nothing. Unreadable inputs are passed over here;
-    processing reports why they fail.
-    """
-    identities: dict[str, tuple[str, str | None] | None] = {}
-    for ref in refs:
-        try:
-            raw = read_input(ref, config.load.max_bytes)
-        except DocumentError:
-            identities[ref.id] = None
+    def submit(task: _Task) -> PendingOutcome | None:
+        return None if task.cached is not None else documents.submit(task.ref)
+
+    done = _Execution([], 0, {name: StageReport() for name in stage_names()})
+    results = in_order(tasks, submit, documents.window)
+    for task, outcome in tqdm(
+        results, total=total, desc="documents", unit="doc", disable=not progress, file=sys.stderr
+    ):
+        ref = task.ref
+        if outcome is None:
+            assert task.cached is not None
+            writer.add_line(ref.id, task.cached.line, task.cached.pretty_sha256)
+            note = entity_note(config.entities.languages, json.loads(task.cached.line).get("language"))
+            done.entries.append(_ok_entry(ref, task.sha256, task.cached.unresolved_dates, note))
+            done.reused += 1
             continue
-        identities[ref.id] = (raw.sha256, raw.sidecar_date)
-    if len(refs) < config.strip.template_min_documents:
-        return _Survey(identities, frozenset())
-    # What decides the lines besides the texts: decoding (load) and finding them (strip).
-    stages = {stage.name: stage.version for stage in (DocumentLoader, BoilerplateStripper)}
-    fingerprint = run_fingerprint(config.config_hash(), __version__, stages, installed)
-    key = batch_key(fingerprint, ((ref.id, ref.path, _surveyed_sha256(identities[ref.id])) for ref in refs))
-    lines = None if force else cache.template_lines(key)
-    if lines is None:
-        lines, unchanged = _template_lines(refs, identities, config)
-        if unchanged:
-            cache.put_template_lines(key, lines)
-    return _Survey(identities, lines)
+        _tally(done.stages, outcome)
+        if outcome.record is not None:
+            line = record_line(outcome.record)
+            pretty_sha256 = writer.add_line(ref.id, line)
+            # Stored only if the worker read the bytes the key was made from (the file
+            # may change during the run).
+            if task.key is not None and outcome.sha256 == task.sha256:
+                cache.put(ref.id, task.key, CachedRecord(line, outcome.unresolved_dates, pretty_sha256))
+            note = entity_note(config.entities.languages, outcome.record.language)
+            done.entries.append(_ok_entry(ref, outcome.sha256, outcome.unresolved_dates, note))
+        else:
+            cache.discard(ref.id)
+            entry = InputEntry(id=ref.id, path=ref.path, sha256=outcome.sha256, status="failed", error=outcome.error)
+            done.entries.append(entry)
+    return done
 
 
-def _surveyed_sha256(identity: tuple[str, str | None] | None) -> str | None:
-    return None if identity is None else identity[0]
+def _tally(stages: dict[str, StageReport], outcome: Outcome) -> None:
+    for name, seconds in outcome.stage_seconds.items():
+        report = stages.setdefault(name, StageReport())
+        report.documents += 1
+        report.seconds += seconds
+    if outcome.error is not None and outcome.error.stage is not None:
+        stages.setdefault(outcome.error.stage, StageReport()).failed += 1
 
 
-def _template_lines(
-    refs: Sequence[InputRef], identities: Mapping[str, tuple[str, str | None] | None], config: PipelineConfig
-) -> tuple[frozenset[str], bool]:
-    """The lines the batch's text dumps share, and whether every input still held the surveyed bytes."""
-    loader = DocumentLoader(config.load)
-    unchanged = True
+def _ok_entry(ref: InputRef, sha256: str | None, unresolved: int, note: str | None) -> InputEntry:
+    return InputEntry(
+        id=ref.id, path=ref.path, sha256=sha256, status="ok", unresolved_relative_dates=unresolved, note=note
+    )
 
-    def texts() -> Iterator[str]:
-        nonlocal unchanged
-        for ref in refs:
-            surveyed = _surveyed_sha256(identities[ref.id])
-            try:
-                raw = read_input(ref, config.load.max_bytes)
-            except DocumentError:
-                unchanged = unchanged and surveyed is None
-                continue
-            unchanged = unchanged and raw.sha256 == surveyed
-            try:
-                doc = loader(raw)
-            except DocumentError:
-                continue
-            if doc.content_format == "text":
-                yield doc.content
 
-    lines = find_template_lines(texts(), config.strip.template_min_documents)
-    return lines, unchanged
+def _listed_entry(listed: ListedEntry) -> InputEntry:
+    """The manifest entry of an input decided at listing: skipped with its reason, or failed before any stage."""
+    if listed.status == "skipped":
+        return InputEntry(id=listed.id, path=listed.path, sha256=listed.sha256, status="skipped", reason=listed.message)
+    failure = DocumentFailure(code=listed.code, stage=None, message=listed.message)
+    return InputEntry(id=listed.id, path=listed.path, sha256=listed.sha256, status="failed", error=failure)
 
 
 def _tasks(
-    refs: Sequence[InputRef], survey: _Survey, cache: ResultCache, fingerprint: str, force: bool
+    refs: Sequence[InputRef], survey: Survey, cache: ResultCache, fingerprint: str, force: bool
 ) -> Iterator[_Task]:
     """Each input with its cache key and, unless `force`, its cached record line (read lazily)."""
     for ref in refs:
@@ -452,28 +434,3 @@ def export_schema(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(canonical_json(record_schema()), encoding="utf-8")
     return path
-
-
-def _entry(
-    record_id: str | None,
-    path: str,
-    sha256: str | None,
-    status: str,
-    message: str | None = None,
-    unresolved: int | None = None,
-    note: str | None = None,
-) -> dict[str, Any]:
-    """A manifest entry.
-
-    A failure carries its `error`, a skipped file the `reason` it was skipped, and a record
-    the number of relative dates it leaves out for want of an anchor and, when a stage could
-    not serve it (entities of a page not in English), a `note` that says why.
-    """
-    entry: dict[str, Any] = {"id": record_id, "path": path, "sha256": sha256, "status": status}
-    if message is not None:
-        entry["error" if status == "failed" else "reason"] = message
-    if unresolved is not None:
-        entry["unresolved_relative_dates"] = unresolved
-    if note is not None:
-        entry["note"] = note
-    return entry

@@ -161,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         "pipeline export output/ --format parquet --to tables/",
     )
     export.add_argument("directory", type=Path, metavar="OUT", help="an output folder written by `pipeline run`")
-    export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)")
+    export.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
     export.add_argument(
         "--to",
         type=Path,
@@ -263,8 +265,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"skipped: {path}: {reason}", file=sys.stderr)
         if len(summary.skipped) > SKIPPED_SHOWN:
             print(f"... and {len(summary.skipped) - SKIPPED_SHOWN} more skipped (see manifest.json)", file=sys.stderr)
-    for path, reason in summary.failures:
-        print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
+    for path, failure in summary.failures:
+        print(printable(f"failed: {path}: {failure}"), file=sys.stderr)
     counts = summary.counts
     if not args.quiet:
         print(

@@ -23,11 +23,11 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.records import FrozenModel
 
 # The error code of a configuration that cannot be used (a usage error: exit 2).
-CONFIG_ERROR = "E104"
+CONFIG_ERROR = ErrorCode.BAD_CONFIGURATION
 
 
 class _Settings(FrozenModel):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.records import Record
 from pipeline.stages.validate import describe_validation_error
 from pipeline.writer import RECORDS_FILE
@@ -49,10 +49,13 @@ def read_lines(out_dir: Path) -> Iterator[RecordLine]:
     """The lines of an output folder's records, checked for sorted unique ids as they are read."""
     path = out_dir / RECORDS_FILE
     if not out_dir.is_dir():
-        raise PipelineError("E401", f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`")
+        raise PipelineError(
+            ErrorCode.NOT_AN_OUTPUT, f"{str(out_dir)!r} is not a folder; give two output folders of `pipeline run`"
+        )
     if not path.is_file():
         raise PipelineError(
-            "E401", f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?"
+            ErrorCode.NOT_AN_OUTPUT,
+            f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?",
         )
     return _stream_records(path)
 
@@ -76,7 +79,9 @@ class RecordLine:
         if self.validated is None:
             self.validated = _validate(self.text, self.path, self.number)
             if self.validated.id != self.id:
-                raise PipelineError("E402", f"{self.path}:{self.number}: the record names two ids")
+                raise PipelineError(
+                    ErrorCode.INVALID_OUTPUT_RECORD, f"{self.path}:{self.number}: the record names two ids"
+                )
         return self.validated
 
 
@@ -104,7 +109,9 @@ def _validate(text: str, path: Path, number: int) -> Record:
     try:
         return Record.model_validate_json(text)
     except ValidationError as error:
-        raise PipelineError("E402", f"{path}:{number}: {describe_validation_error(error)}") from error
+        raise PipelineError(
+            ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: {describe_validation_error(error)}"
+        ) from error
 
 
 def _stream_records(path: Path) -> Iterator[RecordLine]:
@@ -116,13 +123,16 @@ def _stream_records(path: Path) -> Iterator[RecordLine]:
             try:
                 text = handle.readline()
             except UnicodeDecodeError as error:
-                raise PipelineError("E402", f"{path}:{number}: not UTF-8 ({error.reason})") from error
+                raise PipelineError(
+                    ErrorCode.INVALID_OUTPUT_RECORD, f"{path}:{number}: not UTF-8 ({error.reason})"
+                ) from error
             if not text:
                 return
             record_id, record = _line_id(text, path, number)
             if previous is not None and record_id <= previous:
                 raise PipelineError(
-                    "E403", f"{path}:{number}: id {record_id!r} comes after {previous!r}; ids must be sorted and unique"
+                    ErrorCode.UNSORTED_OUTPUT,
+                    f"{path}:{number}: id {record_id!r} comes after {previous!r}; ids must be sorted and unique",
                 )
             previous = record_id
             yield RecordLine(record_id, text, path, number, record)

@@ -20,9 +20,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from pipeline.config import PipelineConfig
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.reader import InputRef
 from pipeline.runner import Outcome, Pipeline
+from pipeline.stages.base import NO_FACTS, BatchFacts
 from pipeline.workers import RecoveringChunk, die_with_parent, new_pool, run_alone
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ WINDOW_PER_WORKER = 4
 # enough that a chunk's documents and parsed blocks stay small in memory.
 CHUNK_DOCUMENTS = 16
 
-# How long to try to reach a Dask scheduler before the run stops with E103.
+# How long to try to reach a Dask scheduler before the run stops (ErrorCode.SCHEDULER_UNREACHABLE).
 DASK_CONNECT_SECONDS = 30
 
 T = TypeVar("T")
@@ -55,9 +56,16 @@ class PendingOutcome(Protocol):
 
 
 class DocumentExecutor(Protocol):
-    """Processes documents somewhere; a context manager that releases its workers on exit."""
+    """Processes documents somewhere; a context manager that releases its workers on exit.
+
+    `window` is how many documents a run keeps submitted and not yet written (`in_order`):
+    the executor knows how much work keeps its workers busy.
+    """
 
     workers: int
+
+    @property
+    def window(self) -> int: ...
 
     def submit(self, ref: InputRef) -> PendingOutcome:
         """Start processing `ref`."""
@@ -157,6 +165,8 @@ class SerialExecutor:
     """Processes documents in this process, a chunk at a time."""
 
     workers = 1
+    # One chunk at a time: nothing runs while this process writes.
+    window = CHUNK_DOCUMENTS
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
@@ -179,11 +189,11 @@ class SerialExecutor:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_pool_worker(config: PipelineConfig, template_lines: frozenset[str], parent_pid: int | None = None) -> None:
+def _init_pool_worker(config: PipelineConfig, facts: BatchFacts, parent_pid: int | None = None) -> None:
     global _WORKER_PIPELINE
     if parent_pid is not None:
         die_with_parent(parent_pid)
-    _WORKER_PIPELINE = Pipeline(config, template_lines)
+    _WORKER_PIPELINE = Pipeline(config, facts)
 
 
 def _process_in_pool_worker(refs: tuple[InputRef, ...]) -> list[Outcome] | _RunStopped:
@@ -208,12 +218,17 @@ class ProcessPoolDocumentExecutor:
     Nothing is started when every document comes from the cache.
     """
 
-    def __init__(self, config: PipelineConfig, workers: int, template_lines: frozenset[str]) -> None:
+    def __init__(self, config: PipelineConfig, workers: int, facts: BatchFacts) -> None:
         self.config = config
         self.workers = workers
-        self.template_lines = template_lines
+        self.facts = facts
         self._pool: ProcessPoolExecutor | None = None
         self._chunks = _Chunks(self._send)
+
+    @property
+    def window(self) -> int:
+        """A few chunks per worker, so every worker is busy while this process writes."""
+        return CHUNK_DOCUMENTS * WINDOW_PER_WORKER * self.workers
 
     def submit(self, ref: InputRef) -> PendingOutcome:
         """Queue `ref` for a worker, in a chunk of documents."""
@@ -221,7 +236,7 @@ class ProcessPoolDocumentExecutor:
 
     def _send(self, refs: tuple[InputRef, ...]) -> _ChunkResults:
         # A dead worker costs only its chunk's documents (see `pipeline.workers`).
-        initargs = (self.config, self.template_lines, os.getpid())
+        initargs = (self.config, self.facts, os.getpid())
         if self._pool is None:
             self._pool = new_pool(self.workers, _init_pool_worker, initargs)
         try:
@@ -244,18 +259,18 @@ class ProcessPoolDocumentExecutor:
             self._pool = None
 
 
-# Pipelines of a Dask worker process by configuration and template set: built on a worker's
+# Pipelines of a Dask worker process by configuration and batch facts: built on a worker's
 # first task of a run.
-_DASK_PIPELINES: dict[tuple[str, frozenset[str]], Pipeline] = {}
+_DASK_PIPELINES: dict[tuple[str, BatchFacts], Pipeline] = {}
 
 
 def _process_on_dask_worker(
-    config: PipelineConfig, template_lines: frozenset[str], refs: tuple[InputRef, ...]
+    config: PipelineConfig, facts: BatchFacts, refs: tuple[InputRef, ...]
 ) -> list[Outcome] | _RunStopped:
-    key = (config.config_hash(), template_lines)
+    key = (config.config_hash(), facts)
     pipeline = _DASK_PIPELINES.get(key)
     if pipeline is None:
-        pipeline = _DASK_PIPELINES[key] = Pipeline(config, template_lines)
+        pipeline = _DASK_PIPELINES[key] = Pipeline(config, facts)
     return _process_guarded(pipeline, refs)
 
 
@@ -267,13 +282,18 @@ class DaskDocumentExecutor:
     which alone writes the output and the cache.
     """
 
-    def __init__(self, config: PipelineConfig, scheduler: str, template_lines: frozenset[str]) -> None:
+    def __init__(self, config: PipelineConfig, scheduler: str, facts: BatchFacts) -> None:
         self.config = config
         self.scheduler = scheduler
-        self.template_lines = template_lines
+        self.facts = facts
         self.workers = 1
         self._client: Client | None = None
         self._chunks = _Chunks(self._send)
+
+    @property
+    def window(self) -> int:
+        """A few chunks per worker thread of the cluster (known once connected)."""
+        return CHUNK_DOCUMENTS * WINDOW_PER_WORKER * self.workers
 
     def submit(self, ref: InputRef) -> PendingOutcome:
         """Queue `ref` for the cluster, in a chunk of documents (one task per chunk)."""
@@ -281,9 +301,7 @@ class DaskDocumentExecutor:
 
     def _send(self, refs: tuple[InputRef, ...]) -> _ChunkResults:
         assert self._client is not None, "use DaskDocumentExecutor as a context manager"
-        return _FutureChunk(
-            self._client.submit(_process_on_dask_worker, self.config, self.template_lines, refs, pure=False)
-        )
+        return _FutureChunk(self._client.submit(_process_on_dask_worker, self.config, self.facts, refs, pure=False))
 
     def __enter__(self) -> Self:
         """Connect to the scheduler; `workers` becomes the cluster's thread count.
@@ -297,7 +315,9 @@ class DaskDocumentExecutor:
             # distributed's Client is not annotated; its use here is narrow and tested.
             self._client = Client(self.scheduler, timeout=DASK_CONNECT_SECONDS)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as error:
-            raise PipelineError("E103", f"cannot reach the Dask scheduler at {self.scheduler}: {error}") from error
+            raise PipelineError(
+                ErrorCode.SCHEDULER_UNREACHABLE, f"cannot reach the Dask scheduler at {self.scheduler}: {error}"
+            ) from error
         workers = self._client.scheduler_info().get("workers", {}).values()
         self.workers = max(1, sum(int(worker.get("nthreads", 1)) for worker in workers))
         return self
@@ -316,7 +336,7 @@ def make_executor(
     jobs: int,
     scheduler: str | None,
     pipeline: Callable[[], Pipeline],
-    template_lines: frozenset[str] = frozenset(),
+    facts: BatchFacts = NO_FACTS,
 ) -> DocumentExecutor:
     """The executor a run asked for.
 
@@ -326,22 +346,26 @@ def make_executor(
         jobs: Local worker processes; 1 processes in this process.
         scheduler: The Dask scheduler address (required for "dask").
         pipeline: Builds the in-process pipeline when `jobs` is 1.
-        template_lines: The batch's template lines (`pipeline.templates`), sent to every worker.
+        facts: What the stages learned from the batch (`BatchFacts`), sent to every worker.
 
     Raises:
         PipelineError: An unknown executor, a bad `jobs`, or "dask" without a scheduler.
     """
     if executor not in EXECUTORS:
-        raise PipelineError("E102", f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+        raise PipelineError(
+            ErrorCode.BAD_RUN_OPTION, f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}"
+        )
     if executor == "dask":
         if not scheduler:
-            raise PipelineError("E102", "the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)")
-        return DaskDocumentExecutor(config, scheduler, template_lines)
+            raise PipelineError(
+                ErrorCode.BAD_RUN_OPTION, "the dask executor needs a scheduler address (--scheduler tcp://HOST:PORT)"
+            )
+        return DaskDocumentExecutor(config, scheduler, facts)
     if jobs < 1:
-        raise PipelineError("E102", f"jobs must be at least 1, not {jobs}")
+        raise PipelineError(ErrorCode.BAD_RUN_OPTION, f"jobs must be at least 1, not {jobs}")
     if jobs == 1:
         return SerialExecutor(pipeline())
-    return ProcessPoolDocumentExecutor(config, jobs, template_lines)
+    return ProcessPoolDocumentExecutor(config, jobs, facts)
 
 
 def in_order(

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.writer import RECORDS_FILE
 
 TableFormat = Literal["parquet", "csv"]
@@ -197,7 +197,10 @@ def export_tables(out_dir: Path, target: Path, table_format: TableFormat) -> lis
     """
     records_path = out_dir / RECORDS_FILE
     if not records_path.is_file():
-        raise PipelineError("E401", f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?")
+        raise PipelineError(
+            ErrorCode.NOT_AN_OUTPUT,
+            f"{str(out_dir)!r} has no {RECORDS_FILE}; is it an output folder of `pipeline run`?",
+        )
     target.mkdir(parents=True, exist_ok=True)
     paths = {name: target / f"{name}.{table_format}" for name in TABLES}
     temporaries = {name: path.with_name(f".{path.name}.{os.getpid()}.tmp") for name, path in paths.items()}
@@ -236,7 +239,9 @@ def _batches(records_path: Path) -> Iterator[list[dict[str, Any]]]:
                 record = json.loads(line)
                 _ = record["id"], record["source"]["path"]
             except (ValueError, KeyError, TypeError) as error:
-                raise PipelineError("E402", f"{RECORDS_FILE}:{number} is not a record: {error!r}") from error
+                raise PipelineError(
+                    ErrorCode.INVALID_OUTPUT_RECORD, f"{RECORDS_FILE}:{number} is not a record: {error!r}"
+                ) from error
             batch.append(record)
             if len(batch) == BATCH_RECORDS:
                 yield batch

@@ -62,10 +62,35 @@ class LanguageGate(Stage):
         self.name = stage.name  # type: ignore[misc]
         self.version = stage.version  # type: ignore[misc]
 
+        self.reads = stage.reads | {"language"}  # type: ignore[misc]
+        self.writes = stage.writes  # type: ignore[misc]
+
+    def setup(self) -> None:
+        """Set up the wrapped stage."""
+        self.stage.setup()
+
+    @property
+    def batched(self) -> bool:
+        """A batch call where the wrapped stage has one of its own."""
+        return self.stage.batched
+
     def __call__(self, doc: Document) -> Document:
         """Run the wrapped stage, or clear the entity fields of a document in another language."""
-        if serves(self.languages, doc.language.code if doc.language is not None else None):
+        if self._serves(doc):
             return self.stage(doc)
+        return self._cleared(doc)
+
+    def process_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """The wrapped stage's batch call on the documents it serves; the others cleared, in order."""
+        served = [doc for doc in docs if self._serves(doc)]
+        done = iter(self.stage.process_batch(served))
+        return [next(done) if self._serves(doc) else self._cleared(doc) for doc in docs]
+
+    def _serves(self, doc: Document) -> bool:
+        return serves(self.languages, doc.language.code if doc.language is not None else None)
+
+    @staticmethod
+    def _cleared(doc: Document) -> Document:
         return doc.model_copy(update={"organizations": (), "places": ()})
 
 

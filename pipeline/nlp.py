@@ -11,7 +11,7 @@ from spacy.language import Language
 from thinc.api import use_ops
 from threadpoolctl import ThreadpoolController
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 
 # NER in en_core_web_sm has its own tok2vec copy, so the shared tok2vec, tagger, parser,
 # attribute_ruler and lemmatizer add time and nothing to the entities (measured: same
@@ -35,7 +35,8 @@ def load_ner_model(name: str) -> Language:
             return spacy.load(name, exclude=list(NER_ONLY_EXCLUDE))
     except OSError as error:
         raise PipelineError(
-            "E201", f"spaCy model {name!r} is not installed; run `make run` or install the pinned requirements"
+            ErrorCode.MODEL_MISSING,
+            f"spaCy model {name!r} is not installed; run `make run` or install the pinned requirements",
         ) from error
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline import sources
-from pipeline.errors import DocumentError, PipelineError
+from pipeline.errors import DocumentError, ErrorCode, PipelineError
 from pipeline.jsonl_stream import jsonl_lines
 from pipeline.jsonlimits import json_limit_problem
 
@@ -101,6 +101,7 @@ class ListedEntry:
     status: str
     message: str
     sha256: str | None = None
+    code: ErrorCode = ErrorCode.REFUSED_AT_LISTING  # of a failure
 
 
 @dataclass
@@ -131,7 +132,7 @@ def list_inputs(roots: Sequence[Path], max_line_bytes: int = MAX_JSONL_LINE_BYTE
     listing = Listing()
     for root in roots:
         if not root.exists():
-            raise PipelineError("E101", f"input {str(root)!r} does not exist")
+            raise PipelineError(ErrorCode.INPUT_MISSING, f"input {str(root)!r} does not exist")
         if not root.is_dir():
             _check_readable(Path(os.path.realpath(root)), str(root))
         if root.is_dir():
@@ -177,9 +178,11 @@ def _check_readable(file: Path, shown: str) -> None:
     try:
         _open_regular(file, shown).close()
     except DocumentError as error:
-        raise PipelineError("E101", f"input cannot be read: {error}") from error
+        raise PipelineError(ErrorCode.INPUT_MISSING, f"input cannot be read: {error}") from error
     except OSError as error:
-        raise PipelineError("E101", f"input {shown!r} cannot be read: {error.strerror or error}") from error
+        raise PipelineError(
+            ErrorCode.INPUT_MISSING, f"input {shown!r} cannot be read: {error.strerror or error}"
+        ) from error
 
 
 def read_input(ref: InputRef, max_bytes: int) -> RawInput:
@@ -196,14 +199,16 @@ def read_input(ref: InputRef, max_bytes: int) -> RawInput:
         with _open_regular(ref.file, ref.path, ref.inode) as handle:
             size = os.fstat(handle.fileno()).st_size if ref.line is None else ref.length
             if size > max_bytes:
-                raise DocumentError(f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)")
+                raise DocumentError(
+                    f"file is {size} bytes, over the limit of {max_bytes} (load.max_bytes)", ErrorCode.INPUT_TOO_LARGE
+                )
             handle.seek(ref.offset)
             # One byte past the limit tells a file that grew (or lied about its size) from one that fits.
             data = handle.read(max_bytes + 1 if ref.line is None else ref.length)
     except OSError as error:
-        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
+        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}", ErrorCode.UNREADABLE_INPUT) from error
     if len(data) > max_bytes:
-        raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)")
+        raise DocumentError(f"file is over the limit of {max_bytes} bytes (load.max_bytes)", ErrorCode.INPUT_TOO_LARGE)
     sidecar_date = _read_sidecar_date(ref.sidecar, ref.sidecar_inode) if ref.sidecar is not None else None
     return RawInput(ref=ref, data=data, sha256=hashlib.sha256(data).hexdigest(), sidecar_date=sidecar_date)
 
@@ -216,7 +221,7 @@ def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
     try:
         handle = _open_regular(ref.file, ref.path, ref.inode)
     except OSError as error:
-        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}") from error
+        raise DocumentError(f"cannot read {ref.path}: {error.strerror or error}", ErrorCode.UNREADABLE_INPUT) from error
     try:
         with handle:
             if ref.compression is not None and ref.length < 0:  # one compressed document
@@ -228,17 +233,22 @@ def _read_packed(ref: InputRef, max_bytes: int) -> bytes:
                 data = content[ref.offset : ref.offset + ref.length]
             else:
                 if ref.length > max_bytes:
-                    raise DocumentError(f"record is {ref.length} bytes, over the limit of {max_bytes} (load.max_bytes)")
+                    raise DocumentError(
+                        f"record is {ref.length} bytes, over the limit of {max_bytes} (load.max_bytes)",
+                        ErrorCode.INPUT_TOO_LARGE,
+                    )
                 handle.seek(ref.offset)
                 data = handle.read(ref.length)
                 if ref.compression is not None:
                     data = sources.decompress(data, ref.compression, max_bytes)
     except sources.DECOMPRESSION_ERRORS as error:
-        raise DocumentError(f"cannot decompress {ref.path}: {error}") from error
+        raise DocumentError(f"cannot decompress {ref.path}: {error}", ErrorCode.UNREADABLE_INPUT) from error
     except ValueError as error:
         raise DocumentError(f"{ref.path}: {error}") from error
     if len(data) > max_bytes:
-        raise DocumentError(f"document is over the limit of {max_bytes} bytes (load.max_bytes)")
+        raise DocumentError(
+            f"document is over the limit of {max_bytes} bytes (load.max_bytes)", ErrorCode.INPUT_TOO_LARGE
+        )
     return data
 
 
@@ -279,9 +289,11 @@ def _open_regular(file: Path, rel: str, inode: int | None = None) -> io.Buffered
         mode = status.st_mode
         if not stat.S_ISREG(mode):
             kind = next((name for test, name in _FILE_TYPES if test(mode)), "a special file")
-            raise DocumentError(f"{rel} is {kind}, not a regular file")
+            raise DocumentError(f"{rel} is {kind}, not a regular file", ErrorCode.UNREADABLE_INPUT)
         if inode is not None and status.st_ino != inode:
-            raise DocumentError(f"{rel} was replaced by another file after inputs were listed; refused")
+            raise DocumentError(
+                f"{rel} was replaced by another file after inputs were listed; refused", ErrorCode.UNREADABLE_INPUT
+            )
         os.set_blocking(descriptor, True)
         return open(descriptor, "rb")
     except BaseException:
@@ -593,18 +605,20 @@ def _read_sidecar_date(sidecar: Path, inode: int | None = None) -> str | None:
             data = handle.read(_MAX_SIDECAR_BYTES)
         too_big = json_limit_problem(data)
         if too_big is not None:
-            raise DocumentError(f"sidecar {sidecar.name}: {too_big}")
+            raise DocumentError(f"sidecar {sidecar.name}: {too_big}", ErrorCode.BAD_SIDECAR)
         meta = json.loads(data)
     except (OSError, ValueError) as error:
-        raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}") from error
+        raise DocumentError(f"sidecar {sidecar.name} is not readable JSON: {error}", ErrorCode.BAD_SIDECAR) from error
     date = meta.get("date") if isinstance(meta, dict) else None
     if date is None:
         return None
     if not isinstance(date, str) or not _ISO_DAY.match(date):
-        raise DocumentError(f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}')
+        raise DocumentError(
+            f'sidecar {sidecar.name}: "date" must be a string YYYY-MM-DD, not {date!r}', ErrorCode.BAD_SIDECAR
+        )
     problem = known_date_problem(date)
     if problem is not None:
-        raise DocumentError(f'sidecar {sidecar.name}: "date" {problem}')
+        raise DocumentError(f'sidecar {sidecar.name}: "date" {problem}', ErrorCode.BAD_SIDECAR)
     return date
 
 

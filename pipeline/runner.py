@@ -1,223 +1,206 @@
-"""Run the stages over one document at a time and turn failures into data.
+"""Run the registry's stages over a chunk of documents and turn failures into data.
 
-`load -> strip -> dates -> entities -> places -> validate`: each document either becomes
-a `Record` or a `failed` outcome that names the stage and the reason. A failure never
-stops the batch; only run-level errors (`PipelineError`) do.
+`load -> strip -> dates -> entities -> places -> validate` (`pipeline.stages.registry`):
+each document either becomes a `Record` or a `failed` outcome that names the stage, the
+error code and the reason. A failure never stops the batch; only run-level errors
+(`PipelineError`) do.
+
+Stages run in order over the chunk. A stage with a batch call of its own (the entity
+stage: the model reads the blocks of every document of the chunk together) gets the
+chunk's documents at once; the others get one document at a time. Time limits:
+
+* each document has its own limit (`limits.time_limit_seconds`) for the stages before a
+  batch call, and again for those after it;
+* a batch call has the limit of all its documents together; if it fails or runs out of
+  time, each document goes through that stage on its own, within its own limit (the one
+  of the stages after it), so a bad document is still told from the good ones.
+
+The runner times every call itself and hands the seconds back with each outcome, whatever
+executor runs it; they go to the log and the bench, never into the output.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
-from pipeline import pagemeta
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
-from pipeline.errors import DocumentError, PipelineError
-from pipeline.languages import LanguageGate, serves
+from pipeline.errors import DocumentError, DocumentFailure, ErrorCode, PipelineError
 from pipeline.limits import TimeLimitExceeded, time_limit
-from pipeline.reader import InputRef, read_input
+from pipeline.reader import InputRef, RawInput, read_input
 from pipeline.records import Record
-from pipeline.stages.base import Stage
-from pipeline.stages.dates import DateExtractor
-from pipeline.stages.entities import EntityRecognizer
-from pipeline.stages.load import DocumentLoader
-from pipeline.stages.metadata import MetadataExtractor
-from pipeline.stages.place_names import PlaceNames
-from pipeline.stages.places import PlaceResolver
-from pipeline.stages.strip import BoilerplateStripper
-from pipeline.stages.validate import RecordValidator
+from pipeline.stages.base import NO_FACTS, BatchFacts, PipelineStep, Stage, has_batch_call
+from pipeline.stages.registry import build_chain
+
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one input: a record, or the reason it failed."""
+    """What became of one input: a record, or the reason it failed.
+
+    Attributes:
+        unresolved_dates: Relative dates left out of the record for want of an anchor (see `Document`).
+        stage_seconds: Seconds spent in each stage the document went through, in order; a
+            batch call's time is shared equally among its documents. For the log only.
+    """
 
     ref: InputRef
     sha256: str | None
     record: Record | None = None
-    error: str | None = None
-    # Relative dates left out of the record for want of an anchor (see `Document`).
+    error: DocumentFailure | None = None
     unresolved_dates: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 class Pipeline:
-    """The stages of a run, built once from the configuration and applied per document."""
+    """The stages of a run, built once from the registry and applied to chunks of documents."""
 
-    def __init__(self, config: PipelineConfig, template_lines: frozenset[str] = frozenset()) -> None:
+    def __init__(self, config: PipelineConfig, facts: BatchFacts = NO_FACTS) -> None:
         """Build the stages.
 
         Args:
             config: The run's configuration.
-            template_lines: Lines the batch's text dumps share (`pipeline.templates`), for strip.
+            facts: What the stages learned from the whole batch (strip's template lines).
         """
         self.config = config
-        self.loader = DocumentLoader(config.load)
-        # One gazetteer for the process, shared by the two stages that ask it.
-        self._place_names = PlaceNames(config.places)
-        self._recognizer = EntityRecognizer(config.entities, place_names=self._place_names)
-        languages = config.entities.languages
-        self.stages: tuple[Stage, ...] = (
-            BoilerplateStripper(config.strip, template_lines),
-            MetadataExtractor(),
-            DateExtractor(config.dates),
-            LanguageGate(self._recognizer, languages),
-            LanguageGate(PlaceResolver(config.places, self._place_names), languages),
-        )
-        self.validator = RecordValidator()
-        self._warm = False
-        self._stage_totals: dict[str, float] | None = None
+        self.chain = build_chain(config, facts)
+        self._ready = False
 
-    def warm_up(self) -> None:
-        """Load the spaCy model and build the gazetteer, once.
+    def setup(self) -> None:
+        """Set up every stage (the model, the gazetteer), once per pipeline.
 
-        `process` calls it before a document's time limit starts, so that the first document
-        of each worker does not pay seconds of set-up against its limit.
+        `process_many` calls it before any time limit starts, so that the first document of
+        each worker does not pay seconds of set-up against its limit.
 
         Raises:
-            PipelineError: The model is not installed (E201).
+            PipelineError: The set-up is broken, e.g. the model is not installed (E201).
         """
-        if not self._warm:
-            self._recognizer.nlp  # noqa: B018 -- the property loads the model
-            self._place_names.set_up()
-            pagemeta.warm_up()
-            self._warm = True
-
-    @property
-    def stage_versions(self) -> dict[str, str]:
-        """Name and version of every stage, in order, for the manifest."""
-        versions = {self.loader.name: self.loader.version}
-        versions.update((stage.name, stage.version) for stage in self.stages)
-        versions[self.validator.name] = self.validator.version
-        return versions
-
-    def time_stages(self) -> dict[str, float]:
-        """Measure the seconds spent in each stage from now on, for benchmarks.
-
-        The stages are wrapped, not changed: outcomes are the same, and the totals never go
-        into the output.
-
-        Returns:
-            Seconds per stage name (load, strip, ..., validate), growing as documents are processed.
-        """
-        totals: dict[str, float] = {}
-        self._stage_totals = totals
-        self.loader = cast(DocumentLoader, _TimedStage(self.loader, totals))
-        self.stages = tuple(cast(Stage, _TimedStage(stage, totals)) for stage in self.stages)
-        self.validator = cast(RecordValidator, _TimedStage(self.validator, totals))
-        return totals
+        if not self._ready:
+            for step in self.chain.all():
+                step.setup()
+            self._ready = True
 
     def process(self, ref: InputRef) -> Outcome:
-        """Read and process one input; never raises for a problem with the input itself.
-
-        It runs under `limits.time_limit_seconds` (see `pipeline.limits` and `process_many`):
-        an input that takes longer fails with the stage it was stopped in.
-        """
+        """Read and process one input; never raises for a problem with the input itself."""
         return self.process_many([ref])[0]
 
     def process_many(self, refs: Sequence[InputRef]) -> list[Outcome]:
-        """Process several inputs, in order; the model reads all their article blocks in one batch.
+        """Process several inputs through every stage, in order (see the module's docstring)."""
+        self.setup()
+        states = [_State(ref) for ref in refs]
+        pending: list[Stage] = []  # stages the next per-document pass runs
+        for stage in self.chain.stages:
+            if has_batch_call(stage):
+                self._each(states, pending, finish=False)
+                pending = []
+                if self._batch(stage, [s for s in states if s.going]):
+                    continue
+            pending.append(stage)
+        self._each(states, pending, finish=True)
+        return [state.finished() for state in states]
 
-        Each document runs under its own time limit up to the entity stage and again from
-        there on; the shared model pass runs under the limit of all of them together. If that
-        pass fails or is stopped, each document has the model read its own blocks instead,
-        within its own limit, so a bad document is still told from the good ones.
+    def _each(self, states: Sequence[_State], stages: Sequence[Stage], finish: bool) -> None:
+        """Run `stages` on every document still going, each within its own time limit.
+
+        A document not loaded yet is read and loaded first; with `finish` it is validated at the end.
         """
-        self.warm_up()
-        first = len(self.stages) - 2  # entities and places come after the model pass
-        started = [self._limited(ref, _Progress(), self.stages[:first], None) for ref in refs]
-        ready = [doc for _, _, doc in started if doc is not None]
-        if len(ready) > 1:
-            self._read_ahead(ready)
-        outcomes: list[Outcome] = []
-        for ref, (outcome, progress, doc) in zip(refs, started, strict=True):
-            if doc is None:
-                assert outcome is not None
-                outcomes.append(outcome)
+        for state in states:
+            if not state.going:
                 continue
-            finished, _, _ = self._limited(ref, progress, self.stages[first:], doc)
-            assert finished is not None
-            outcomes.append(finished)
-        return outcomes
+            try:
+                with time_limit(self.config.limits.time_limit_seconds):
+                    self._run(state, stages, finish)
+            except TimeLimitExceeded as error:
+                state.fail(ErrorCode.TIME_LIMIT, str(error))
 
-    def _read_ahead(self, docs: list[Document]) -> None:
-        started = time.perf_counter()
+    def _run(self, state: _State, stages: Sequence[Stage], finish: bool) -> None:
         try:
-            with time_limit(self.config.limits.time_limit_seconds * len(docs)):
-                languages = self.config.entities.languages
-                self._recognizer.read_ahead(
-                    [doc for doc in docs if serves(languages, doc.language.code if doc.language else None)]
-                )
-        except PipelineError:
-            raise
-        except (TimeLimitExceeded, Exception):
-            pass  # each document then has its own blocks read, within its own limit
-        finally:
-            if self._stage_totals is not None:
-                self._stage_totals["entities"] += time.perf_counter() - started
-
-    def _limited(
-        self, ref: InputRef, progress: _Progress, stages: Sequence[Stage], doc: Document | None
-    ) -> tuple[Outcome | None, _Progress, Document | None]:
-        """Run `stages` (from loading when `doc` is None, to validation when they are the last).
-
-        Returns:
-            The outcome once the document is finished or failed; else the document so far.
-        """
-        try:
-            with time_limit(self.config.limits.time_limit_seconds):
-                return self._run(ref, progress, stages, doc)
-        except TimeLimitExceeded as error:
-            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}"), progress, None
-
-    def _run(
-        self, ref: InputRef, progress: _Progress, stages: Sequence[Stage], doc: Document | None
-    ) -> tuple[Outcome | None, _Progress, Document | None]:
-        try:
-            if doc is None:
-                raw = read_input(ref, self.config.load.max_bytes)
-                progress.sha256 = raw.sha256
-                doc = self.loader(raw)
+            if state.doc is None:
+                state.doc = self._timed(state, self.chain.load, state.read(self.config.load.max_bytes))
             for stage in stages:
-                progress.stage = stage.name
-                doc = stage(doc)
-            if stages and stages[-1] is not self.stages[-1]:
-                return None, progress, doc
-            progress.stage = self.validator.name
-            record = self.validator(doc)
-            return Outcome(ref, progress.sha256, record=record, unresolved_dates=doc.unresolved_dates), progress, None
+                state.doc = self._timed(state, stage, state.doc)
+            if finish:
+                state.record = self._timed(state, self.chain.validate, state.doc)
         except DocumentError as error:
-            return Outcome(ref, progress.sha256, error=f"{progress.stage}: {error}"), progress, None
+            state.fail(error.code, str(error))
         except PipelineError:
             raise
         except Exception as error:  # one bad document must not end the batch
-            message = f"{progress.stage}: unexpected {type(error).__name__}: {error}"
-            return Outcome(ref, progress.sha256, error=message), progress, None
+            state.fail(ErrorCode.UNEXPECTED, f"unexpected {type(error).__name__}: {error}")
+
+    @staticmethod
+    def _timed(state: _State, step: PipelineStep[In, Out], value: In) -> Out:
+        state.stage = step.name
+        started = time.perf_counter()
+        try:
+            return step(value)
+        finally:
+            state.add_seconds(step.name, time.perf_counter() - started)
+
+    def _batch(self, stage: Stage, states: Sequence[_State]) -> bool:
+        """Give `stage` the documents of `states` at once; False if it failed (nothing changed then).
+
+        One document goes through the stage on its own, with the stages after it.
+        """
+        if len(states) < 2:
+            return False
+        started = time.perf_counter()
+        try:
+            with time_limit(self.config.limits.time_limit_seconds * len(states)):
+                docs = stage.process_batch([state.loaded() for state in states])
+        except PipelineError:
+            raise
+        except (TimeLimitExceeded, Exception):
+            return False  # each document then goes through the stage on its own, within its own limit
+        finally:
+            share = (time.perf_counter() - started) / len(states)
+            for state in states:
+                state.add_seconds(stage.name, share)
+        for state, doc in zip(states, docs, strict=True):
+            state.doc, state.stage = doc, stage.name
+        return True
 
 
 @dataclass
-class _Progress:
-    """How far one document got: what a failure (a time limit included) is reported with."""
+class _State:
+    """One document of a chunk on its way: how far it got, and its outcome once it is finished or failed."""
 
+    ref: InputRef
     stage: str = "load"
     sha256: str | None = None
+    doc: Document | None = None
+    record: Record | None = None
+    error: DocumentFailure | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def going(self) -> bool:
+        """Neither finished nor failed yet."""
+        return self.record is None and self.error is None
 
-class _TimedStage:
-    """A stage (or the loader or validator) that adds the time of each call to a total by name."""
+    def read(self, max_bytes: int) -> RawInput:
+        """The input's bytes (`pipeline.reader`), read as part of the load stage."""
+        raw = read_input(self.ref, max_bytes)
+        self.sha256 = raw.sha256
+        return raw
 
-    def __init__(self, stage: Stage | DocumentLoader | RecordValidator, totals: dict[str, float]) -> None:
-        self.stage: Callable[[Any], Any] = stage
-        self.name = stage.name
-        self.version = stage.version
-        self.totals = totals
-        totals.setdefault(self.name, 0.0)
+    def loaded(self) -> Document:
+        assert self.doc is not None, "a batch call only gets loaded documents"
+        return self.doc
 
-    def __call__(self, value: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return self.stage(value)
-        finally:
-            self.totals[self.name] += time.perf_counter() - started
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def fail(self, code: ErrorCode, message: str) -> None:
+        self.error = DocumentFailure(code=code, stage=self.stage, message=message)
+        self.doc = None
+
+    def finished(self) -> Outcome:
+        assert not self.going, "every document is finished or failed at the end of a chunk"
+        unresolved = self.doc.unresolved_dates if self.record is not None and self.doc is not None else 0
+        return Outcome(self.ref, self.sha256, self.record, self.error, unresolved, dict(self.seconds))

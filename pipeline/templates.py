@@ -12,9 +12,13 @@ reprocesses the documents it concerns.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+
+from pipeline.document import Document
+from pipeline.stages.base import BatchFacts, BatchLearner
 
 # Longer lines are paragraphs; a repeated paragraph is rare and not worth the memory.
 _MAX_LINE_CHARS = 300
@@ -31,12 +35,37 @@ def find_template_lines(texts: Iterable[str], min_documents: int) -> frozenset[s
     Each text counts a line once however often it repeats it, so a page that repeats a
     heading does not make it template on its own.
     """
-    documents: Counter[str] = Counter()
+    learner = TemplateLearner(min_documents)
     for text in texts:
-        documents.update(
+        learner.see_text(text)
+    return learner.lines()
+
+
+class TemplateLearner(BatchLearner):
+    """The strip stage's batch learner: counts the lines of every text dump of the batch."""
+
+    def __init__(self, min_documents: int) -> None:
+        self.min_documents = min_documents
+        self._documents: Counter[str] = Counter()
+
+    def see(self, doc: Document) -> None:
+        """Count the lines of a text dump; HTML pages keep their template in their markup."""
+        if doc.content_format == "text":
+            self.see_text(doc.content)
+
+    def see_text(self, text: str) -> None:
+        """Count each line of `text` once, however often it repeats it."""
+        self._documents.update(
             {key for key in (template_key(line) for line in text.split("\n")) if 0 < len(key) <= _MAX_LINE_CHARS}
         )
-    return frozenset(line for line, count in documents.items() if count >= min_documents)
+
+    def lines(self) -> frozenset[str]:
+        """The lines seen in at least `min_documents` texts."""
+        return frozenset(line for line, count in self._documents.items() if count >= self.min_documents)
+
+    def learned(self, facts: BatchFacts) -> BatchFacts:
+        """`facts` with the batch's template lines."""
+        return dataclasses.replace(facts, template_lines=self.lines())
 
 
 def template_hash(lines: frozenset[str]) -> str:

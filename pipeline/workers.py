@@ -31,6 +31,7 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from pipeline.errors import DocumentFailure, ErrorCode
 from pipeline.reader import InputRef
 from pipeline.runner import Outcome
 
@@ -122,7 +123,8 @@ class RecoveringChunk:
                 f"the worker process died twice while processing this chunk of {len(self._refs)} documents"
                 " (killed from outside, e.g. by the out-of-memory killer); each document of the chunk fails"
             )
-            return [Outcome(ref, None, error=f"worker: {reason}") for ref in self._refs]
+            failure = DocumentFailure(code=ErrorCode.WORKER_DIED, stage="worker", message=reason)
+            return [Outcome(ref, None, error=failure) for ref in self._refs]
 
 
 def run_alone(

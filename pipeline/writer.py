@@ -19,7 +19,8 @@ from typing import IO, Any, Self
 
 import pydantic_core
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
+from pipeline.manifest import Manifest
 from pipeline.outdir import Journal, docs_name, owned_docs
 from pipeline.records import Record
 
@@ -130,10 +131,12 @@ class _DocsFolder:
         if parent is None:
             parent = (self.root / folder).resolve() if folder else self.root
             if parent != self.root and self.root not in parent.parents:
-                raise PipelineError("E301", f"record id {record_id!r} would write outside {self.root}")
+                raise PipelineError(
+                    ErrorCode.OUTSIDE_OUTPUT, f"record id {record_id!r} would write outside {self.root}"
+                )
             self._folders[folder] = parent
         if not name:
-            raise PipelineError("E301", f"record id {record_id!r} names no file in {self.root}")
+            raise PipelineError(ErrorCode.OUTSIDE_OUTPUT, f"record id {record_id!r} names no file in {self.root}")
         return parent / f"{name}.json"
 
 
@@ -218,7 +221,7 @@ class OutputWriter:
         write_if_changed(target, pretty, durable=False)
         return hashlib.sha256(pretty.encode("utf-8")).hexdigest()
 
-    def finish(self, manifest: dict[str, Any]) -> None:
+    def finish(self, manifest: Manifest) -> None:
         """Put `records.jsonl` and `manifest.json` in place and remove stale docs."""
         assert self._records is not None, "use OutputWriter as a context manager"
         self._records.flush()
@@ -230,7 +233,7 @@ class OutputWriter:
         else:
             os.replace(self._records_tmp, records)
         self._remove_stale_docs()
-        write_if_changed(self.out_dir / MANIFEST_FILE, canonical_json(manifest))
+        write_if_changed(self.out_dir / MANIFEST_FILE, canonical_json(manifest.model_dump(mode="json")))
         self._journal.clear()
         self._remove_leftover_temporaries()
 

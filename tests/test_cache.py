@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import RAW, output_tree
 
-from pipeline import api
+from pipeline import api, runner, survey
 from pipeline.cache import CACHE_FILE, CachedRecord, ResultCache
 from pipeline.cli import main
 from pipeline.config import PipelineConfig, PlacesConfig
@@ -235,19 +235,24 @@ def test_lines_a_batch_repeats_are_dropped_and_their_change_redoes_the_batch(
 ) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     _site_pages(raw, 5)
-    _run(raw, out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["template_lines"]["count"] == 2
-    record = json.loads((out / "docs" / "page0.json").read_text(encoding="utf-8"))
-    assert {"kind": "navigation", "text": "A Site By Somebody Ltd"} in record["boilerplate"]
-    assert "Somebody" not in record["text"]
     reads: list[str] = []
 
     def counted_read(ref: InputRef, max_bytes: int) -> RawInput:
         reads.append(ref.id)
         return read_input(ref, max_bytes)
 
-    monkeypatch.setattr(api, "read_input", counted_read)
+    monkeypatch.setattr(survey, "read_input", counted_read)
+    monkeypatch.setattr(runner, "read_input", counted_read)
+    _run(raw, out)
+    # A cold run reads each page once in the survey (its key, and its lines for the template)
+    # and once more to process it.
+    assert sorted(reads) == sorted([f"page{n}" for n in range(5)] * 2)
+    reads.clear()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["template_lines"]["count"] == 2
+    record = json.loads((out / "docs" / "page0.json").read_text(encoding="utf-8"))
+    assert {"kind": "navigation", "text": "A Site By Somebody Ltd"} in record["boilerplate"]
+    assert "Somebody" not in record["text"]
     assert _run(raw, out).reused == 5
     # An unchanged batch: one read of each page for its key; the template lines come from the cache.
     assert sorted(reads) == [f"page{n}" for n in range(5)]

@@ -30,6 +30,11 @@ def test_a_dask_run_gives_the_same_bytes_as_a_local_run(scheduler: str, tmp_path
     local = api.run([raw], tmp_path / "local", jobs=1)
     remote = api.run([raw], tmp_path / "dask", executor="dask", scheduler=scheduler)
     assert remote.counts == local.counts and remote.failures == local.failures
+    # The runner times every stage on the worker too, and the summary gets the figures back.
+    assert [(s.documents, s.failed) for s in remote.stages.values()] == [
+        (s.documents, s.failed) for s in local.stages.values()
+    ]
+    assert all(seconds > 0 for seconds in remote.stage_seconds.values())
     assert output_tree(tmp_path / "dask") == output_tree(tmp_path / "local")
     # The cache works the same way: nothing is sent to the cluster the second time.
     assert api.run([raw], tmp_path / "dask", executor="dask", scheduler=scheduler).reused == 6

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import make_source
 
-from pipeline.config import DatesConfig
+from pipeline.config import DatesConfig, PipelineConfig
 from pipeline.document import Document
 from pipeline.evaluation.temporal import FoundDate, Tally
 from pipeline.records import DateMention
 from pipeline.stages.date_context import tense_near
-from pipeline.stages.dates import DateExtractor
+from pipeline.stages.registry import build_stage
 
-EXTRACTOR = DateExtractor(DatesConfig())
+EXTRACTOR = build_stage("dates", PipelineConfig())
 
 
 def _dates(text: str, document_date: str | None = None) -> list[DateMention]:

@@ -10,7 +10,7 @@ from conftest import make_source
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
-from pipeline.config import EntitiesConfig, PipelineConfig, StripConfig
+from pipeline.config import EntitiesConfig, PipelineConfig
 from pipeline.document import Document
 from pipeline.gazetteer import load_gazetteer
 from pipeline.nlp import load_ner_model
@@ -18,15 +18,16 @@ from pipeline.records import Block, Organization
 from pipeline.runner import Pipeline
 from pipeline.stages.entities import EntityRecognizer, find_acronym_definitions
 from pipeline.stages.places import PlaceResolver
-from pipeline.stages.strip import BoilerplateStripper
+from pipeline.stages.registry import build_stage
 
-RECOGNIZER = EntityRecognizer(EntitiesConfig())
-PLACES = PlaceResolver()
+RECOGNIZER = build_stage("entities", PipelineConfig())
+PLACES = build_stage("places", PipelineConfig())
+STRIPPER = build_stage("strip", PipelineConfig())
 
 
 def _entities(text: str) -> Document:
     doc = Document(id="t", source=make_source(text), content=text, content_format="text")
-    doc = EntityRecognizer(EntitiesConfig())(BoilerplateStripper(StripConfig())(doc))
+    doc = RECOGNIZER(STRIPPER(doc))
     for entity in doc.organizations:
         for mention in entity.mentions:
             assert doc.text[mention.start : mention.end] == mention.text
@@ -242,9 +243,34 @@ def test_a_repeated_block_is_read_by_the_model_once() -> None:
 
 def test_one_gazetteer_serves_both_stages_of_a_run() -> None:
     pipeline = Pipeline(PipelineConfig())
-    stages = [getattr(s, "stage", s) for s in pipeline.stages]  # the entity stages sit inside a LanguageGate
+    stages = [getattr(s, "stage", s) for s in pipeline.chain.stages]  # the entity stages sit inside a LanguageGate
     recognizer = next(s for s in stages if isinstance(s, EntityRecognizer))
     resolver = next(s for s in stages if isinstance(s, PlaceResolver))
     assert recognizer.place_names is resolver.place_names
-    pipeline.warm_up()
+    pipeline.setup()
     assert resolver.gazetteer is load_gazetteer()
+
+
+def test_the_batch_call_reads_a_whole_chunk_in_one_model_pass_and_gives_the_same_documents() -> None:
+    texts = [
+        "The Eurasia Foundation met in Moscow in July 2009.",
+        "Delegates of the World Bank met in Columbus, Ohio.",
+        "The Office of Juvenile Justice and Delinquency Prevention (OJJDP) funds the programme in Texas.",
+    ]
+    docs = [
+        STRIPPER(Document(id=f"t{n}", source=make_source(text), content=text, content_format="text"))
+        for n, text in enumerate(texts)
+    ]
+    passes: list[list[str]] = []
+    nlp = load_ner_model(EntitiesConfig().model)
+
+    class CountingModel:
+        def pipe(self, texts: list[str], batch_size: int) -> Iterator[SpacyDoc]:
+            passes.append(list(texts))
+            return nlp.pipe(texts, batch_size=batch_size)
+
+    recognizer = EntityRecognizer(EntitiesConfig(), nlp=cast(Language, CountingModel()))
+    together = recognizer.process_batch(docs)
+    assert len(passes) == 1 and len(passes[0]) == len(texts)  # every block of the chunk, in one pass
+    assert together == [RECOGNIZER(doc) for doc in docs]
+    assert [o.name for o in together[2].organizations] == ["Office of Juvenile Justice and Delinquency Prevention"]

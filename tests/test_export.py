@@ -61,10 +61,15 @@ def test_every_table_keeps_its_schema_even_when_empty(output: Path, tmp_path: Pa
     assert main(["export", str(shard), "--to", str(tmp_path / "a")]) == 0
     assert main(["export", str(output), "--to", str(tmp_path / "b")]) == 0
     for name, schema in TABLES.items():
-        first, second = pq.read_table(tmp_path / "a" / f"{name}.parquet"), pq.read_table(tmp_path / "b" / f"{name}.parquet")
+        first, second = (
+            pq.read_table(tmp_path / "a" / f"{name}.parquet"),
+            pq.read_table(tmp_path / "b" / f"{name}.parquet"),
+        )
         assert first.schema == second.schema == schema
         assert pa.concat_tables([first, second]).num_rows == first.num_rows + second.num_rows
-    both = duckdb.sql(f"SELECT count(*) FROM read_parquet(['{tmp_path / 'a' / 'dates.parquet'}', '{tmp_path / 'b' / 'dates.parquet'}'])")
+    both = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet(['{tmp_path / 'a' / 'dates.parquet'}', '{tmp_path / 'b' / 'dates.parquet'}'])"
+    )
     assert both.fetchall() == [(2,)]
 
 

@@ -60,14 +60,25 @@ def test_every_input_ends_ok_failed_or_skipped(mixed_inputs: Path, tmp_path: Pat
         "notes.md": "skipped",
         "sub/page.html": "ok",
     }
-    assert "binary content (gzip archive)" in entries["archive.html"]["error"]
-    assert "binary content (PNG image)" in entries["image.txt"]["error"]
-    assert "empty file" in entries["empty.txt"]["error"]
-    assert "duplicate id 'good': good.html has it too" in entries["good.txt"]["error"]
-    assert "cannot name a file" in entries["batch.jsonl:2"]["error"]
+    # Each failure has its code in the catalogue, the stage it failed in (none: refused at
+    # listing), and a message a user can act on.
+    assert {path: (e["error"]["code"], e["error"]["stage"]) for path, e in entries.items() if "error" in e} == {
+        "archive.html": ("E603", "load"),
+        "batch.jsonl:2": ("E606", None),
+        "batch.jsonl:4": ("E604", "load"),
+        "batch.jsonl:5": ("E606", None),
+        "empty.txt": ("E603", "load"),
+        "good.txt": ("E606", None),
+        "image.txt": ("E603", "load"),
+    }
+    assert "binary content (gzip archive)" in entries["archive.html"]["error"]["message"]
+    assert "binary content (PNG image)" in entries["image.txt"]["error"]["message"]
+    assert "empty file" in entries["empty.txt"]["error"]["message"]
+    assert "duplicate id 'good': good.html has it too" in entries["good.txt"]["error"]["message"]
+    assert "cannot name a file" in entries["batch.jsonl:2"]["error"]["message"]
     assert entries["batch.jsonl:3"]["id"] == "batch/line-000003"
-    assert "non-empty string 'text' or 'html'" in entries["batch.jsonl:4"]["error"]
-    assert "not a JSON object" in entries["batch.jsonl:5"]["error"]
+    assert "non-empty string 'text' or 'html'" in entries["batch.jsonl:4"]["error"]["message"]
+    assert "not a JSON object" in entries["batch.jsonl:5"]["error"]["message"]
     assert "not a supported input type (.md" in entries["notes.md"]["reason"]
     assert entries["notes.md"]["id"] is None and "error" not in entries["notes.md"]
     assert not summary.ok
@@ -85,7 +96,7 @@ def test_cli_exit_code_is_non_zero_when_a_document_fails(
 ) -> None:
     assert main(["run", str(mixed_inputs), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "failed: image.txt: load: binary content (PNG image)" in err
+    assert "failed: image.txt: load: binary content (PNG image), not text or HTML [E603]" in err
     assert "12 inputs: 4 ok, 7 failed, 1 skipped" in err
 
 

@@ -91,7 +91,15 @@ def _records(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def _outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
-    return {e["path"]: (e["status"], e.get("error") or e.get("reason")) for e in _manifest(out)["inputs"]}
+    return {e["path"]: (e["status"], _reason(e)) for e in _manifest(out)["inputs"]}
+
+
+def _reason(entry: dict[str, Any]) -> str | None:
+    """A failure as "stage: message" (just the message when it failed at listing), or a skip's reason."""
+    if "error" not in entry:
+        return entry.get("reason")
+    error = entry["error"]
+    return f"{error['stage']}: {error['message']}" if error["stage"] else error["message"]
 
 
 def _assert_outcomes(actual: dict[str, tuple[str, str | None]], expected: dict[str, tuple[str, str | None]]) -> None:
@@ -349,9 +357,10 @@ def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path: Pa
     config = PipelineConfig(limits=LimitsConfig(time_limit_seconds=1))
     summary = api.run([raw], tmp_path / "out", config)
     assert summary.counts == {"ok": 1, "failed": 1, "skipped": 0, "inputs": 2}
-    [(path, reason)] = summary.failures
-    assert path == "big.txt"
-    assert re.fullmatch(r"(load|strip|dates|entities|places|validate): stopped after 1 s \(time limit\)", reason)
+    [(path, failure)] = summary.failures
+    assert path == "big.txt" and failure.code == "E607"
+    assert failure.stage in ("load", "strip", "dates", "entities", "places", "validate")
+    assert failure.message == "stopped after 1 s (time limit)"
     assert _manifest(tmp_path / "out")["config"]["limits"] == {"time_limit_seconds": 1.0}
 
 
@@ -369,8 +378,8 @@ def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Pa
     (raw / "a-many-blocks.txt").write_text("\n".join(blocks), encoding="utf-8")
     api.run([small], tmp_path / "reference")
     summary = api.run([raw], tmp_path / "out", PipelineConfig(limits=LimitsConfig(time_limit_seconds=1)))
-    [(path, reason)] = summary.failures
-    assert path == "a-many-blocks.txt" and reason.endswith(": stopped after 1 s (time limit)")
+    [(path, failure)] = summary.failures
+    assert path == "a-many-blocks.txt" and failure.message == "stopped after 1 s (time limit)"
     assert _records(tmp_path / "out") == _records(tmp_path / "reference")
 
 
@@ -379,14 +388,14 @@ def test_the_time_limit_holds_where_signals_cannot_reach(tmp_path: Path) -> None
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     ref = list_inputs([tmp_path]).refs[0]
     pipeline = Pipeline(PipelineConfig(limits=LimitsConfig(time_limit_seconds=0.001)))
-    pipeline.warm_up()
+    pipeline.setup()
     outcomes = []
     worker = threading.Thread(target=lambda: outcomes.extend(pipeline.process(ref) for _ in range(2)))
     worker.start()
     worker.join()
     for outcome in outcomes:
         assert outcome.record is None and outcome.error is not None
-        assert outcome.error.endswith(": stopped after 0.001 s (time limit)")
+        assert outcome.error.message == "stopped after 0.001 s (time limit)"
 
 
 @pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")

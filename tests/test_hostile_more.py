@@ -27,6 +27,7 @@ from pipeline import api
 from pipeline.cli import main
 from pipeline.config import LimitsConfig, PipelineConfig
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.manifest import Manifest
 from pipeline.reader import list_inputs, read_input
 from pipeline.records import Block
 from pipeline.runner import Pipeline
@@ -42,7 +43,15 @@ def _manifest(out: Path) -> dict[str, Any]:
 
 
 def _outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
-    return {e["path"]: (e["status"], e.get("error") or e.get("reason")) for e in _manifest(out)["inputs"]}
+    return {e["path"]: (e["status"], _reason(e)) for e in _manifest(out)["inputs"]}
+
+
+def _reason(entry: dict[str, Any]) -> str | None:
+    """A failure as "stage: message" (just the message when no stage failed it), or a skip's reason."""
+    if "error" not in entry:
+        return entry.get("reason")
+    error = entry["error"]
+    return f"{error['stage']}: {error['message']}" if error["stage"] else error["message"]
 
 
 # F3: one small input must not stop the batch -------------------------------------------
@@ -100,7 +109,7 @@ def test_f10_impossible_sidecar_and_jsonl_dates_fail_with_a_reason(tmp_path: Pat
     (raw / "good.txt").write_text(GOOD, encoding="utf-8")
     summary = api.run([raw], tmp_path / "out", jobs=1)
     assert summary.counts["ok"] == 1
-    reasons = dict(summary.failures)
+    reasons = {path: str(failure) for path, failure in summary.failures}
     assert set(reasons) == {"a.txt", "feed.jsonl:1"}
     for reason in reasons.values():
         assert "unexpected" not in reason and f"'{day}' is" in reason, reason
@@ -137,8 +146,9 @@ def test_f6_a_link_swapped_in_after_listing_is_refused(tmp_path: Path) -> None:
     pipeline = Pipeline(PipelineConfig())
     first, second = (pipeline.process(ref) for ref in listing.refs)
     assert first.record is None and second.record is None
-    assert first.error == "load: a.txt is a symbolic link that was not there when inputs were listed; refused"
-    assert second.error is not None and "b.meta.json is a symbolic link" in second.error
+    assert first.error is not None and first.error.stage == "load"
+    assert first.error.message == "a.txt is a symbolic link that was not there when inputs were listed; refused"
+    assert second.error is not None and "b.meta.json is a symbolic link" in second.error.message
 
 
 def test_f6_a_file_replaced_after_listing_is_refused(tmp_path: Path) -> None:
@@ -225,7 +235,7 @@ def test_f1_stale_removal_takes_only_what_earlier_runs_wrote(tmp_path: Path) -> 
     records = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
     with OutputWriter(out) as writer:
         writer.add_line("a", records[0])
-        writer.finish(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
+        writer.finish(Manifest.model_validate_json((out / "manifest.json").read_text(encoding="utf-8")))
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["a.json", "notes.txt"]
 
 
@@ -552,7 +562,7 @@ def test_f9_the_time_limit_holds_under_dask_as_it_does_locally(tmp_path: Path) -
         remote = api.run([raw], tmp_path / "dask", config, executor="dask", scheduler=cluster.scheduler_address)
     assert local.counts == remote.counts == {"ok": 1, "failed": 1, "skipped": 0, "inputs": 2}
     [(path, reason)] = remote.failures
-    assert path == "a-many-blocks.txt" and reason.endswith(": stopped after 1 s (time limit)")
+    assert path == "a-many-blocks.txt" and reason.message == "stopped after 1 s (time limit)"
     assert (tmp_path / "dask" / "records.jsonl").read_bytes() == (tmp_path / "local" / "records.jsonl").read_bytes()
 
 

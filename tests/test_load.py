@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import LoadConfig
+from pipeline.config import LoadConfig, PipelineConfig
 from pipeline.errors import DocumentError
 from pipeline.reader import list_inputs, read_input
-from pipeline.stages.load import DocumentLoader, decode_bytes
+from pipeline.stages.load import decode_bytes
+from pipeline.stages.registry import LOAD, BuildContext
 
-LOADER = DocumentLoader(LoadConfig())
+LOADER = LOAD.build(BuildContext(PipelineConfig()))
 
 
 def _load_one(root: Path):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from conftest import output_tree
 from pipeline import api
 from pipeline.cli import main
 from pipeline.config import EntitiesConfig, PipelineConfig
-from pipeline.errors import PipelineError
+from pipeline.errors import DocumentFailure, ErrorCode, PipelineError
 from pipeline.executors import in_order
 from pipeline.reader import InputRef
 from pipeline.runner import Outcome
@@ -38,7 +38,7 @@ def test_two_workers_give_the_same_bytes_as_one_process(tmp_path: Path, capsys: 
     one = api.run([raw], tmp_path / "one", jobs=1)
     assert one.counts == {"ok": 6, "failed": 1, "skipped": 0, "inputs": 7}
     assert main(["run", str(raw), "--out", str(tmp_path / "two"), "--jobs", "2"]) == 1
-    assert "failed: empty.txt: load: empty file: no text to extract" in capsys.readouterr().err
+    assert "failed: empty.txt: load: empty file: no text to extract [E603]" in capsys.readouterr().err
     assert output_tree(tmp_path / "two") == output_tree(tmp_path / "one")
 
 
@@ -95,15 +95,19 @@ def test_in_order_keeps_submission_order_and_a_bounded_window() -> None:
     assert log.index("submit 03") < log.index("wait 01")
 
 
-def test_timing_the_stages_changes_no_output(tmp_path: Path) -> None:
+def test_the_runner_reports_each_stage_in_the_summary_never_in_the_output(tmp_path: Path) -> None:
     raw = small_corpus(tmp_path / "raw")
-    plain = api.run([raw], tmp_path / "plain", jobs=1)
-    timed = api.run([raw], tmp_path / "timed", jobs=1, time_stages=True)
-    assert plain.stage_seconds == {}
-    assert list(timed.stage_seconds) == ["load", "strip", "metadata", "dates", "entities", "places", "validate"]
-    assert all(seconds > 0 for seconds in timed.stage_seconds.values())
-    assert timed.failures == plain.failures == [("empty.txt", "load: empty file: no text to extract")]
-    assert output_tree(tmp_path / "timed") == output_tree(tmp_path / "plain")
+    summary = api.run([raw], tmp_path / "out", jobs=1)
+    assert list(summary.stages) == ["load", "strip", "metadata", "dates", "entities", "places", "validate"]
+    assert all(seconds > 0 for seconds in summary.stage_seconds.values())
+    # Seven inputs are loaded; the empty one fails there, and six go on to the end.
+    assert [(s.documents, s.failed) for s in summary.stages.values()] == [(7, 1)] + [(6, 0)] * 6
+    empty = DocumentFailure(code=ErrorCode.NOT_TEXT, stage="load", message="empty file: no text to extract")
+    assert summary.failures == [("empty.txt", empty)]
+    manifest = (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
+    assert '"seconds"' not in manifest and '"documents"' not in manifest
+    again = api.run([raw], tmp_path / "out", jobs=1)  # from the cache: no stage ran
+    assert again.reused == 6 and [s.documents for s in again.stages.values()] == [1, 0, 0, 0, 0, 0, 0]
 
 
 def test_a_chunk_gives_the_outcomes_of_its_documents_one_by_one(tmp_path: Path) -> None:
@@ -125,9 +129,13 @@ def test_a_chunk_whose_model_pass_fails_falls_back_to_each_document(tmp_path: Pa
     refs = list_inputs([small_corpus(tmp_path / "raw")]).refs
     expected = Pipeline(PipelineConfig()).process_many(refs)
     pipeline = Pipeline(PipelineConfig())
+    [entities] = [stage for stage in pipeline.chain.stages if stage.name == "entities"]
+    calls = []
 
     def broken(docs: object) -> None:
+        calls.append(docs)
         raise ValueError("the batch is too long for the model")
 
-    pipeline._recognizer.read_ahead = broken  # type: ignore[method-assign]
+    entities.process_batch = broken  # type: ignore[method-assign,assignment]
     assert pipeline.process_many(refs) == expected
+    assert len(calls) == 1  # one try with the whole chunk, then each document on its own

@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 
 from pipeline import gazetteer as gazetteer_module
-from pipeline.config import GazetteerConfig, PlacesConfig
+from pipeline.config import GazetteerConfig, PipelineConfig, PlacesConfig
 from pipeline.document import Document, PlaceSpan
 from pipeline.gazetteer import load_gazetteer, normalize_name
 from pipeline.records import Mention, Organization, Place, Record, Source
 from pipeline.stages.place_names import PlaceNames
 from pipeline.stages.places import PlaceResolver
+from pipeline.stages.registry import build_stage
 
 SOURCE = Source(path="t.txt", sha256="0" * 64, format="text", encoding="utf-8", bytes=1)
-SEPARATE = PlaceResolver()
-MERGED = PlaceResolver(PlacesConfig(merge_state_qualifiers=True))
+SEPARATE = build_stage("places", PipelineConfig())
+MERGED = build_stage("places", PipelineConfig(places=PlacesConfig(merge_state_qualifiers=True)))
 
 SEED_TEXT = (
     "Experts gathered in Washington, D.C. and in Columbus, OH; New York, NY; and Los Angeles, CA. "

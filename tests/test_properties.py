@@ -14,16 +14,12 @@ from conftest import make_source
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import DatesConfig, EntitiesConfig, PipelineConfig, StripConfig
+from pipeline.config import PipelineConfig
 from pipeline.document import Document, PlaceSpan
 from pipeline.errors import DocumentError
 from pipeline.records import Mention, Record
-from pipeline.stages.dates import DateExtractor
-from pipeline.stages.entities import EntityRecognizer
 from pipeline.stages.load import clean_text, decode_bytes
-from pipeline.stages.places import PlaceResolver
-from pipeline.stages.strip import BoilerplateStripper
-from pipeline.stages.validate import RecordValidator
+from pipeline.stages.registry import VALIDATE, BuildContext, build_stage, build_stages, run_stages
 
 DETERMINISTIC = settings(
     derandomize=True,
@@ -34,10 +30,10 @@ DETERMINISTIC = settings(
 )
 SLOW_STAGE = settings(DETERMINISTIC, max_examples=12)
 
-STRIPPER = BoilerplateStripper(StripConfig())
-DATES = DateExtractor(DatesConfig())
-PLACES = PlaceResolver()
-VALIDATOR = RecordValidator()
+STRIPPER = build_stage("strip", PipelineConfig())
+DATES = build_stage("dates", PipelineConfig())
+PLACES = build_stage("places", PipelineConfig())
+VALIDATOR = VALIDATE.build(BuildContext(PipelineConfig()))
 
 # Pieces that reach the stages' interesting paths: dates, names, places, cue phrases, layout.
 VOCABULARY = [
@@ -219,7 +215,7 @@ def test_dates_point_at_their_text_in_any_text(text: str, document_date: str | N
 @SLOW_STAGE
 @given(texts)
 def test_entities_point_at_their_text_in_any_text(text: str) -> None:
-    doc = EntityRecognizer(EntitiesConfig())(_stripped(text))
+    doc = build_stage("entities", PipelineConfig())(_stripped(text))
     for entity in doc.organizations:
         _assert_mentions(doc.text, entity.mentions, entity.name)
     firsts = [e.mentions[0].start for e in doc.organizations]
@@ -256,8 +252,7 @@ def test_places_from_any_mentions_point_at_their_text(text: str, spans: list[tup
 def test_every_stage_together_gives_a_valid_record_or_a_reason(content: str, as_html: bool) -> None:
     config = PipelineConfig()
     doc = _document(clean_text(content), "html" if as_html else "text")
-    for stage in (BoilerplateStripper(config.strip), DATES, EntityRecognizer(config.entities), PLACES):
-        doc = stage(doc)
+    doc = run_stages(build_stages(config), doc)
     try:
         record = VALIDATOR(doc)
     except DocumentError as error:  # allowed, but it must say why

@@ -78,7 +78,10 @@ def test_every_html_response_of_a_warc_is_a_document(name: str, packed: Any, tmp
     raw.mkdir()
     (raw / name).write_bytes(packed(crawl_records()))
     listing = list_inputs([raw])
-    assert [(ref.id, ref.path) for ref in listing.refs] == [("crawl/000002", f"{name}#2"), ("crawl/000004", f"{name}#4")]
+    assert [(ref.id, ref.path) for ref in listing.refs] == [
+        ("crawl/000002", f"{name}#2"),
+        ("crawl/000004", f"{name}#4"),
+    ]
     page = parse_warc_record(read_input(listing.refs[1], 1_000_000).data)
     assert page.url == "http://example.org/b" and page.fetch_date == "2021-03-04"
     assert b"Kyiv" in page.payload and page.payload.startswith(b"<html>")
@@ -209,7 +212,16 @@ def test_the_schema_names_its_dialect_identity_and_version() -> None:
     schema = api.record_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == "urn:pipeline:record:v2" and schema["schema_version"] == 2
-    assert list(schema["properties"])[:8] == ["id", "source", "url", "title", "published", "author", "site_name", "language"]
+    assert list(schema["properties"])[:8] == [
+        "id",
+        "source",
+        "url",
+        "title",
+        "published",
+        "author",
+        "site_name",
+        "language",
+    ]
     assert "warc" in schema["$defs"]["Source"]["properties"]["format"]["enum"]
 
 
@@ -218,7 +230,8 @@ def test_a_compressed_page_over_the_size_limit_fails_without_being_expanded(tmp_
     raw.mkdir()
     (raw / "bomb.html.gz").write_bytes(gzip.compress(PAGE.encode() + b" " * 5_000_000))  # 5 MB of spaces, 5 KB packed
     summary = api.run([raw], out, PipelineConfig(load=LoadConfig(max_bytes=1_000_000)), jobs=1)
-    assert summary.failures == [("bomb.html.gz", "load: document is over the limit of 1000000 bytes (load.max_bytes)")]
+    failures = [(path, str(failure)) for path, failure in summary.failures]
+    assert failures == [("bomb.html.gz", "load: document is over the limit of 1000000 bytes (load.max_bytes) [E602]")]
 
 
 def test_a_damaged_compressed_file_fails_with_the_reason(tmp_path: Path) -> None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from conftest import make_source
 
-from pipeline.config import StripConfig
+from pipeline.config import PipelineConfig, StripConfig
 from pipeline.document import Document
-from pipeline.stages.metadata import MetadataExtractor
+from pipeline.stages.registry import build_stage
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.strip.cues import Cues
 from pipeline.templates import find_template_lines
 
-STRIPPER = BoilerplateStripper(StripConfig())
-METADATA = MetadataExtractor()
+STRIPPER = build_stage("strip", PipelineConfig())
+METADATA = build_stage("metadata", PipelineConfig())
 cue_kind = Cues(StripConfig()).kind
 
 PAGE = """<!DOCTYPE html>

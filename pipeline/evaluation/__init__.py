@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import PipelineConfig
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.evaluation.gold import detect_suite
 from pipeline.evaluation.report import EvalReport, format_report
 
@@ -59,4 +59,4 @@ def evaluate(
         from pipeline.evaluation.ner import evaluate_ner
 
         return evaluate_ner(gold, config, limit, baseline, progress)
-    raise PipelineError("E501", f"{gold}: not a gold file of a known suite")
+    raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{gold}: not a gold file of a known suite")

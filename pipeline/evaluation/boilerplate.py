@@ -1,4 +1,6 @@
-"""The boilerplate suite: keep snippets that must survive, drop snippets that must go.
+"""Scoring of the boilerplate suite, and the text dump of an HTML page (`goldtext` runs both).
+
+Keep snippets must survive, drop snippets must go.
 
 Each page is scored twice with our strip stage, once as HTML and once as a text dump of
 the same page (menus, forms and footers still in it, as a browser's "save as text" writes
@@ -13,18 +15,13 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString
 
-from pipeline.config import PipelineConfig
-from pipeline.evaluation.gold import gold_document, read_gold
-from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.strip import INVISIBLE_TAGS, BoilerplateStripper
+from pipeline.evaluation.report import ScoreRow, f1, ratio
+from pipeline.stages.strip import INVISIBLE_TAGS
 
 _WHITESPACE = re.compile(r"\s+")
 # Elements a browser renders as their own paragraph, and those it puts on a line of their own.
@@ -113,53 +110,3 @@ def text_dump_as_html(dump: str) -> str:
     """A text dump as the simplest page trafilatura reads: one paragraph per blank-line group."""
     paragraphs = (f"<p>{html.escape(group)}</p>" for group in dump.split("\n\n") if group.strip())
     return f"<html><body>{''.join(paragraphs)}</body></html>"
-
-
-def evaluate_boilerplate(
-    gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
-) -> EvalReport:
-    """Score the strip stage on HTML and on text dumps, and trafilatura on HTML."""
-    stripper = BoilerplateStripper(config.strip)
-    extract, note = _trafilatura() if baseline else (None, None)
-    html_tally, text_tally, baseline_tally, baseline_text_tally = Tally(), Tally(), Tally(), Tally()
-    documents = 0
-    for page in read_gold(gold, limit, progress):
-        documents += 1
-        keep, drop = list(page["keep"]), list(page["drop"])
-        html_tally.add(_stripped(stripper, page, "html"), keep, drop)
-        text_tally.add(_stripped(stripper, page, "text"), keep, drop)
-        if extract is not None:
-            baseline_tally.add(extract(page["html"]) or "", keep, drop)
-            baseline_text_tally.add(extract(text_dump_as_html(html_to_text_dump(page["html"]))) or "", keep, drop)
-    rows = [html_tally.row("pipeline", "html"), text_tally.row("pipeline", "text dump")]
-    if extract is not None:
-        rows += [baseline_tally.row("trafilatura", "html"), baseline_text_tally.row("trafilatura", "text dump")]
-    return EvalReport(
-        suite="boilerplate",
-        gold=str(gold),
-        documents=documents,
-        rows=tuple(rows),
-        notes=(note,) if note else (),
-    )
-
-
-def _stripped(stripper: BoilerplateStripper, page: dict[str, Any], path: str) -> str:
-    content = page["html"] if path == "html" else html_to_text_dump(page["html"])
-    doc = gold_document(str(page["id"]), content, "html" if path == "html" else "text")
-    return stripper(doc).text
-
-
-def _trafilatura() -> tuple[Callable[[str], str | None] | None, str | None]:
-    try:
-        import trafilatura
-    except ImportError:
-        return None, "trafilatura is not installed (it comes with the test extra): no baseline row"
-    version = getattr(trafilatura, "__version__", "?")
-
-    def extract(html: str) -> str | None:
-        return trafilatura.extract(html)
-
-    return extract, (
-        f"trafilatura {version}: trafilatura.extract with its default settings, on the HTML and on the text dump"
-        " given as one paragraph per blank-line group"
-    )

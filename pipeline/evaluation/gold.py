@@ -14,7 +14,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from pipeline.document import ContentFormat, Document
-from pipeline.errors import PipelineError
+from pipeline.errors import ErrorCode, PipelineError
 from pipeline.records import Block, Source
 
 Suite = Literal["goldtext", "boilerplate", "temporal", "ner"]
@@ -29,7 +29,7 @@ def read_gold(path: Path, limit: int | None = None, progress: bool = False) -> I
         PipelineError: The file is missing or a line is not a JSON object (E501).
     """
     if not path.is_file():
-        raise PipelineError("E501", f"{path}: gold file not found")
+        raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{path}: gold file not found")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
         lines = tqdm(itertools.islice(handle, limit), desc=path.name, unit="doc", disable=not progress, file=sys.stderr)
@@ -39,9 +39,9 @@ def read_gold(path: Path, limit: int | None = None, progress: bool = False) -> I
             try:
                 document = json.loads(line)
             except ValueError as error:
-                raise PipelineError("E501", f"{path}:{number}: not JSON ({error})") from error
+                raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{path}:{number}: not JSON ({error})") from error
             if not isinstance(document, dict):
-                raise PipelineError("E501", f"{path}:{number}: not a JSON object")
+                raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{path}:{number}: not a JSON object")
             yield document
 
 
@@ -54,9 +54,9 @@ def detect_suite(path: Path) -> Suite:
     try:
         first = next(read_gold(path, limit=1))
     except StopIteration:
-        raise PipelineError("E501", f"{path}: gold file is empty") from None
+        raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{path}: gold file is empty") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise PipelineError("E501", f"{path}: unreadable ({error})") from error
+        raise PipelineError(ErrorCode.BAD_GOLD_FILE, f"{path}: unreadable ({error})") from error
     if {"html", "gold_text"} <= first.keys():
         return "goldtext"
     if {"html", "keep", "drop"} <= first.keys():
@@ -66,7 +66,7 @@ def detect_suite(path: Path) -> Suite:
     if "entities" in first and "text" in first:
         return "ner"
     raise PipelineError(
-        "E501", f"{path}: not a gold-text, boilerplate, temporal or ner gold file (fields: {sorted(first)})"
+        ErrorCode.BAD_GOLD_FILE, f"{path}: not a gold-text, boilerplate, temporal or ner gold file (fields: {sorted(first)})"
     )
 
 

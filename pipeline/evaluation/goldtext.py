@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import PipelineConfig, StripConfig
+from pipeline.config import PipelineConfig
 from pipeline.evaluation.boilerplate import Tally, html_to_text_dump, text_dump_as_html
 from pipeline.evaluation.gold import gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.strip import BoilerplateStripper
+from pipeline.stages.base import Stage
+from pipeline.stages.registry import build_stage
 
 _TOKEN = re.compile(r"\w+")
 _SHINGLE = 4
@@ -151,7 +152,7 @@ def evaluate_pages(
         baseline, extract_note = _trafilatura_note()
     systems = _OURS + (_BASELINES if baseline else ())
     workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    results = _results(read_gold(gold, limit, progress), config.strip, baseline, workers)
+    results = _results(read_gold(gold, limit, progress), config, baseline, workers)
     overlap_tallies: dict[tuple[str, str, str], OverlapTally] = {}
     snippet_tallies: dict[tuple[str, str, str], SnippetTally] = {}
     documents = 0
@@ -181,7 +182,7 @@ def evaluate_pages(
 
 
 def _results(
-    pages: Iterator[dict[str, Any]], config: StripConfig, baseline: bool, workers: int
+    pages: Iterator[dict[str, Any]], config: PipelineConfig, baseline: bool, workers: int
 ) -> Iterator[PageResult]:
     if workers == 1:
         _set_up(config, baseline)
@@ -195,14 +196,14 @@ def _results(
 _WORKER: dict[str, Any] = {}
 
 
-def _set_up(config: StripConfig, baseline: bool) -> None:
-    _WORKER["stripper"] = BoilerplateStripper(config)
+def _set_up(config: PipelineConfig, baseline: bool) -> None:
+    _WORKER["stripper"] = build_stage("strip", config)
     _WORKER["extract"] = _trafilatura_extract() if baseline else None
 
 
 def score_page(page: dict[str, Any]) -> PageResult:
     """Run every system on one page and score what each kept (in a worker process)."""
-    stripper: BoilerplateStripper = _WORKER["stripper"]
+    stripper: Stage = _WORKER["stripper"]
     extract: Callable[[str], str | None] | None = _WORKER["extract"]
     html = str(page["html"])
     dump = html_to_text_dump(html)

@@ -17,9 +17,7 @@ from spacy.language import Language
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.gold import as_article, gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.entities import EntityRecognizer
-from pipeline.stages.place_names import PlaceNames
-from pipeline.stages.places import PlaceResolver
+from pipeline.stages.registry import build_stages, run_stages
 
 SCORED_TYPES = ("LOC", "ORG")
 BASELINE_LABELS = {"ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
@@ -66,9 +64,7 @@ def evaluate_ner(
     gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
 ) -> EvalReport:
     """Score the entity and place stages, and bare spaCy, on every document of `gold`."""
-    place_names = PlaceNames(config.places)
-    recognizer = EntityRecognizer(config.entities, place_names=place_names)
-    resolver = PlaceResolver(config.places, place_names)
+    stages = build_stages(config, start="entities", upto="places")
     bare = _bare_spacy(config.entities.model) if baseline else None
     ours, naive = Tally(), Tally()
     documents = 0
@@ -76,7 +72,7 @@ def evaluate_ner(
         documents += 1
         expected = [(int(e["start"]), int(e["end"]), str(e["label"])) for e in item["entities"]]
         expected = [span for span in expected if span[2] in SCORED_TYPES]
-        doc = resolver(recognizer(as_article(gold_document(str(item["id"]), item["text"], "text"))))
+        doc = run_stages(stages, as_article(gold_document(str(item["id"]), item["text"], "text")))
         found = [(m.start, m.end, "ORG") for o in doc.organizations for m in o.mentions]
         found += [(m.start, m.end, "LOC") for p in doc.places for m in p.mentions]
         ours.add(found, expected)

@@ -23,7 +23,7 @@ from typing import Any
 from pipeline.config import PipelineConfig
 from pipeline.evaluation.gold import as_article, gold_document, read_gold
 from pipeline.evaluation.report import EvalReport, ScoreRow, f1, ratio
-from pipeline.stages.dates import DateExtractor
+from pipeline.stages.registry import build_stage
 
 SCORED_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -95,7 +95,7 @@ def evaluate_temporal(
     gold: Path, config: PipelineConfig, limit: int | None, baseline: bool, progress: bool = False
 ) -> EvalReport:
     """Score the date stage, and `dateparser.search_dates`, on every document of `gold`."""
-    extractor = DateExtractor(config.dates)
+    extractor = build_stage("dates", config)
     ours, naive = Tally(), Tally()
     documents = 0
     for item in read_gold(gold, limit, progress):

@@ -293,6 +293,8 @@ class DateExtractor(Stage):
 
     name: ClassVar[str] = "dates"
     version: ClassVar[str] = "4"
+    reads: ClassVar[frozenset[str]] = frozenset({"text", "document_date"})
+    writes: ClassVar[frozenset[str]] = frozenset({"dates", "unresolved_dates"})
 
     def __init__(self, config: DatesConfig) -> None:
         self.config = config

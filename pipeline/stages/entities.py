@@ -124,6 +124,8 @@ class EntityRecognizer(Stage):
 
     name: ClassVar[str] = "entities"
     version: ClassVar[str] = "4"
+    reads: ClassVar[frozenset[str]] = frozenset({"text", "blocks"})
+    writes: ClassVar[frozenset[str]] = frozenset({"organizations", "place_spans"})
 
     def __init__(
         self, config: EntitiesConfig, nlp: Language | None = None, place_names: PlaceNames | None = None
@@ -133,17 +135,24 @@ class EntityRecognizer(Stage):
         Args:
             config: The entity settings.
             nlp: A spaCy pipeline to use instead of loading `config.model` on first use.
-            place_names: The places stage's name knowledge, shared with it (the runner gives
+            place_names: The places stage's name knowledge, shared with it (the registry gives
                 both stages the same one); by default one over the process's gazetteer.
         """
         self.config = config
         self._nlp = nlp
         self.place_names = place_names or PlaceNames()
-        # Blocks the model read ahead (`read_ahead`), by document, until the document is called.
-        self._read: dict[int, tuple[Document, list[tuple[_ModelEntity, ...]]]] = {}
         # What the model found in recent short blocks (see `_read_blocks`), oldest first.
         self._recent: OrderedDict[str, tuple[_ModelEntity, ...]] = OrderedDict()
         self._recent_lock = threading.Lock()
+
+    def setup(self) -> None:
+        """Load the model and the gazetteer before any document's time limit starts.
+
+        Raises:
+            PipelineError: The model is not installed (E201).
+        """
+        self.nlp  # noqa: B018 -- the property loads the model
+        self.place_names.set_up()
 
     @property
     def nlp(self) -> Language:
@@ -154,8 +163,26 @@ class EntityRecognizer(Stage):
 
     def __call__(self, doc: Document) -> Document:
         """Set `doc.organizations` and `doc.place_spans` (the places stage resolves them)."""
+        return self._recognize(doc, self._read_blocks([doc.text[b.start : b.end] for b in _model_blocks(doc)]))
+
+    def process_batch(self, docs: Sequence[Document]) -> list[Document]:
+        """The per-document call for several documents, the model reading all their blocks at once.
+
+        The model reads large batches several times faster than one document's few blocks,
+        and what it finds in a block does not depend on the other blocks of its batch, so
+        the records are the same as one document at a time.
+        """
+        blocks = [(index, block) for index, doc in enumerate(docs) for block in _model_blocks(doc)]
+        found = self._read_blocks([docs[index].text[block.start : block.end] for index, block in blocks])
+        by_doc: list[list[tuple[_ModelEntity, ...]]] = [[] for _ in docs]
+        for (index, _), entities in zip(blocks, found, strict=True):
+            by_doc[index].append(entities)
+        return [self._recognize(doc, entities) for doc, entities in zip(docs, by_doc, strict=True)]
+
+    def _recognize(self, doc: Document, by_block: Sequence[tuple[_ModelEntity, ...]]) -> Document:
+        """The stage's work on one document, given what the model found in each of its blocks."""
         text = doc.text
-        spans, person_words = self._model_spans(doc)
+        spans, person_words = self._model_spans(doc, by_block)
         definitions = _organization_definitions(text, find_acronym_definitions(text, self.config), spans)
         spans = self._relabel(text, spans, definitions)
         spans = _without_person_names(text, spans, definitions, person_words, self.place_names)
@@ -165,26 +192,6 @@ class EntityRecognizer(Stage):
         organizations = _organizations(text, [s for s in spans if s.label == "ORG"], surfaces, definitions)
         place_spans = _place_spans(text, [s for s in spans if s.label == "PLACE"])
         return doc.model_copy(update={"organizations": organizations, "place_spans": place_spans})
-
-    def read_ahead(self, docs: Sequence[Document]) -> None:
-        """Run the model over the blocks of several documents at once, for their next `__call__`.
-
-        The model reads large batches several times faster than one document's few blocks,
-        and what it finds in a block does not depend on the other blocks of its batch, so
-        the records are the same. Documents not read ahead are read when they are called.
-        """
-        blocks = [(doc, block) for doc in docs for block in _model_blocks(doc)]
-        found = self._read_blocks([doc.text[block.start : block.end] for doc, block in blocks])
-        by_doc: dict[int, list[tuple[_ModelEntity, ...]]] = {id(doc): [] for doc in docs}
-        for (doc, _), entities in zip(blocks, found, strict=True):
-            by_doc[id(doc)].append(entities)
-        self._read = {id(doc): (doc, by_doc[id(doc)]) for doc in docs}
-
-    def _entities_by_block(self, doc: Document) -> list[tuple[_ModelEntity, ...]]:
-        read = self._read.pop(id(doc), None)
-        if read is not None and read[0] is doc:
-            return read[1]
-        return self._read_blocks([doc.text[b.start : b.end] for b in _model_blocks(doc)])
 
     def _read_blocks(self, texts: Sequence[str]) -> list[tuple[_ModelEntity, ...]]:
         """What the model finds in each text; each distinct text is read once.
@@ -212,7 +219,9 @@ class EntityRecognizer(Stage):
                 self._recent.popitem(last=False)
         return [found[text] if text in found else known[text] for text in texts]
 
-    def _model_spans(self, doc: Document) -> tuple[list[_Span], Counter[str]]:
+    def _model_spans(
+        self, doc: Document, by_block: Sequence[tuple[_ModelEntity, ...]]
+    ) -> tuple[list[_Span], Counter[str]]:
         """Run NER block by block, so no entity crosses from a heading into the next line.
 
         Returns:
@@ -222,7 +231,7 @@ class EntityRecognizer(Stage):
         blocks = _model_blocks(doc)
         spans: list[_Span] = []
         person_words: Counter[str] = Counter()
-        for block, entities in zip(blocks, self._entities_by_block(doc), strict=True):
+        for block, entities in zip(blocks, by_block, strict=True):
             # Texts are sliced from the document: spaCy rebuilds `Doc.text` and `Span.text`
             # token by token on every call, which cost a third of this stage.
             block_text = doc.text[block.start : block.end]

@@ -19,10 +19,11 @@ import charset_normalizer
 from pipeline import sources
 from pipeline.config import LoadConfig
 from pipeline.document import ContentFormat, Document
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, ErrorCode
 from pipeline.jsonlimits import json_limit_problem
 from pipeline.reader import RawInput, known_date_problem
 from pipeline.records import Source
+from pipeline.stages.base import PipelineStep
 
 _MAGIC_NUMBERS = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -71,11 +72,14 @@ _FALLBACK_ERRORS = "pipeline-single-byte-fallback"
 _ISO_DAY_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 
-class DocumentLoader:
+class DocumentLoader(PipelineStep[RawInput, Document]):
     """Decode one input into a `Document` (the first stage; its input is bytes, not a document)."""
 
     name: ClassVar[str] = "load"
     version: ClassVar[str] = "2"
+    writes: ClassVar[frozenset[str]] = frozenset(
+        {"id", "source", "content", "content_format", "document_date", "url", "fetch_date", "metadata"}
+    )
 
     def __init__(self, config: LoadConfig) -> None:
         self.config = config
@@ -107,35 +111,39 @@ class DocumentLoader:
         # Listing checked the line, but the file may have changed since.
         too_big = json_limit_problem(raw.data)
         if too_big is not None:
-            raise DocumentError(too_big)
+            raise DocumentError(too_big, ErrorCode.INPUT_TOO_LARGE)
         try:
             item = json.loads(raw.data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise DocumentError(f"not a JSON line: {error}") from error
+            raise DocumentError(f"not a JSON line: {error}", ErrorCode.BAD_JSONL_DOCUMENT) from error
         if not isinstance(item, dict):
-            raise DocumentError("not a JSON object")
+            raise DocumentError("not a JSON object", ErrorCode.BAD_JSONL_DOCUMENT)
         field = next((f for f in self.config.text_fields if isinstance(item.get(f), str) and item[f].strip()), None)
         if field is None:
             # The two usual fields first, so the message reads the same whatever the precedence.
             shown = sorted(self.config.text_fields, key=lambda f: (f != "text", f != "html"))
             names = " or ".join(repr(f) for f in shown)
-            raise DocumentError(f"a JSONL document needs a non-empty string {names}")
+            raise DocumentError(f"a JSONL document needs a non-empty string {names}", ErrorCode.BAD_JSONL_DOCUMENT)
         content = item[field]
         content_format: ContentFormat = "html" if field == "html" or looks_like_html(content) else "text"
         url, metadata = item.get("url"), item.get("metadata")
         if url is not None and not isinstance(url, str):
-            raise DocumentError(f"'url' must be a string, not {type(url).__name__}")
+            raise DocumentError(f"'url' must be a string, not {type(url).__name__}", ErrorCode.BAD_JSONL_DOCUMENT)
         if metadata is not None and not isinstance(metadata, dict):
-            raise DocumentError(f"'metadata' must be an object, not {type(metadata).__name__}")
+            raise DocumentError(
+                f"'metadata' must be an object, not {type(metadata).__name__}", ErrorCode.BAD_JSONL_DOCUMENT
+            )
         document_date = None
         if item.get("date") is not None:
             match = _ISO_DAY_PREFIX.match(str(item["date"]))
             if match is None:
-                raise DocumentError(f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}")
+                raise DocumentError(
+                    f"'date' must be an ISO date YYYY-MM-DD, not {item['date']!r}", ErrorCode.BAD_JSONL_DOCUMENT
+                )
             document_date = match.group(1)
             problem = known_date_problem(document_date)
             if problem is not None:
-                raise DocumentError(f"'date' {problem}")
+                raise DocumentError(f"'date' {problem}", ErrorCode.BAD_JSONL_DOCUMENT)
         source = Source(
             path=raw.ref.path.rsplit(":", 1)[0],
             sha256=raw.sha256,
@@ -161,7 +169,11 @@ class DocumentLoader:
             raise DocumentError(f"not a readable WARC response record: {error}") from error
         content, encoding = _decode_with_charset(page.payload, page.charset)
         source = Source(
-            path=raw.ref.path.rsplit("#", 1)[0], sha256=raw.sha256, format="warc", encoding=encoding, bytes=len(raw.data)
+            path=raw.ref.path.rsplit("#", 1)[0],
+            sha256=raw.sha256,
+            format="warc",
+            encoding=encoding,
+            bytes=len(raw.data),
         )
         return Document(
             id=raw.ref.id,
@@ -195,10 +207,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         DocumentError: The bytes are empty, or binary content rather than text.
     """
     if not data.strip():
-        raise DocumentError("empty file: no text to extract" if not data else "file holds only white space")
+        raise DocumentError(
+            "empty file: no text to extract" if not data else "file holds only white space", ErrorCode.NOT_TEXT
+        )
     for magic, kind in _MAGIC_NUMBERS:
         if data.startswith(magic):
-            raise DocumentError(f"binary content ({kind}), not text or HTML")
+            raise DocumentError(f"binary content ({kind}), not text or HTML", ErrorCode.NOT_TEXT)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -212,7 +226,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             return utf16
-        raise DocumentError(f"binary content ({nul_share:.0%} NUL bytes), not text or HTML")
+        raise DocumentError(f"binary content ({nul_share:.0%} NUL bytes), not text or HTML", ErrorCode.NOT_TEXT)
     try:
         return clean_text(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:

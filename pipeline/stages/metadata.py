@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from lxml.html import HtmlElement
 
 from pipeline.document import Document
-from pipeline.pagemeta import detect_language, page_metadata
+from pipeline.pagemeta import detect_language, page_metadata, warm_up
 from pipeline.stages.base import Stage
 from pipeline.stages.strip.html import element_text, parse_html, repair_markup
 from pipeline.stages.strip.pieces import collapse
@@ -99,6 +99,16 @@ class MetadataExtractor(Stage):
 
     name: ClassVar[str] = "metadata"
     version: ClassVar[str] = "2"
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"content", "content_format", "url", "fetch_date", "title", "document_date", "text", "blocks"}
+    )
+    writes: ClassVar[frozenset[str]] = frozenset(
+        {"url", "title", "published", "author", "site_name", "language", "document_date"}
+    )
+
+    def setup(self) -> None:
+        """Load the language model before any document's time limit starts."""
+        warm_up()
 
     def __call__(self, doc: Document) -> Document:
         """Return `doc` with its metadata fields and language set."""

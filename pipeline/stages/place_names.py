@@ -3,10 +3,10 @@
 Every question asked of the gazetteer goes through a `PlaceNames`: the places stage's own
 (resolving and finding places) and the few the entity stage must ask before it can group
 organizations ("is this ORG span a country?", "is 'P.S.' a place code?"). So all place
-knowledge lives on the places side, and one gazetteer serves both stages: the runner
-builds one `PlaceNames` and gives it to each (`set_up` loads the gazetteer once per
-process; a stage that is never called never loads it, so a re-run served from the cache
-does not either).
+knowledge lives on the places side, and one gazetteer serves both stages: the registry
+builds one `PlaceNames` per chain of stages and gives it to each (`BuildContext`; `set_up`,
+called by the stages' `setup`, loads the gazetteer once per process, and only when some
+document is processed, so a re-run served from the cache does not load it).
 """
 
 from __future__ import annotations

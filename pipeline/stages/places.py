@@ -121,6 +121,8 @@ class PlaceResolver(Stage):
 
     name: ClassVar[str] = "places"
     version: ClassVar[str] = "2"
+    reads: ClassVar[frozenset[str]] = frozenset({"text", "place_spans", "organizations", "dates"})
+    writes: ClassVar[frozenset[str]] = frozenset({"places"})
 
     def __init__(self, config: PlacesConfig | None = None, place_names: PlaceNames | None = None) -> None:
         """Create the stage.
@@ -128,10 +130,14 @@ class PlaceResolver(Stage):
         Args:
             config: The places settings (the defaults if None).
             place_names: The gazetteer and its name tests, shared with the entity stage (the
-                runner gives both the same one); by default one over the process's gazetteer.
+                registry gives both the same one); by default one over the process's gazetteer.
         """
         self.config = config or PlacesConfig()
         self.place_names = place_names or PlaceNames(self.config)
+
+    def setup(self) -> None:
+        """Build (or read back) the gazetteer before any document's time limit starts."""
+        self.place_names.set_up()
 
     @property
     def gazetteer(self) -> Gazetteer:

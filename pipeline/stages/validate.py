@@ -7,11 +7,12 @@ from typing import ClassVar
 from pydantic import ValidationError
 
 from pipeline.document import Document
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, ErrorCode
 from pipeline.records import Record
+from pipeline.stages.base import PipelineStep
 
 
-class RecordValidator:
+class RecordValidator(PipelineStep[Document, Record]):
     """Turn a finished `Document` into a `Record`, or fail the document with the schema's reasons.
 
     This is the last stage; it returns a `Record`, not a `Document`.
@@ -19,6 +20,7 @@ class RecordValidator:
 
     name: ClassVar[str] = "validate"
     version: ClassVar[str] = "1"
+    reads: ClassVar[frozenset[str]] = frozenset(Record.model_fields)
 
     def __call__(self, doc: Document) -> Record:
         """Build and validate the record.
@@ -31,7 +33,8 @@ class RecordValidator:
         try:
             return Record.model_validate(fields)
         except ValidationError as error:
-            raise DocumentError(f"record does not match the schema: {describe_validation_error(error)}") from error
+            message = f"record does not match the schema: {describe_validation_error(error)}"
+            raise DocumentError(message, ErrorCode.INVALID_RECORD) from error
 
 
 def describe_validation_error(error: ValidationError) -> str:

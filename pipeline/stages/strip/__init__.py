@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pipeline.config import StripConfig
+from pipeline.config import PipelineConfig, StripConfig
 from pipeline.document import Document
-from pipeline.stages.base import Stage
+from pipeline.stages.base import BatchLearner, Stage
 from pipeline.stages.strip.cues import Cues
 from pipeline.stages.strip.html import HtmlPath, parse_html
 from pipeline.stages.strip.pieces import assemble, dropped
 from pipeline.stages.strip.tags import INVISIBLE_TAGS
 from pipeline.stages.strip.text import TextPath
+from pipeline.templates import TemplateLearner
 
 __all__ = ["INVISIBLE_TAGS", "BoilerplateStripper"]
 
@@ -31,6 +32,17 @@ class BoilerplateStripper(Stage):
 
     name: ClassVar[str] = "strip"
     version: ClassVar[str] = "4"
+    reads: ClassVar[frozenset[str]] = frozenset({"content", "content_format"})
+    writes: ClassVar[frozenset[str]] = frozenset({"text", "blocks", "boilerplate"})
+
+    @classmethod
+    def batch_learner(cls, config: PipelineConfig, documents: int) -> BatchLearner | None:
+        """Template discovery: the lines the batch's text dumps share (`pipeline.templates`).
+
+        A batch of fewer than `strip.template_min_documents` documents has no template lines.
+        """
+        minimum = config.strip.template_min_documents
+        return TemplateLearner(minimum) if documents >= minimum else None
 
     def __init__(self, config: StripConfig, template_lines: frozenset[str] = frozenset()) -> None:
         """Set up the stage.
