@@ -28,16 +28,16 @@ from pipeline.diff_select import Selection
 from pipeline.errors import DocumentFailure, PipelineError
 from pipeline.executors import DocumentExecutor, PendingOutcome, in_order, make_executor
 from pipeline.fingerprint import code_fingerprint
-from pipeline.languages import entity_note
 from pipeline.manifest import InputEntry, Manifest, TemplateLines, sorted_entries, status_counts
 from pipeline.outdir import claim_output, coded_os_errors, unrecorded_docs
 from pipeline.reader import InputRef, ListedEntry, list_inputs
 from pipeline.records import SCHEMA_VERSION, Record
 from pipeline.runner import Outcome, Pipeline
+from pipeline.stages.languages import entity_note
 from pipeline.stages.registry import stage_names, stage_versions
+from pipeline.stages.strip.templates import template_hash
 from pipeline.stages.validate import describe_validation_error
 from pipeline.survey import Survey, survey_inputs
-from pipeline.templates import template_hash
 from pipeline.writer import (
     DOCS_DIR,
     MANIFEST_FILE,

@@ -15,7 +15,7 @@ the cause should retry them, and they are few and mostly fail early and cheaply.
 Each stored record is committed at once, in WAL mode: a run killed at any point (kill -9)
 leaves a consistent cache that holds every record finished before the kill.
 
-Beside the records it keeps the template lines of the last batch (`pipeline.templates`)
+Beside the records it keeps the template lines of the last batch (`pipeline.stages.strip.templates`)
 under a key made of every input's identity, so a re-run of the same batch does not decode
 every input again to find them.
 """
@@ -79,7 +79,7 @@ def run_fingerprint(
         pipeline_version: The package version (`pipeline.__version__`).
         stage_versions: The name and version of every stage.
         versions: Python's and the output-shaping distributions' versions (`api.versions()`).
-        template_hash: The hash of the batch's template lines (`pipeline.templates`): a batch
+        template_hash: The hash of the batch's template lines (`pipeline.stages.strip.templates`): a batch
             that changes them changes what strip drops.
         code: The fingerprint of the pipeline's code and data files; by default this
             process's own (`pipeline.fingerprint.code_fingerprint`), so no caller can leave it out.

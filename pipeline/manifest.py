@@ -34,7 +34,7 @@ class InputEntry(_Frozen):
         reason: Why it was skipped (`skipped` only).
         unresolved_relative_dates: Relative dates its record leaves out for want of an anchor (`ok` only).
         note: Why a stage could not serve it (`ok` only: entities of a page not in a language
-            the model reads, `pipeline.languages`).
+            the model reads, `pipeline.stages.languages`).
     """
 
     id: str | None

@@ -10,6 +10,11 @@ the input folder are refused and links to folders are not followed, only regular
 opened (a FIFO would block a read forever), reads stop at the size limit whatever the file
 system claims, and a file whose name cannot become a file name under `output/docs/` (not
 UTF-8, too long, or colliding with another record's file) fails at listing with the reason.
+
+The module is over 500 lines because listing and reading share their checks: the inode a
+file is listed with is the one its opening must find, and the same link, name and id rules
+decide what is listed and what may be read. What each format holds inside a file (WARC,
+compressed files, JSONL lines) is read by `pipeline.sources`.
 """
 
 from __future__ import annotations

@@ -47,3 +47,21 @@ def output_tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not p.name.startswith(CACHE_FILE)
     }
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of an output folder, as JSON."""
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def input_outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
+    """Each input's status and reason by path, from an output folder's manifest."""
+    return {e["path"]: (e["status"], outcome_reason(e)) for e in read_manifest(out)["inputs"]}
+
+
+def outcome_reason(entry: dict[str, Any]) -> str | None:
+    """A failure as "stage: message" (just the message when it failed at listing), or a skip's reason."""
+    if "error" not in entry:
+        return entry.get("reason")
+    error = entry["error"]
+    return f"{error['stage']}: {error['message']}" if error["stage"] else error["message"]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import input_outcomes, read_manifest
 
 from pipeline import api
 from pipeline.config import LimitsConfig, PipelineConfig
@@ -81,25 +82,12 @@ EXPECTED_CORPUS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _manifest(out: Path) -> dict[str, Any]:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-
 
 def _records(out: Path) -> dict[str, dict[str, Any]]:
     lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
     return {record["id"]: record for record in map(json.loads, lines)}
 
 
-def _outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
-    return {e["path"]: (e["status"], _reason(e)) for e in _manifest(out)["inputs"]}
-
-
-def _reason(entry: dict[str, Any]) -> str | None:
-    """A failure as "stage: message" (just the message when it failed at listing), or a skip's reason."""
-    if "error" not in entry:
-        return entry.get("reason")
-    error = entry["error"]
-    return f"{error['stage']}: {error['message']}" if error["stage"] else error["message"]
 
 
 def _assert_outcomes(actual: dict[str, tuple[str, str | None]], expected: dict[str, tuple[str, str | None]]) -> None:
@@ -122,7 +110,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_committed_input_ends_with_a_readable_outcome(corpus_run: Path) -> None:
-    _assert_outcomes(_outcomes(corpus_run), EXPECTED_CORPUS)
+    _assert_outcomes(input_outcomes(corpus_run), EXPECTED_CORPUS)
     assert api.validate_output(corpus_run) == []
     assert not list(corpus_run.rglob("*.tmp"))
 
@@ -130,11 +118,11 @@ def test_every_committed_input_ends_with_a_readable_outcome(corpus_run: Path) ->
 def test_nothing_in_the_corpus_is_lost(corpus_run: Path) -> None:
     # Every file is in the manifest (a JSONL file once per line); only the sidecar rides with its input.
     files = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file()}
-    listed = {entry["path"].split(":")[0] for entry in _manifest(corpus_run)["inputs"]}
+    listed = {entry["path"].split(":")[0] for entry in read_manifest(corpus_run)["inputs"]}
     sidecars = {f"{name}.meta.json" for name in ("bad-sidecar", "deep-sidecar", "far-future", "feb-30")}
     assert files - listed == sidecars
     lines = (HOSTILE / "feed.jsonl").read_bytes().splitlines()
-    assert sum(e["path"].startswith("feed.jsonl:") for e in _manifest(corpus_run)["inputs"]) == len(lines)
+    assert sum(e["path"].startswith("feed.jsonl:") for e in read_manifest(corpus_run)["inputs"]) == len(lines)
 
 
 def test_encodings_are_read_as_written(corpus_run: Path) -> None:
@@ -286,7 +274,7 @@ def test_generated_hostile_inputs_complete_with_bounded_memory(tmp_path: Path) -
     result = json.loads(done.stdout.splitlines()[-1])
     # Generous: the model, the gazetteer and one 50 MB document in memory take about 0.4 GB.
     assert result["peak_mib"] < 1536, result
-    _assert_outcomes(_outcomes(out), expected)
+    _assert_outcomes(input_outcomes(out), expected)
     assert api.validate_output(out) == []
     assert sorted(_records(out)) == ["a/b", "deep", "folder.txt/inner", "good", "huge-attributes", "inside"]
     assert "2001" not in (out / "records.jsonl").read_text(encoding="utf-8")  # nothing read from outside
@@ -361,7 +349,7 @@ def test_a_document_over_the_time_limit_fails_and_the_batch_goes_on(tmp_path: Pa
     assert path == "big.txt" and failure.code == "E607"
     assert failure.stage in ("load", "strip", "dates", "entities", "places", "validate")
     assert failure.message == "stopped after 1 s (time limit)"
-    assert _manifest(tmp_path / "out")["config"]["limits"] == {"time_limit_seconds": 1.0}
+    assert read_manifest(tmp_path / "out")["config"]["limits"] == {"time_limit_seconds": 1.0}
 
 
 def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Path) -> None:
@@ -385,9 +373,12 @@ def test_a_document_stopped_inside_a_stage_leaves_the_stages_usable(tmp_path: Pa
 
 def test_the_time_limit_holds_where_signals_cannot_reach(tmp_path: Path) -> None:
     # In a worker thread (a Dask worker's) no timer can be set; a watcher thread raises instead.
-    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    # Distinct blocks, so that the document takes far longer than its limit even on a fast,
+    # idle machine, and the watcher is sure to fire first however the threads are scheduled.
+    blocks = (GOOD.replace("programme", f"programme number {n}") for n in range(400))
+    (tmp_path / "long.txt").write_text("\n".join(blocks), encoding="utf-8")
     ref = list_inputs([tmp_path]).refs[0]
-    pipeline = Pipeline(PipelineConfig(limits=LimitsConfig(time_limit_seconds=0.001)))
+    pipeline = Pipeline(PipelineConfig(limits=LimitsConfig(time_limit_seconds=0.01)))
     pipeline.setup()
     outcomes = []
     worker = threading.Thread(target=lambda: outcomes.extend(pipeline.process(ref) for _ in range(2)))
@@ -395,7 +386,7 @@ def test_the_time_limit_holds_where_signals_cannot_reach(tmp_path: Path) -> None
     worker.join()
     for outcome in outcomes:
         assert outcome.record is None and outcome.error is not None
-        assert outcome.error.message == "stopped after 0.001 s (time limit)"
+        assert outcome.error.message == "stopped after 0.01 s (time limit)"
 
 
 @pytest.mark.skipif(not can_enforce(), reason="needs setitimer in the main thread")

@@ -19,9 +19,9 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import input_outcomes
 
 from pipeline import api
 from pipeline.cli import main
@@ -38,20 +38,7 @@ GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange p
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
 
-def _manifest(out: Path) -> dict[str, Any]:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
-
-def _outcomes(out: Path) -> dict[str, tuple[str, str | None]]:
-    return {e["path"]: (e["status"], _reason(e)) for e in _manifest(out)["inputs"]}
-
-
-def _reason(entry: dict[str, Any]) -> str | None:
-    """A failure as "stage: message" (just the message when no stage failed it), or a skip's reason."""
-    if "error" not in entry:
-        return entry.get("reason")
-    error = entry["error"]
-    return f"{error['stage']}: {error['message']}" if error["stage"] else error["message"]
 
 
 # F3: one small input must not stop the batch -------------------------------------------
@@ -68,7 +55,7 @@ def test_f3_deep_json_and_huge_numbers_fail_alone_and_the_batch_goes_on(tmp_path
     (raw / "dated.txt").write_text(GOOD, encoding="utf-8")
     (raw / "dated.meta.json").write_text('{"date": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
     summary = api.run([raw], tmp_path / "out", jobs=1)
-    outcomes = _outcomes(tmp_path / "out")
+    outcomes = input_outcomes(tmp_path / "out")
     assert outcomes["good.txt"] == ("ok", None) and outcomes["feed.jsonl:1"] == ("ok", None)
     assert outcomes["feed.jsonl:2"][0] == "failed" and "nested deeper than 64 levels" in str(
         outcomes["feed.jsonl:2"][1]
@@ -100,7 +87,7 @@ def test_f3_a_huge_jsonl_line_is_listed_without_holding_it(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "2020-02-30"])
-def test_f10_impossible_sidecar_and_jsonl_dates_fail_with_a_reason(tmp_path: Path, day: str) -> None:
+def test_f10_impossible_sidecar_and_jsonl_dates_fail_with_aoutcome_reason(tmp_path: Path, day: str) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.txt").write_text(GOOD + "Two days later they left.\n", encoding="utf-8")
@@ -487,7 +474,7 @@ def test_f5_a_killed_worker_costs_only_its_chunk(tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and not once.exists()
-    outcomes = _outcomes(out)
+    outcomes = input_outcomes(out)
     failed = sorted(path for path, (status, _) in outcomes.items() if status == "failed")
     assert failed == [f"doc-{n:03d}.txt" for n in range(16, 20)]  # the chunk that kills its worker every time
     assert "worker: the worker process died twice" in str(outcomes["doc-016.txt"][1])

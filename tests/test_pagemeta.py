@@ -10,9 +10,9 @@ import pytest
 from dateparser.date import DateDataParser
 
 from pipeline import api
-from pipeline.languages import DateReading, date_reading, entity_note, month_names
 from pipeline.pagemeta import article_title, detect_language, page_metadata
 from pipeline.records import Language, PublishedDate
+from pipeline.stages.languages import DateReading, date_reading, entity_note, month_names
 
 ARTICLE_PAGE = """<html><head>
 <title>Harbour board approves the new quay | The Coastal Gazette</title>

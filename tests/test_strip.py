@@ -9,7 +9,7 @@ from pipeline.document import Document
 from pipeline.stages.registry import build_stage
 from pipeline.stages.strip import BoilerplateStripper
 from pipeline.stages.strip.cues import Cues
-from pipeline.templates import find_template_lines
+from pipeline.stages.strip.templates import find_template_lines
 
 STRIPPER = build_stage("strip", PipelineConfig())
 METADATA = build_stage("metadata", PipelineConfig())

@@ -34,7 +34,7 @@ class BatchFacts:
 
     Attributes:
         template_lines: Lines the batch's text dumps share, the site's template (strip;
-            `pipeline.templates`).
+            `pipeline.stages.strip.templates`).
     """
 
     template_lines: frozenset[str] = frozenset()

@@ -3,7 +3,7 @@
 The date stage's patterns know English month names and English words ("last June", "the
 following day"). A page detected as French, German, Spanish... that dateparser knows is
 read here instead, with patterns built once per language from dateparser's own locale
-data (`pipeline.languages.month_names`, `date_reading`), so no language has a hand list:
+data (`pipeline.stages.languages.month_names`, `date_reading`), so no language has a hand list:
 
 - a day, a month name and a year: "12 mars 2020", "3. Oktober 2021", "5 de mayo de 2019",
   "1er avril 2020", "3. Okt. 2021" (and month-day-year in languages that write it so), and
@@ -41,9 +41,9 @@ from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader
 
 from pipeline.config import DatesConfig
-from pipeline.languages import date_reading, month_names
 from pipeline.records import DateMention, Precision
 from pipeline.stages.date_arithmetic import Reading, Resolved, yearless
+from pipeline.stages.languages import date_reading, month_names
 
 _DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])"
 # What follows a day number: "3." (German, Nordic...), "1º", "1er", "1st": an ordinal mark.

@@ -16,12 +16,12 @@ from typing import Any, Generic, TypeVar
 
 from pipeline.config import PipelineConfig
 from pipeline.document import Document
-from pipeline.languages import LanguageGate
 from pipeline.reader import RawInput
 from pipeline.records import Record
 from pipeline.stages.base import NO_FACTS, BatchFacts, PipelineStep, Stage
 from pipeline.stages.dates import DateExtractor
 from pipeline.stages.entities import EntityRecognizer
+from pipeline.stages.languages import LanguageGate
 from pipeline.stages.load import DocumentLoader
 from pipeline.stages.metadata import MetadataExtractor
 from pipeline.stages.place_names import PlaceNames
@@ -67,7 +67,7 @@ DOCUMENT_STAGES: tuple[StageSpec[Stage], ...] = (
     StageSpec(BoilerplateStripper, lambda c: BoilerplateStripper(c.config.strip, c.facts.template_lines)),
     StageSpec(MetadataExtractor, lambda c: MetadataExtractor()),
     StageSpec(DateExtractor, lambda c: DateExtractor(c.config.dates)),
-    # The entity stages read the languages of their model only (`pipeline.languages`).
+    # The entity stages read the languages of their model only (`pipeline.stages.languages`).
     StageSpec(
         EntityRecognizer, lambda c: c.language_gate(EntityRecognizer(c.config.entities, place_names=c.place_names))
     ),

@@ -21,8 +21,8 @@ from pipeline.stages.strip.cues import Cues
 from pipeline.stages.strip.html import HtmlPath, parse_html
 from pipeline.stages.strip.pieces import assemble, dropped
 from pipeline.stages.strip.tags import INVISIBLE_TAGS
+from pipeline.stages.strip.templates import TemplateLearner
 from pipeline.stages.strip.text import TextPath
-from pipeline.templates import TemplateLearner
 
 __all__ = ["INVISIBLE_TAGS", "BoilerplateStripper"]
 
@@ -37,7 +37,7 @@ class BoilerplateStripper(Stage):
 
     @classmethod
     def batch_learner(cls, config: PipelineConfig, documents: int) -> BatchLearner | None:
-        """Template discovery: the lines the batch's text dumps share (`pipeline.templates`).
+        """Template discovery: the lines the batch's text dumps share (`pipeline.stages.strip.templates`).
 
         A batch of fewer than `strip.template_min_documents` documents has no template lines.
         """
@@ -50,7 +50,7 @@ class BoilerplateStripper(Stage):
         Args:
             config: The stage's settings.
             template_lines: Lines of text dumps that repeat across many documents of the batch
-                (see `pipeline.templates`): the site's template, dropped wherever they stand.
+                (see `pipeline.stages.strip.templates`): the site's template, dropped wherever they stand.
         """
         self.config = config
         self.template_lines = template_lines

@@ -4,7 +4,7 @@ Blocks are the blank-line separated groups of lines. The article is the run of g
 richest in prose; a group of many short, unpunctuated lines before the first or after the
 last paragraph is a menu; rows of items spaced apart are menus wherever they stand; the
 cues catch forms, footers, share bars and copyright lines; and lines the batch's documents
-share (`pipeline.templates`) are the site's template.
+share (`pipeline.stages.strip.templates`) are the site's template.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pipeline.stages.strip.cues import (
     heading_or_caption,
 )
 from pipeline.stages.strip.pieces import Piece, collapse
-from pipeline.templates import template_key
+from pipeline.stages.strip.templates import template_key
 
 
 class TextPath:
