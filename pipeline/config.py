@@ -108,6 +108,10 @@ class StripConfig(_Settings):
     # Share of a page's prose (or characters of it, whichever is less) that must come before a
     # "Comments" line in a text dump for it to start them: comments can out-write the article.
     comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
+    # A page whose article frame keeps no prose keeps, as a last resort, the blocks outside the
+    # frame that read as prose: at least `prose_min_chars` long, with a sentence end for every
+    # this many words at most (a long run of menu entries has one or two in hundreds of words).
+    fallback_max_words_per_sentence: int = Field(default=40, gt=0)
     comments_min_prose_chars: int = Field(default=400, ge=0)
 
 

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fro
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
+from pipeline.stages.strip.declared import Declared
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
@@ -251,14 +252,21 @@ class HtmlPath:
         """
         if document is None:
             return
+        # Read before the head and scripts go: the last resort of a page that keeps no text.
+        declared = Declared.of(document)
         etree.strip_elements(document, *UNREAD_TAGS, with_tail=False)
         for noscript in document.iter("noscript"):
             _read_as_markup(noscript)
         body = document.find("body")
+        if body is not None:
+            # lxml leaves what follows a stray `</body>` beside the body; a reader still sees it.
+            for sibling in list(body.itersiblings()):
+                body.append(sibling)
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        yield from self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        pieces = self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
         while stats:
@@ -326,6 +334,27 @@ class HtmlPath:
             else p
             for i, p in enumerate(pieces)
         ]
+
+    def _fall_back(self, pieces: list[Piece], declared: Declared) -> list[Piece]:
+        """The pieces, with a last resort when the article's frame kept no sentence.
+
+        A frame that holds no sentence (a comment list's neighbour, a box of links) was the
+        wrong one, or the page draws its article by script from data. The best guess is then
+        the article the page declares in its structured data (`articleBody`); else the fuller
+        of the page's own running sentences outside the frame and its meta description.
+        Blocks dropped by their cues, links or structure stay dropped.
+        """
+        if any(p.drop_kind is None and self.cues.reads_as_sentences(p.text) for p in pieces):
+            return pieces
+        paragraphs, is_body = declared.article()
+        restored = [
+            Piece(p.text, p.block_kind) if p.drop_kind == "other" and self.cues.reads_as_sentences(p.text) else p
+            for p in pieces
+        ]
+        restored_chars = sum(len(p.text) for p in restored if p.drop_kind is None)
+        if paragraphs and (is_body or sum(map(len, paragraphs)) > restored_chars):
+            return pieces + [Piece(paragraph) for paragraph in paragraphs]
+        return restored
 
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
