@@ -436,3 +436,14 @@ def test_a_page_that_shows_its_article_ignores_its_declared_one() -> None:
     page = f"""<html><head><script type="application/ld+json">{data}</script></head>
     <body><article><h1>The harbour reopens</h1><p>{PROSE}</p></article></body></html>"""
     assert _kept(_strip(page, "html")) == ["The harbour reopens", PROSE]
+
+
+def test_a_class_hinted_box_that_holds_most_of_its_article_lays_it_out() -> None:
+    # "sidebar" in a layout class name says how the story is laid out, not that it is a sidebar.
+    page = f"""<html><body><div class="main"><article><h1>The harbour reopens</h1>
+    <div class="row sidebar-layout"><div class="col"><p>{PROSE}</p><p>{PROSE}</p></div></div></article>
+    <div class="slider"><p>{TEASER}</p></div></div>
+    <div class="sidebar"><p>{TEASER}</p></div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE, PROSE]
+    assert TEASER not in doc.text

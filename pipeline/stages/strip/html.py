@@ -412,7 +412,8 @@ class HtmlPath:
                 and own.named_kind != "comments"
                 and (source in ("class", "hidden") or tag.tag in _PAGE_WRAPPERS)
             )
-            own.kind = None if wraps_page else own.named_kind
+            layout = self._lays_out_article(tag, own, source, stats)
+            own.kind = None if wraps_page or layout else own.named_kind
             self._mark_teasers(tag, stats)
             direct_prose = len(collapse(tag.text)) if tag.text else 0
             for child in tag:
@@ -439,14 +440,26 @@ class HtmlPath:
             # Comments and sidebars can out-write the article; they never locate it, whatever
             # their size, even with `article` teasers inside; only a page's headline or `main`
             # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
-            # page) locates it too.
+            # page) locates it too, as does the article's own layout box (`_lays_out_article`).
             if (
                 own.named_kind is not None
+                and not layout
                 and (own.named_kind in _NEVER_THE_ARTICLE or not own.has_headline)
                 and (own.kind is not None or source == "class")
             ):
                 own.prose = 0
         return stats
+
+    def _lays_out_article(self, tag: HtmlElement, own: _Stats, source: str, stats: dict[HtmlElement, _Stats]) -> bool:
+        """A class-hinted box that holds most of its `article`'s text is the article's layout.
+
+        Class names are weak evidence: a "sidebar-layout" or "aside-wrapper" row that holds
+        `furniture_max_share` of the story around it lays the story out; it is no sidebar.
+        """
+        if own.named_kind is None or own.named_kind == "comments" or source != "class":
+            return False
+        article = next(tag.iterancestors("article"), None)
+        return article is not None and own.chars >= self.config.furniture_max_share * stats[article].chars
 
     def _mark_teasers(self, parent: HtmlElement, stats: dict[HtmlElement, _Stats]) -> None:
         """Mark the teasers among `parent`'s `article` children: a run of them is a list of other stories.
