@@ -73,7 +73,8 @@ class StripConfig(_Settings):
     # least this share of the page's text is a layout box around the article, not furniture
     # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
-    # At least this many `article` elements side by side are a list of teasers ("More news"),
+    # At least this many `article` elements (or list items each holding a heading and a link)
+    # side by side are a list of teasers ("More news"),
     # dropped as `related`, but for one that holds more than `story_min_prose_share` of their
     # prose and those with more than a teaser's prose.
     teaser_list_min_articles: int = Field(default=3, ge=2)

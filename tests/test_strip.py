@@ -447,3 +447,21 @@ def test_a_class_hinted_box_that_holds_most_of_its_article_lays_it_out() -> None
     doc = _strip(page, "html")
     assert _kept(doc) == ["The harbour reopens", PROSE, PROSE]
     assert TEASER not in doc.text
+
+
+def test_a_list_of_teaser_cards_is_related_not_the_story() -> None:
+    cards = "".join(
+        f'<li><a href="/s{n}"><img src="s{n}.jpg"></a><h3><a href="/s{n}">Another story {n}</a></h3><p>{TEASER}</p></li>'
+        for n in range(5)
+    )
+    page = f"""<html><body><div id="main"><section><h1>The harbour reopens</h1><p>{PROSE}</p></section>
+    <ul class="stream">{cards}</ul></div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE]
+    assert {b.kind for b in doc.boilerplate} == {"related"}
+
+
+def test_a_list_of_points_with_headings_but_no_links_stays_in_the_article() -> None:
+    points = "".join(f"<li><h3>Point {n}</h3><p>{TEASER}</p></li>" for n in range(4))
+    page = f"<html><body><article><h1>The harbour reopens</h1><p>{PROSE}</p><ol>{points}</ol></article></body></html>"
+    assert _strip(page, "html").text.count(TEASER) == 4

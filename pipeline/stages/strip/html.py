@@ -235,6 +235,9 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
+_LIST_TAGS = frozenset(("ul", "ol"))
+# The headings of a teaser card; an `h1` is the page's own headline, never a card's.
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 class HtmlPath:
@@ -467,9 +470,13 @@ class HtmlPath:
         A page tells one story; several `article` elements side by side, each with no more
         than a summary's prose (`teaser_max_prose_chars`), are teasers ("More news"). Longer
         ones are items of the page itself (a listicle's entries, a forum's posts), and one
-        that holds most of their prose is the story.
+        that holds most of their prose is the story. List items that each hold a heading and
+        a link are teaser cards as well (a news stream marked up as a list).
         """
         articles = [child for child in parent if child.tag == "article" and stats[child].kind is None]
+        if parent.tag in _LIST_TAGS and not articles:
+            # A list whose items each carry a heading and a link is the same list of cards.
+            articles = [child for child in parent if child.tag == "li" and _is_teaser_card(child, stats)]
         if len(articles) < self.config.teaser_list_min_articles:
             return
         total = sum(stats[article].prose for article in articles)
@@ -482,6 +489,13 @@ class HtmlPath:
                 sub.kind = sub.named_kind = "related"
                 sub.prose = 0
                 sub.has_article = False
+
+
+def _is_teaser_card(item: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
+    """A list item that titles another page: it holds a heading and a link, and is no furniture."""
+    if stats[item].kind is not None or not stats[item].link_chars:
+        return False
+    return next(item.iter(*_CARD_HEADINGS), None) is not None
 
 
 def _named_kind(tag: HtmlElement) -> tuple[BoilerplateKind | None, str]:
