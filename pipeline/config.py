@@ -73,7 +73,8 @@ class StripConfig(_Settings):
     # least this share of the page's text is a layout box around the article, not furniture
     # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
-    # At least this many `article` elements side by side are a list of teasers ("More news"),
+    # At least this many `article` elements (or list items each holding a heading and a link)
+    # side by side are a list of teasers ("More news"),
     # dropped as `related`, but for one that holds more than `story_min_prose_share` of their
     # prose and those with more than a teaser's prose.
     teaser_list_min_articles: int = Field(default=3, ge=2)
@@ -108,6 +109,10 @@ class StripConfig(_Settings):
     # Share of a page's prose (or characters of it, whichever is less) that must come before a
     # "Comments" line in a text dump for it to start them: comments can out-write the article.
     comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
+    # A page whose article frame keeps no prose keeps, as a last resort, the blocks outside the
+    # frame that read as prose: at least `prose_min_chars` long, with a sentence end for every
+    # this many words at most (a long run of menu entries has one or two in hundreds of words).
+    fallback_max_words_per_sentence: int = Field(default=40, gt=0)
     comments_min_prose_chars: int = Field(default=400, ge=0)
 
 

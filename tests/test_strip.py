@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import make_source
 
 from pipeline.config import PipelineConfig, StripConfig
@@ -390,3 +392,76 @@ def test_short_lines_after_the_last_sentence_are_bylines_and_empty_headings() ->
     doc = _strip(page, "html")
     assert _kept(doc) == ["The harbour reopens", PROSE]
     assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "Jane Doe"), ("other", "Further information")]
+
+
+def test_what_follows_a_stray_closing_body_tag_is_read() -> None:
+    page = f"<html><body><table><tr><td><img src='a.gif'></td></tr></table></body><div><p>{PROSE}</p></div></html>"
+    assert _strip(page, "html").text == PROSE
+
+
+def test_a_frame_without_sentences_gives_way_to_the_pages_prose() -> None:
+    # A long comma-separated category list is punctuated enough to locate the frame, but
+    # holds no sentence: the article's paragraph outside it is the better guess.
+    categories = ", ".join(f"Recipe category number {n} ({n * 7})" for n in range(30))
+    page = f"""<html><body><div class="box">{categories}</div>
+    <div class="post"><p>{PROSE}</p></div><div class="legal">Posted by Chef at 2:28 PM</div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == [categories, PROSE]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "Posted by Chef at 2:28 PM")]
+
+
+def test_a_page_drawn_by_script_keeps_its_declared_article_body() -> None:
+    data = json.dumps(
+        {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "articleBody": f"{PROSE}\n{TEASER}"}]}
+    )
+    page = f"""<html><head><meta name="description" content="A short summary.">
+    <script type="application/ld+json">{data}</script></head>
+    <body><div id="root"><nav><a href="/">Home</a></nav></div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == [PROSE, TEASER]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("navigation", "Home")]
+
+
+def test_a_page_drawn_by_script_adds_its_description_when_it_says_more_than_the_page() -> None:
+    notice = "Your browser is out of date. Please update it."
+    page = f"""<html><head><meta property="og:description" content="{PROSE}"></head>
+    <body><div id="root"></div><div class="notice">{notice}</div></body></html>"""
+    assert _kept(_strip(page, "html")) == [notice, PROSE]
+    shorter = page.replace(PROSE, "A port.")
+    assert _strip(shorter, "html").text == notice
+
+
+def test_a_page_that_shows_its_article_ignores_its_declared_one() -> None:
+    data = json.dumps({"@type": "Article", "articleBody": TEASER})
+    page = f"""<html><head><script type="application/ld+json">{data}</script></head>
+    <body><article><h1>The harbour reopens</h1><p>{PROSE}</p></article></body></html>"""
+    assert _kept(_strip(page, "html")) == ["The harbour reopens", PROSE]
+
+
+def test_a_class_hinted_box_that_holds_most_of_its_article_lays_it_out() -> None:
+    # "sidebar" in a layout class name says how the story is laid out, not that it is a sidebar.
+    page = f"""<html><body><div class="main"><article><h1>The harbour reopens</h1>
+    <div class="row sidebar-layout"><div class="col"><p>{PROSE}</p><p>{PROSE}</p></div></div></article>
+    <div class="slider"><p>{TEASER}</p></div></div>
+    <div class="sidebar"><p>{TEASER}</p></div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE, PROSE]
+    assert TEASER not in doc.text
+
+
+def test_a_list_of_teaser_cards_is_related_not_the_story() -> None:
+    cards = "".join(
+        f'<li><a href="/s{n}"><img src="s{n}.jpg"></a><h3><a href="/s{n}">Another story {n}</a></h3><p>{TEASER}</p></li>'
+        for n in range(5)
+    )
+    page = f"""<html><body><div id="main"><section><h1>The harbour reopens</h1><p>{PROSE}</p></section>
+    <ul class="stream">{cards}</ul></div></body></html>"""
+    doc = _strip(page, "html")
+    assert _kept(doc) == ["The harbour reopens", PROSE]
+    assert {b.kind for b in doc.boilerplate} == {"related"}
+
+
+def test_a_list_of_points_with_headings_but_no_links_stays_in_the_article() -> None:
+    points = "".join(f"<li><h3>Point {n}</h3><p>{TEASER}</p></li>" for n in range(4))
+    page = f"<html><body><article><h1>The harbour reopens</h1><p>{PROSE}</p><ol>{points}</ol></article></body></html>"
+    assert _strip(page, "html").text.count(TEASER) == 4

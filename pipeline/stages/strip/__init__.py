@@ -5,6 +5,9 @@ Two paths share one cue lexicon (`cues`):
 * `html`: HTML pages, judged by structure (`tags`), prose and cues;
 * `text`: plain-text dumps of pages, judged by lines, prose and cues.
 
+An HTML page whose frame keeps no sentence falls back on its prose outside the frame, or on
+the article it declares in its head (`declared`).
+
 Kept blocks are joined with a blank line into the record's `text` (`pieces.assemble`);
 every block's offsets point into that text, and every dropped piece has a kind. Title and
 publication date are the metadata stage's (`pipeline.stages.metadata`).
@@ -31,7 +34,7 @@ class BoilerplateStripper(Stage):
     """Remove menus, forms, footers, share bars and copyright lines; keep the article."""
 
     name: ClassVar[str] = "strip"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     reads: ClassVar[frozenset[str]] = frozenset({"content", "content_format"})
     writes: ClassVar[frozenset[str]] = frozenset({"text", "blocks", "boilerplate"})
 

@@ -143,6 +143,8 @@ MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 # Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and
 # Japanese, and closing quotes or brackets after them.
 SENTENCE_END = re.compile(r"[.!?…:;。！？．｡][\"'”’)\]」』）】]*$")
+# Sentence ends inside a block: a stop followed by a space, a closing mark or the block's end.
+SENTENCE_ENDS = re.compile(r"[.!?…。！？．｡](?=[\s\"'”’)\]」』）】]|$)")
 # Prose is punctuated: a long line with no stop or comma at all is a tag cloud or a list of names.
 PUNCTUATION = re.compile(r"[.,;:!?…。、，！？．｡]")
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana,
@@ -242,6 +244,17 @@ class Cues:
             return False
         capitalized = sum(w[0].isupper() for w in words)
         return bool(capitalized >= self.config.title_capitalized_share * len(words))
+
+    def reads_as_sentences(self, text: str) -> bool:
+        """A block of running sentences: long enough, no title, no cue, and sentence ends often enough.
+
+        A long run of menu entries or tags has a stop or two in hundreds of words; prose has
+        one every few dozen words.
+        """
+        if len(text) < self.config.prose_min_chars or self.is_title(text) or self.kind(text) is not None:
+            return False
+        sentences = len(SENTENCE_ENDS.findall(text))
+        return sentences > 0 and self.words(text) <= self.config.fallback_max_words_per_sentence * sentences
 
     def is_title(self, line: str) -> bool:
         """A short line or a title-like one: a heading rather than prose."""

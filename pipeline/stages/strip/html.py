@@ -23,6 +23,7 @@ from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fro
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
+from pipeline.stages.strip.declared import Declared
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
@@ -234,6 +235,9 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
+_LIST_TAGS = frozenset(("ul", "ol"))
+# The headings of a teaser card; an `h1` is the page's own headline, never a card's.
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 class HtmlPath:
@@ -251,14 +255,21 @@ class HtmlPath:
         """
         if document is None:
             return
+        # Read before the head and scripts go: the last resort of a page that keeps no text.
+        declared = Declared.of(document)
         etree.strip_elements(document, *UNREAD_TAGS, with_tail=False)
         for noscript in document.iter("noscript"):
             _read_as_markup(noscript)
         body = document.find("body")
+        if body is not None:
+            # lxml leaves what follows a stray `</body>` beside the body; a reader still sees it.
+            for sibling in list(body.itersiblings()):
+                body.append(sibling)
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        yield from self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        pieces = self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
         while stats:
@@ -327,6 +338,27 @@ class HtmlPath:
             for i, p in enumerate(pieces)
         ]
 
+    def _fall_back(self, pieces: list[Piece], declared: Declared) -> list[Piece]:
+        """The pieces, with a last resort when the article's frame kept no sentence.
+
+        A frame that holds no sentence (a comment list's neighbour, a box of links) was the
+        wrong one, or the page draws its article by script from data. The best guess is then
+        the article the page declares in its structured data (`articleBody`); else the fuller
+        of the page's own running sentences outside the frame and its meta description.
+        Blocks dropped by their cues, links or structure stay dropped.
+        """
+        if any(p.drop_kind is None and self.cues.reads_as_sentences(p.text) for p in pieces):
+            return pieces
+        paragraphs, is_body = declared.article()
+        restored = [
+            Piece(p.text, p.block_kind) if p.drop_kind == "other" and self.cues.reads_as_sentences(p.text) else p
+            for p in pieces
+        ]
+        restored_chars = sum(len(p.text) for p in restored if p.drop_kind is None)
+        if paragraphs and (is_body or sum(map(len, paragraphs)) > restored_chars):
+            return pieces + [Piece(paragraph) for paragraph in paragraphs]
+        return restored
+
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
         text = collapse("".join(node if isinstance(node, str) else element_text(node) for node in nodes))
@@ -383,7 +415,8 @@ class HtmlPath:
                 and own.named_kind != "comments"
                 and (source in ("class", "hidden") or tag.tag in _PAGE_WRAPPERS)
             )
-            own.kind = None if wraps_page else own.named_kind
+            layout = self._lays_out_article(tag, own, source, stats)
+            own.kind = None if wraps_page or layout else own.named_kind
             self._mark_teasers(tag, stats)
             direct_prose = len(collapse(tag.text)) if tag.text else 0
             for child in tag:
@@ -410,14 +443,26 @@ class HtmlPath:
             # Comments and sidebars can out-write the article; they never locate it, whatever
             # their size, even with `article` teasers inside; only a page's headline or `main`
             # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
-            # page) locates it too.
+            # page) locates it too, as does the article's own layout box (`_lays_out_article`).
             if (
                 own.named_kind is not None
+                and not layout
                 and (own.named_kind in _NEVER_THE_ARTICLE or not own.has_headline)
                 and (own.kind is not None or source == "class")
             ):
                 own.prose = 0
         return stats
+
+    def _lays_out_article(self, tag: HtmlElement, own: _Stats, source: str, stats: dict[HtmlElement, _Stats]) -> bool:
+        """A class-hinted box that holds most of its `article`'s text is the article's layout.
+
+        Class names are weak evidence: a "sidebar-layout" or "aside-wrapper" row that holds
+        `furniture_max_share` of the story around it lays the story out; it is no sidebar.
+        """
+        if own.named_kind is None or own.named_kind == "comments" or source != "class":
+            return False
+        article = next(tag.iterancestors("article"), None)
+        return article is not None and own.chars >= self.config.furniture_max_share * stats[article].chars
 
     def _mark_teasers(self, parent: HtmlElement, stats: dict[HtmlElement, _Stats]) -> None:
         """Mark the teasers among `parent`'s `article` children: a run of them is a list of other stories.
@@ -425,9 +470,13 @@ class HtmlPath:
         A page tells one story; several `article` elements side by side, each with no more
         than a summary's prose (`teaser_max_prose_chars`), are teasers ("More news"). Longer
         ones are items of the page itself (a listicle's entries, a forum's posts), and one
-        that holds most of their prose is the story.
+        that holds most of their prose is the story. List items that each hold a heading and
+        a link are teaser cards as well (a news stream marked up as a list).
         """
         articles = [child for child in parent if child.tag == "article" and stats[child].kind is None]
+        if parent.tag in _LIST_TAGS and not articles:
+            # A list whose items each carry a heading and a link is the same list of cards.
+            articles = [child for child in parent if child.tag == "li" and _is_teaser_card(child, stats)]
         if len(articles) < self.config.teaser_list_min_articles:
             return
         total = sum(stats[article].prose for article in articles)
@@ -440,6 +489,13 @@ class HtmlPath:
                 sub.kind = sub.named_kind = "related"
                 sub.prose = 0
                 sub.has_article = False
+
+
+def _is_teaser_card(item: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
+    """A list item that titles another page: it holds a heading and a link, and is no furniture."""
+    if stats[item].kind is not None or not stats[item].link_chars:
+        return False
+    return next(item.iter(*_CARD_HEADINGS), None) is not None
 
 
 def _named_kind(tag: HtmlElement) -> tuple[BoilerplateKind | None, str]:
