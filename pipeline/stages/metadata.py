@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from pipeline.document import Document
 from pipeline.pagemeta import detect_language, page_metadata, warm_up
 from pipeline.stages.base import Stage
-from pipeline.stages.strip.html import element_text, parse_html, repair_markup
+from pipeline.stages.strip.parse import element_text, parse_html, repair_markup
 from pipeline.stages.strip.pieces import collapse
 
 _DATE_META_KEYS = frozenset(

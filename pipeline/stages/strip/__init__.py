@@ -21,7 +21,8 @@ from pipeline.config import PipelineConfig, StripConfig
 from pipeline.document import Document
 from pipeline.stages.base import BatchLearner, Stage
 from pipeline.stages.strip.cues import Cues
-from pipeline.stages.strip.html import HtmlPath, parse_html
+from pipeline.stages.strip.html import HtmlPath
+from pipeline.stages.strip.parse import parse_html
 from pipeline.stages.strip.pieces import assemble, dropped
 from pipeline.stages.strip.tags import INVISIBLE_TAGS
 from pipeline.stages.strip.templates import TemplateLearner

@@ -1,6 +1,6 @@
 """The HTML path: remove page furniture by structure, then judge every remaining block.
 
-The page is parsed with lxml directly (BeautifulSoup's tree cost about ten times lxml's on
+The page is parsed with lxml directly (`parse.py`; BeautifulSoup's tree cost about ten times lxml's on
 real pages). Invisible elements go first, and hidden copies (`hidden`, `aria-hidden`,
 `display:none`) are dropped as `hidden`. Furniture is removed by structure (`nav`, `form`,
 `aside`, page-level `header`/`footer`, ARIA roles, class and id hints); the article's
@@ -13,17 +13,17 @@ word) and blocks and line breaks set words apart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fromstring
+from lxml.html import HtmlElement
 
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
 from pipeline.stages.strip.declared import Declared
+from pipeline.stages.strip.parse import element_text, read_as_markup
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
@@ -37,115 +37,6 @@ from pipeline.stages.strip.tags import (
     UNREAD_TAGS,
     class_hint,
 )
-
-_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
-_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
-_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
-_MARKUP = re.compile(r"<[A-Za-z/!]")
-_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-_TOO_DEEP = etree.ErrorTypes.ERR_RESOURCE_LIMIT
-_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
-
-
-def repair_markup(content: str) -> str:
-    """Return the page with the two repairs every reader of it needs before lxml parses it.
-
-    lxml reads an internal DTD subset as text ("]>"); entity declarations are never
-    expanded, so it goes unread. And the text of a `<title>` never holds markup: a title
-    left open would swallow the page as its text, so it is closed where the first tag
-    follows it.
-    """
-    content = _DOCTYPE_SUBSET.sub("", content, count=1)
-    opening = _TITLE_OPEN.search(content)
-    if opening is not None:
-        closing = _TITLE_CLOSE.search(content, opening.end())
-        markup = _MARKUP.search(content, opening.end(), closing.start() if closing else len(content))
-        if markup is not None:
-            content = f"{content[: markup.start()]}</title>{content[markup.start() :]}"
-    return content
-
-
-def parse_html(content: str) -> HtmlElement | None:
-    """Parse a page as HTML, forgiving what lxml's HTML parser forgives; None for a page with no elements.
-
-    The page is repaired first (`repair_markup`).
-    """
-    content = repair_markup(content)
-    data = content.encode("utf-8", "surrogatepass")
-    try:
-        document = document_fromstring(data, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-    if any(entry.type == _TOO_DEEP for entry in _PARSER.error_log):
-        # libxml2 builds no tree deeper than 256 levels and drops what lies below; fed event
-        # by event, it keeps no depth of its own.
-        return _parse_deep(data)
-    return document
-
-
-def _read_as_markup(element: HtmlElement) -> None:
-    """Parse an element's raw text as the markup it is (libxml2 reads `<noscript>` as raw text)."""
-    text = element.text
-    if not text or len(element) or _MARKUP.search(text) is None:
-        return
-    try:
-        fragment = fragment_fromstring(text, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return
-    element.text = None
-    element.append(fragment)
-    etree.strip_elements(fragment, *UNREAD_TAGS, with_tail=False)
-
-
-def _parse_deep(data: bytes) -> HtmlElement | None:
-    builder = _DeepTreeBuilder()
-    parser = etree.HTMLParser(target=builder, encoding="utf-8", remove_comments=True, remove_pis=True)
-    parser.feed(data)
-    return parser.close()
-
-
-class _DeepTreeBuilder:
-    """Build an element tree from parser events, without libxml2's depth limit.
-
-    Attribute names that are not XML names (`xmlns:fb` on an HTML page) are left out.
-    """
-
-    def __init__(self) -> None:
-        self.builder = etree.TreeBuilder()
-
-    def start(self, tag: str, attributes: dict[str, str]) -> None:
-        valid = {name: value for name, value in attributes.items() if _ATTRIBUTE_NAME.match(name)}
-        self.builder.start(tag, valid)
-
-    def end(self, tag: str) -> None:
-        self.builder.end(tag)
-
-    def data(self, text: str) -> None:
-        self.builder.data(text)
-
-    def close(self) -> HtmlElement | None:
-        try:
-            return self.builder.close()
-        except etree.LxmlError:
-            return None
-
-
-def element_text(element: HtmlElement) -> str:
-    """The text of an element as laid out: inline elements run together, blocks and breaks set apart."""
-    parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end")):
-        spaced = node.tag in BLOCK_TAGS
-        if event == "start":
-            if spaced:
-                parts.append(" ")
-            if node.text:
-                parts.append(node.text)
-        else:
-            if spaced:
-                parts.append(" ")
-            if node is not element and node.tail:
-                parts.append(node.tail)
-    return collapse("".join(parts))
 
 
 def _children(element: HtmlElement) -> Iterator[HtmlElement | str]:
@@ -259,7 +150,7 @@ class HtmlPath:
         declared = Declared.of(document)
         etree.strip_elements(document, *UNREAD_TAGS, with_tail=False)
         for noscript in document.iter("noscript"):
-            _read_as_markup(noscript)
+            read_as_markup(noscript)
         body = document.find("body")
         if body is not None:
             # lxml leaves what follows a stray `</body>` beside the body; a reader still sees it.
