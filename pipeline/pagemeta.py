@@ -44,6 +44,8 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
+# A page title with fewer words is too common to be told inside a headline ("News", "Home page").
+_MIN_FRAMED_WORDS = 3
 _LETTER = re.compile(r"[^\W\d_]")
 _ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # The meta keys that name the publication itself (not the page's last change).
@@ -237,6 +239,8 @@ def article_title(
     - The Coastal Gazette") and is often reworded for search engines; the headline on the
     page is the article's own. So, in order:
 
+    0. the page title, of at least three words, found inside a longer `h1`: the
+       headline's markup adds a kicker or the site's name ("Politics | ...");
     1. a headline (`h1`) found inside the page title, unless it is only the title's first
        or last part with a longer part beside it (then it is the site's name);
     2. a headline that shares at least half its words with the page title;
@@ -250,6 +254,9 @@ def article_title(
     if title is None:
         return headlines[0] if len(headlines) == 1 else None
     site = _fold(site_name) if site_name else ""
+    framed = _title_in_headline(title, headlines, site)
+    if framed is not None:
+        return framed
     for candidates in (headlines, subheadlines):
         found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site], min_headline_share)
         if found is not None:
@@ -259,6 +266,20 @@ def article_title(
         return title
     kept = [part for part in parts if _fold(part) != site and not (site and _fold(part) in site)]
     return max(kept or parts, key=len)
+
+
+def _title_in_headline(title: str, headlines: list[str], site: str) -> str | None:
+    """The page title when a longer headline holds it with more around it, or None.
+
+    Headlines often carry a kicker or the site's name in their own markup ("Politics |
+    Mayor elected", "Immobilienkrise Rene Benko-Firma in Sorge"); the page title (Open
+    Graph's first) then names the article alone. A title of fewer than `_MIN_FRAMED_WORDS`
+    words is too common to tell.
+    """
+    folded = _fold(title)
+    if len(folded.split()) < _MIN_FRAMED_WORDS or folded == site:
+        return None
+    return title if any(folded in _fold(h) and len(_fold(h)) > len(folded) for h in headlines) else None
 
 
 def _headline_in_title(title: str, headlines: list[str], min_share: float) -> str | None:
