@@ -208,7 +208,7 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
             continue
         match = _BYLINE.match(text)
         if match is not None:
-            words = list(itertools.takewhile(_capitalised, match.group(1).split()))[:4]
+            words = _name_words(match.group(1))
             if len(words) >= 2:
                 return " ".join(words)
     return None
@@ -220,6 +220,12 @@ def _person_name(text: str) -> str | None:
     if name is None or len(name) > 50 or any(ch.isdigit() for ch in name) or len(name.split()) > 4:
         return None
     return name if _LETTER.search(name) else None
+
+
+def _name_words(text: str) -> list[str]:
+    """The capitalised words `text` starts with, at most four, up to a comma or a slash ("Jane Miller, 3 May")."""
+    head = re.split(r"[,;:/|()]", text, maxsplit=1)[0]
+    return list(itertools.takewhile(_capitalised, head.split()[:4]))
 
 
 def _capitalised(word: str) -> bool:
