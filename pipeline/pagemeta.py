@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml.etree import ParserError
@@ -120,7 +121,7 @@ def page_metadata(
         url=url or _clean(found.url),
         title=article_title(_clean(found.title), headlines, site_name, subheadlines, config.min_headline_share),
         published=PublishedDate(value=date, precision="day") if date else None,
-        author=_clean(found.author) or byline,
+        author=_page_author(_clean(found.author), byline, site_name, url or _clean(found.url)),
         site_name=site_name,
     )
 
@@ -159,6 +160,19 @@ def page_utc_offset(html: str) -> int | None:
         if int(hours) or int(minutes)
     )
     return offsets.most_common(1)[0][0] if offsets else None
+
+
+def _page_author(author: str | None, byline: str | None, site_name: str | None, url: str | None) -> str | None:
+    """The author from the metadata, but the byline's person where the metadata names the site itself.
+
+    Sites put their own name in `author` fields; a person named in the page's byline wrote the article.
+    """
+    if author is None or byline is None:
+        return author or byline
+    folded = _fold(author).replace(" ", "")
+    host = _fold(urlsplit(url).hostname or "") if url else ""
+    is_site = bool(folded) and (folded == _fold(site_name or "").replace(" ", "") or folded in host.replace(" ", ""))
+    return byline if is_site else author
 
 
 def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> str | None:

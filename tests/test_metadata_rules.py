@@ -104,3 +104,11 @@ def test_the_settings_reach_the_metadata_stage_through_the_registry() -> None:
     strict = PipelineConfig(metadata=MetadataConfig(min_language_letters=500))
     assert build_stage("metadata", strict)(doc).language is None
     assert load_config(overrides=["metadata.min_language_confidence=0.99"]).metadata.min_language_confidence == 0.99
+
+
+def test_the_bylines_person_wins_over_the_site_named_as_author() -> None:
+    head = '<meta name="author" content="Digitalcourage"><meta property="og:site_name" content="Digitalcourage">'
+    body = "<p>Von Leena Simon</p>" + BODY
+    assert page_metadata(page(head, body), url="https://digitalcourage.de/blog/x").author == "Leena Simon"
+    person = '<meta name="author" content="Jane Miller"><meta property="og:site_name" content="Digitalcourage">'
+    assert page_metadata(page(person, body), url="https://digitalcourage.de/blog/x").author == "Jane Miller"
