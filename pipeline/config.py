@@ -127,6 +127,9 @@ class MetadataConfig(_Settings):
     """How much of a page (in characters) is read for its metadata; the median page is about 114 KB."""
     min_headline_share: float = Field(default=0.5, gt=0, le=1)
     """A headline sharing at least this share of its words with the page title is the title reworded."""
+    min_framed_title_words: int = Field(default=3, gt=0)
+    """A page title of at least this many words found inside a longer headline is the article's
+    title (the headline adds a kicker or the site's name); shorter titles are too common to tell."""
     max_byline_chars: int = Field(default=80, gt=0)
     """The longest element text read as a byline ("By Jane Miller", "Von Max Muster, 3. Mai"):
     longer texts are sentences that happen to start with "by"."""

@@ -2,9 +2,13 @@
 
 - `page_metadata(html, url)`: the page's canonical URL, title, publication date, author
   and site name, read from its metadata (meta tags, JSON-LD, `<time>`, bylines, the URL)
-  by trafilatura's `extract_metadata`, which dates pages with htmldate. Both are
-  maintained libraries; on the `meta` gold of trafilatura's evaluation set the project's
-  own reader matched far fewer dates (see README, "Page metadata and language").
+  by trafilatura's `extract_metadata`, which dates pages with htmldate (both maintained
+  libraries), and three rules of our own that a reader of the page would apply: the
+  publication time the page declares (`article:published_time`, `datePublished`) counts
+  as written, in the page's own time zone; a byline in the page ("By ...", "Von ...", an
+  author link) names the author when the metadata names none or only the site; the
+  headline on the page, not the search engine's title, is the title.
+  `bench/pagemeta_eval.py` measures them on trafilatura's evaluation set.
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
   probability for it (py3langid, offline: its model ships inside the package).
 
@@ -45,8 +49,6 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
-# A page title with fewer words is too common to be told inside a headline ("News", "Home page").
-_MIN_FRAMED_WORDS = 3
 _LETTER = re.compile(r"[^\W\d_]")
 _ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # The meta keys that name the publication itself (not the page's last change).
@@ -119,7 +121,14 @@ def page_metadata(
     site_name = _clean(found.sitename)
     return PageMetadata(
         url=url or _clean(found.url),
-        title=article_title(_clean(found.title), headlines, site_name, subheadlines, config.min_headline_share),
+        title=article_title(
+            _clean(found.title),
+            headlines,
+            site_name,
+            subheadlines,
+            config.min_headline_share,
+            config.min_framed_title_words,
+        ),
         published=PublishedDate(value=date, precision="day") if date else None,
         author=_page_author(_clean(found.author), byline, site_name, url or _clean(found.url)),
         site_name=site_name,
@@ -252,6 +261,7 @@ def article_title(
     site_name: str | None,
     subheadlines: Sequence[str] = (),
     min_headline_share: float = DEFAULT_CONFIG.min_headline_share,
+    min_framed_words: int = DEFAULT_CONFIG.min_framed_title_words,
 ) -> str | None:
     """The article's title, from the page title and the page's own headlines.
 
@@ -274,7 +284,7 @@ def article_title(
     if title is None:
         return headlines[0] if len(headlines) == 1 else None
     site = _fold(site_name) if site_name else ""
-    framed = _title_in_headline(title, headlines, site)
+    framed = _title_in_headline(title, headlines, site, min_framed_words)
     if framed is not None:
         return framed
     for candidates in (headlines, subheadlines):
@@ -288,16 +298,16 @@ def article_title(
     return max(kept or parts, key=len)
 
 
-def _title_in_headline(title: str, headlines: list[str], site: str) -> str | None:
+def _title_in_headline(title: str, headlines: list[str], site: str, min_words: int) -> str | None:
     """The page title when a longer headline holds it with more around it, or None.
 
     Headlines often carry a kicker or the site's name in their own markup ("Politics |
     Mayor elected", "Immobilienkrise Rene Benko-Firma in Sorge"); the page title (Open
-    Graph's first) then names the article alone. A title of fewer than `_MIN_FRAMED_WORDS`
-    words is too common to tell.
+    Graph's first) then names the article alone. A title of fewer than `min_words` words
+    is too common to tell.
     """
     folded = _fold(title)
-    if len(folded.split()) < _MIN_FRAMED_WORDS or folded == site:
+    if len(folded.split()) < min_words or folded == site:
         return None
     return title if any(folded in _fold(h) and len(_fold(h)) > len(folded) for h in headlines) else None
 

@@ -92,7 +92,8 @@ def html_published(page: HtmlElement) -> str | None:
 class MetadataExtractor(Stage):
     """Fill what the page says about itself: title, dates, URL, author, site name, language.
 
-    Values the source already gave win (a JSONL `date` or `url`, a sidecar date). The
+    Its settings are `MetadataConfig` (`pipeline run --set metadata.KEY=VALUE`). Values
+    the source already gave win (a JSONL `date` or `url`, a sidecar date). The
     document's date, which anchors relative dates, is the source's, else the date the
     page's head or `<time>` declares, else the publication date its metadata gives
     (`pipeline.pagemeta`), else the date a crawler fetched it.
