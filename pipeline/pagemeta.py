@@ -61,8 +61,12 @@ _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
 # The path of a site's page about one of its authors: /author/jane-miller, /autor/..., /auteur/...
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?)/[^/?#]+", re.IGNORECASE)
 # Words that introduce a byline, in the languages of the web's news pages.
+# The label of a Twitter card's author ("Written by", WordPress's "Verfasst von", "Écrit par"...).
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da)$", re.IGNORECASE
+)
 _BYLINE = re.compile(
-    r"^(?:by|von|par|por|di|door|af|av|text(?: von| und foto(?:s)?)?|autor(?:in)?|author|auteur|redaktion)"
+    r"^[\W_]*(?:by|von|par|por|di|door|af|av|text(?: von| und foto(?:s)?)?|autor(?:in)?|author|auteur|redaktion)"
     r"\s*:?\s+(.+)",
     re.IGNORECASE,
 )
@@ -215,6 +219,7 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
     `/autor/NAME`...); a short element that reads as a byline ("By Jane Miller", "Von Max
     Muster", "Autor: Peter Maahn"), whose name is its next one to four capitalised words.
     The first one in the page wins: bylines stand next to the headline, above the comments.
+    After them all, the value the page's Twitter card labels "Written by".
     """
     for link in tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
         name = _person_name(link.text_content())
@@ -234,6 +239,22 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
             words = _name_words(match.group(1))
             if len(words) >= 2:
                 return " ".join(words)
+    return _twitter_card_author(tree)
+
+
+def _twitter_card_author(tree: HtmlElement) -> str | None:
+    """The value the page's Twitter card labels "Written by" (`twitter:labelN`, `twitter:dataN`), or None."""
+    labels: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").casefold()
+        if key.startswith("twitter:label"):
+            labels[key.removeprefix("twitter:label")] = meta.get("content") or ""
+        elif key.startswith("twitter:data"):
+            values[key.removeprefix("twitter:data")] = meta.get("content") or ""
+    for number, label in sorted(labels.items()):
+        if _WRITTEN_BY.match(label.strip()) and number in values:
+            return _person_name(values[number])
     return None
 
 

@@ -112,3 +112,15 @@ def test_the_bylines_person_wins_over_the_site_named_as_author() -> None:
     assert page_metadata(page(head, body), url="https://digitalcourage.de/blog/x").author == "Leena Simon"
     person = '<meta name="author" content="Jane Miller"><meta property="og:site_name" content="Digitalcourage">'
     assert page_metadata(page(person, body), url="https://digitalcourage.de/blog/x").author == "Jane Miller"
+
+
+def test_the_twitter_cards_written_by_names_the_author_when_the_page_has_no_byline() -> None:
+    head = '<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Karoline Herr">'
+    assert page_metadata(page(head)).author == "Karoline Herr"
+    other = '<meta name="twitter:label1" content="Reading time"><meta name="twitter:data1" content="Five Minutes">'
+    assert page_metadata(page(other)).author is None
+
+
+def test_a_byline_after_a_date_and_a_dash() -> None:
+    body = "<div>05.02.2020 <span>- Redaktion: Eberhard Fuhr (Pressesprecher)</span></div>" + BODY
+    assert page_metadata(page(body=body)).author == "Eberhard Fuhr"
