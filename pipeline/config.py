@@ -116,6 +116,36 @@ class StripConfig(_Settings):
     comments_min_prose_chars: int = Field(default=400, ge=0)
 
 
+class MetadataConfig(_Settings):
+    """Settings of the metadata stage (title, publication date, author, site name, language)."""
+
+    latest_date: str = Field(default="2099-12-31", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    """The latest publication date believed when no fetch date bounds it (fixed, so the output
+    never depends on the day it is computed)."""
+    earliest_date: str = Field(default="1995-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    """The earliest publication date believed: web pages older than this are rare, and earlier
+    dates in a page's metadata are placeholders or the dates of what it is about."""
+    max_utc_offset_hours: int = Field(default=10, ge=0, le=14)
+    """How far from UTC (in hours) a writer's zone is believed to be: a publication time given
+    in UTC this close to midnight may be the day before or after where it was written."""
+    max_metadata_chars: int = Field(default=2_000_000, gt=0)
+    """How much of a page (in characters) is read for its metadata; the median page is about 114 KB."""
+    min_headline_share: float = Field(default=0.5, gt=0, le=1)
+    """A headline sharing at least this share of its words with the page title is the title reworded."""
+    min_framed_title_words: int = Field(default=3, gt=0)
+    """A page title of at least this many words found inside a longer headline is the article's
+    title (the headline adds a kicker or the site's name); shorter titles are too common to tell."""
+    max_byline_chars: int = Field(default=80, gt=0)
+    """The longest element text read as a byline ("By Jane Miller", "Von Max Muster, 3. Mai"):
+    longer texts are sentences that happen to start with "by"."""
+    min_language_confidence: float = Field(default=0.5, ge=0, le=1)
+    """Below this probability the language detector's answer is a guess: no language is recorded."""
+    language_sample_chars: int = Field(default=5000, gt=0)
+    """How much article text (in characters) the language is told from; more costs time and changes nothing."""
+    min_language_letters: int = Field(default=20, ge=0)
+    """A text with fewer letters is numbers, names or a menu: it gets no language."""
+
+
 class DatesConfig(_Settings):
     """Settings of the date stage."""
 
@@ -213,6 +243,7 @@ class PipelineConfig(_Settings):
 
     load: LoadConfig = LoadConfig()
     strip: StripConfig = StripConfig()
+    metadata: MetadataConfig = MetadataConfig()
     dates: DatesConfig = DatesConfig()
     entities: EntitiesConfig = EntitiesConfig()
     places: PlacesConfig = PlacesConfig()

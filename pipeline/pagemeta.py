@@ -2,9 +2,13 @@
 
 - `page_metadata(html, url)`: the page's canonical URL, title, publication date, author
   and site name, read from its metadata (meta tags, JSON-LD, `<time>`, bylines, the URL)
-  by trafilatura's `extract_metadata`, which dates pages with htmldate. Both are
-  maintained libraries; on the `meta` gold of trafilatura's evaluation set the project's
-  own reader matched far fewer dates (see README, "Page metadata and language").
+  by trafilatura's `extract_metadata`, which dates pages with htmldate (both maintained
+  libraries), and three rules of our own that a reader of the page would apply: the
+  publication time the page declares (`article:published_time`, `datePublished`) counts
+  as written, in the page's own time zone; a byline in the page ("By ...", "Von ...", an
+  author link) names the author when the metadata names none or only the site; the
+  headline on the page, not the search engine's title, is the title.
+  `bench/pagemeta_eval.py` measures them on trafilatura's evaluation set.
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
   probability for it (py3langid, offline: its model ships inside the package).
 
@@ -13,45 +17,59 @@ The metadata stage (`pipeline.stages.metadata`) calls both: it fills `url`, `tit
 the document has none.
 
 Nothing here reads the clock: htmldate's upper bound for a plausible date (by default
-today) is fixed (`LATEST_DATE`), or the fetch date when there is one, so the same page
+today) is fixed (`MetadataConfig.latest_date`), or the fetch date when there is one, so the same page
 gives the same date on any day.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
 
+from pipeline.config import MetadataConfig
 from pipeline.records import Language, PublishedDate
 
-# The latest publication date believed when nothing bounds it better (a fetch date does):
-# fixed, so that the output never depends on the day it is computed.
-LATEST_DATE = "2099-12-31"
-# Below this probability the detector's answer is a guess: no language is recorded.
-MIN_LANGUAGE_CONFIDENCE = 0.5
-# Enough article text to tell a language; longer texts cost time and change nothing.
-LANGUAGE_SAMPLE_CHARS = 5000
-# Letters a language can be told from; a text of fewer is numbers, names or a menu.
-MIN_LANGUAGE_LETTERS = 20
+# The settings of a run that sets none (`pipeline.config`).
+DEFAULT_CONFIG = MetadataConfig()
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
-# How much of a page is read for its metadata (the median page is about 114 KB of HTML).
-MAX_METADATA_CHARS = 2_000_000
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
-# A headline that shares at least this share of its words with the page title is its reworded form.
-_MIN_HEADLINE_SHARE = 0.5
 _LETTER = re.compile(r"[^\W\d_]")
+_ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+# The meta keys that name the publication itself (not the page's last change).
+# A time given in UTC: "T23:11:59Z", "T23:11:59.000+00:00", "T23:11:59+0000".
+_UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$")
+# An ISO time with its offset from UTC: "2021-03-02T10:00:00+01:00", "...T10:00+0530".
+_OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b")
+_PUBLISHED_KEYS = frozenset({"article:published_time", "og:article:published_time", "datepublished"})
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+# The path of a site's page about one of its authors: /author/jane-miller, /autor/..., /auteur/...
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?)/[^/?#]+", re.IGNORECASE)
+# Words that introduce a byline, in the languages of the web's news pages.
+# The label of a Twitter card's author ("Written by", WordPress's "Verfasst von", "Écrit par"...).
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da)$", re.IGNORECASE
+)
+_BYLINE = re.compile(
+    r"^[\W_]*(?:by|von|par|por|di|door|af|av|text(?: von| und foto(?:s)?)?|autor(?:in)?|author|auteur|redaktion)"
+    r"\s*:?\s+(.+)",
+    re.IGNORECASE,
+)
 
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
 for _name in ("trafilatura", "htmldate", "courlan"):
@@ -69,7 +87,9 @@ class PageMetadata:
     site_name: str | None = None
 
 
-def page_metadata(html: str, url: str | None = None, fetch_date: str | None = None) -> PageMetadata:
+def page_metadata(
+    html: str, url: str | None = None, fetch_date: str | None = None, config: MetadataConfig = DEFAULT_CONFIG
+) -> PageMetadata:
     """Read the page's own metadata.
 
     Args:
@@ -78,13 +98,14 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
             (dates in URLs) and stands when the page names no canonical URL.
         fetch_date: When the page was fetched (YYYY-MM-DD): no publication date after it
             is believed.
+        config: The metadata settings (`latest_date`, `max_metadata_chars`, ...).
 
     Returns:
         The fields found; each is None when the page does not give it.
     """
     # Metadata sits in short tags near the top of a page; tags of thousands of characters
     # (thousands of attributes, megabytes of one value) only make parsing slow (seconds).
-    html = _OVERLONG_TAG.sub(r"<\1>", html[:MAX_METADATA_CHARS])
+    html = _OVERLONG_TAG.sub(r"<\1>", html[: config.max_metadata_chars])
     try:
         # The page is decoded already: lxml must not decode it again by its declared charset.
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
@@ -93,22 +114,175 @@ def page_metadata(html: str, url: str | None = None, fetch_date: str | None = No
     headlines = [h for h in (_clean(h1.text_content()) for h1 in tree.iter("h1")) if h]
     # Only the first few h2: further down they title sections, teasers and comments.
     subheadlines = [h for h in (_clean(h2.text_content()) for h2 in itertools.islice(tree.iter("h2"), 5)) if h]
-    latest = fetch_date if fetch_date is not None else LATEST_DATE
+    latest = fetch_date if fetch_date is not None else config.latest_date
+    # Read before trafilatura, which prunes the tree it is given.
+    declared = declared_publication_date(tree, config.earliest_date, latest)
+    byline = page_byline(tree, config.max_byline_chars)
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
     found = extract_metadata(tree, default_url=url, date_config=date_config)
-    date = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
+    read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
+    date = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
     site_name = _clean(found.sitename)
     return PageMetadata(
         url=url or _clean(found.url),
-        title=article_title(_clean(found.title), headlines, site_name, subheadlines),
+        title=article_title(
+            _clean(found.title),
+            headlines,
+            site_name,
+            subheadlines,
+            config.min_headline_share,
+            config.min_framed_title_words,
+        ),
         published=PublishedDate(value=date, precision="day") if date else None,
-        author=_clean(found.author),
+        author=_page_author(_clean(found.author), byline, site_name, url or _clean(found.url)),
         site_name=site_name,
     )
 
 
+def _publication_day(stamp: str | None, page_offset: int | None, read: str | None, max_offset_hours: int) -> str | None:
+    """The publication day from the time the page declares and the day htmldate read (visible dates, the URL).
+
+    The declared day as written wins, but for a time given in UTC: Greenwich's day is not
+    always the writer's. The page's own offset (`page_offset`, in minutes) turns it into
+    the writer's day; without one, a day htmldate read next to it stands where the writer's
+    zone (at most `max_offset_hours` from UTC) can have moved the day there.
+    """
+    if stamp is None:
+        return read
+    day = stamp[:10]
+    utc = _UTC_TIME.search(stamp)
+    if utc is None:
+        return day
+    moment = datetime.datetime.fromisoformat(f"{day}T{utc.group(1)}:{utc.group(2)}")
+    if page_offset is not None:
+        return (moment + datetime.timedelta(minutes=page_offset)).date().isoformat()
+    earliest = (moment - datetime.timedelta(hours=max_offset_hours)).date().isoformat()
+    latest = (moment + datetime.timedelta(hours=max_offset_hours)).date().isoformat()
+    return read if read is not None and earliest <= read <= latest else day
+
+
+def page_utc_offset(html: str) -> int | None:
+    """The UTC offset (minutes) the page writes its times in, or None if it writes none but UTC's.
+
+    The most frequent non-zero offset of the page's ISO times ("2021-03-02T10:00:00+01:00"):
+    a site writes its times in its own zone, and a time in UTC beside them is a conversion.
+    """
+    offsets = Counter(
+        (-1 if sign == "-" else 1) * (int(hours) * 60 + int(minutes))
+        for sign, hours, minutes in _OFFSET_TIME.findall(html)
+        if int(hours) or int(minutes)
+    )
+    return offsets.most_common(1)[0][0] if offsets else None
+
+
+def _page_author(author: str | None, byline: str | None, site_name: str | None, url: str | None) -> str | None:
+    """The author from the metadata, but the byline's person where the metadata names the site itself.
+
+    Sites put their own name in `author` fields; a person named in the page's byline wrote the article.
+    """
+    if author is None or byline is None:
+        return author or byline
+    folded = _fold(author).replace(" ", "")
+    host = _fold(urlsplit(url).hostname or "") if url else ""
+    is_site = bool(folded) and (folded == _fold(site_name or "").replace(" ", "") or folded in host.replace(" ", ""))
+    return byline if is_site else author
+
+
+def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> str | None:
+    """The time the page declares it was published, as written there ("2022-02-03T23:30:00+01:00"), or None.
+
+    Only the fields that name the publication itself count: `article:published_time` and
+    `datePublished` (meta tags, microdata, JSON-LD). Their day is taken as written, not
+    converted: "2022-02-03T23:30:00+01:00" was published on the 3rd where it was
+    written. A date outside [`earliest`, `latest`] is a placeholder and is not believed.
+    """
+    candidates: list[str] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").casefold()
+        if key in _PUBLISHED_KEYS:
+            candidates.append(meta.get("content") or "")
+    for element in tree.xpath("//*[@itemprop='datePublished']"):
+        candidates.append(element.get("datetime") or element.get("content") or "")
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        candidates.extend(_JSON_LD_PUBLISHED.findall(script.text or ""))
+    for candidate in candidates:
+        match = _ISO_DAY_START.match(candidate)
+        if match and earliest <= match.group(1) <= latest:
+            return candidate.strip()
+    return None
+
+
+def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
+    """The author the page's body names, or None.
+
+    In order: a link marked `rel="author"`; a link to an author's page (`/author/NAME`,
+    `/autor/NAME`...); a short element that reads as a byline ("By Jane Miller", "Von Max
+    Muster", "Autor: Peter Maahn"), whose name is its next one to four capitalised words.
+    The first one in the page wins: bylines stand next to the headline, above the comments.
+    After them all, the value the page's Twitter card labels "Written by".
+    """
+    for link in tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
+        name = _person_name(link.text_content())
+        if name is not None:
+            return name
+    for link in tree.iter("a"):
+        if _AUTHOR_PAGE.search(link.get("href") or ""):
+            name = _person_name(link.text_content())
+            if name is not None:
+                return name
+    for element in tree.iter("p", "span", "div", "small", "em", "i", "b", "strong", "address", "li", "a", "h4", "h5"):
+        text = " ".join(element.text_content().split())
+        if len(text) > max_chars:
+            continue
+        match = _BYLINE.match(text)
+        if match is not None:
+            words = _name_words(match.group(1))
+            if len(words) >= 2:
+                return " ".join(words)
+    return _twitter_card_author(tree)
+
+
+def _twitter_card_author(tree: HtmlElement) -> str | None:
+    """The value the page's Twitter card labels "Written by" (`twitter:labelN`, `twitter:dataN`), or None."""
+    labels: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").casefold()
+        if key.startswith("twitter:label"):
+            labels[key.removeprefix("twitter:label")] = meta.get("content") or ""
+        elif key.startswith("twitter:data"):
+            values[key.removeprefix("twitter:data")] = meta.get("content") or ""
+    for number, label in sorted(labels.items()):
+        if _WRITTEN_BY.match(label.strip()) and number in values:
+            return _person_name(values[number])
+    return None
+
+
+def _person_name(text: str) -> str | None:
+    """`text` when it reads as a name: one to four words, no digits, not a sentence."""
+    name = _clean(text)
+    if name is None or len(name) > 50 or any(ch.isdigit() for ch in name) or len(name.split()) > 4:
+        return None
+    return name if _LETTER.search(name) else None
+
+
+def _name_words(text: str) -> list[str]:
+    """The capitalised words `text` starts with, at most four, up to a comma or a slash ("Jane Miller, 3 May")."""
+    head = re.split(r"[,;:/|()]", text, maxsplit=1)[0]
+    return list(itertools.takewhile(_capitalised, head.split()[:4]))
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and word.rstrip(".").replace("-", "").replace("'", "").isalpha()
+
+
 def article_title(
-    title: str | None, headlines: list[str], site_name: str | None, subheadlines: Sequence[str] = ()
+    title: str | None,
+    headlines: list[str],
+    site_name: str | None,
+    subheadlines: Sequence[str] = (),
+    min_headline_share: float = DEFAULT_CONFIG.min_headline_share,
+    min_framed_words: int = DEFAULT_CONFIG.min_framed_title_words,
 ) -> str | None:
     """The article's title, from the page title and the page's own headlines.
 
@@ -116,6 +290,8 @@ def article_title(
     - The Coastal Gazette") and is often reworded for search engines; the headline on the
     page is the article's own. So, in order:
 
+    0. the page title, of at least three words, found inside a longer `h1`: the
+       headline's markup adds a kicker or the site's name ("Politics | ...");
     1. a headline (`h1`) found inside the page title, unless it is only the title's first
        or last part with a longer part beside it (then it is the site's name);
     2. a headline that shares at least half its words with the page title;
@@ -129,8 +305,11 @@ def article_title(
     if title is None:
         return headlines[0] if len(headlines) == 1 else None
     site = _fold(site_name) if site_name else ""
+    framed = _title_in_headline(title, headlines, site, min_framed_words)
+    if framed is not None:
+        return framed
     for candidates in (headlines, subheadlines):
-        found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site])
+        found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site], min_headline_share)
         if found is not None:
             return found
     parts = [part.strip() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
@@ -140,7 +319,21 @@ def article_title(
     return max(kept or parts, key=len)
 
 
-def _headline_in_title(title: str, headlines: list[str]) -> str | None:
+def _title_in_headline(title: str, headlines: list[str], site: str, min_words: int) -> str | None:
+    """The page title when a longer headline holds it with more around it, or None.
+
+    Headlines often carry a kicker or the site's name in their own markup ("Politics |
+    Mayor elected", "Immobilienkrise Rene Benko-Firma in Sorge"); the page title (Open
+    Graph's first) then names the article alone. A title of fewer than `min_words` words
+    is too common to tell.
+    """
+    folded = _fold(title)
+    if len(folded.split()) < min_words or folded == site:
+        return None
+    return title if any(folded in _fold(h) and len(_fold(h)) > len(folded) for h in headlines) else None
+
+
+def _headline_in_title(title: str, headlines: list[str], min_share: float) -> str | None:
     """The headline the page title names (rules 1 and 2 of `article_title`), or None."""
     folded_title = _fold(title)
     parts = [_fold(part) for part in _TITLE_SEPARATOR.split(title) if part.strip()]
@@ -161,7 +354,7 @@ def _headline_in_title(title: str, headlines: list[str]) -> str | None:
         share = sum(word in title_words for word in words) / len(words)
         if share > best_share:
             best, best_share = headline, share
-    return best if best_share >= _MIN_HEADLINE_SHARE else None
+    return best if best_share >= min_share else None
 
 
 def _fold(value: str) -> str:
@@ -188,17 +381,18 @@ def warm_up() -> None:
     _identifier()
 
 
-def detect_language(text: str) -> Language | None:
+def detect_language(text: str, config: MetadataConfig = DEFAULT_CONFIG) -> Language | None:
     """The language of `text` with the detector's probability, or None when it cannot tell.
 
-    Only the first `LANGUAGE_SAMPLE_CHARS` characters are read. A text with fewer than
-    `MIN_LANGUAGE_LETTERS` letters, or an answer below `MIN_LANGUAGE_CONFIDENCE`, gives None.
+    Only the first `config.language_sample_chars` characters are read. A text with fewer
+    than `config.min_language_letters` letters, or an answer below
+    `config.min_language_confidence`, gives None.
     """
-    sample = text[:LANGUAGE_SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < MIN_LANGUAGE_LETTERS:
+    sample = text[: config.language_sample_chars]
+    if len(_LETTER.findall(sample)) < config.min_language_letters:
         return None
     code, probability = _identifier().classify(sample)
     confidence = round(float(probability), 4)
-    if confidence < MIN_LANGUAGE_CONFIDENCE or not re.match(r"^[a-z]{2}$", code):
+    if confidence < config.min_language_confidence or not re.match(r"^[a-z]{2}$", code):
         return None
     return Language(code=code, confidence=confidence)

@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 
 from lxml.html import HtmlElement
 
+from pipeline.config import MetadataConfig
 from pipeline.document import Document
-from pipeline.pagemeta import detect_language, page_metadata, warm_up
+from pipeline.pagemeta import DEFAULT_CONFIG, detect_language, page_metadata, warm_up
 from pipeline.stages.base import Stage
 from pipeline.stages.strip.parse import element_text, parse_html, repair_markup
 from pipeline.stages.strip.pieces import collapse
@@ -91,20 +92,25 @@ def html_published(page: HtmlElement) -> str | None:
 class MetadataExtractor(Stage):
     """Fill what the page says about itself: title, dates, URL, author, site name, language.
 
-    Values the source already gave win (a JSONL `date` or `url`, a sidecar date). The
+    Its settings are `MetadataConfig` (`pipeline run --set metadata.KEY=VALUE`). Values
+    the source already gave win (a JSONL `date` or `url`, a sidecar date). The
     document's date, which anchors relative dates, is the source's, else the date the
     page's head or `<time>` declares, else the publication date its metadata gives
     (`pipeline.pagemeta`), else the date a crawler fetched it.
     """
 
     name: ClassVar[str] = "metadata"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     reads: ClassVar[frozenset[str]] = frozenset(
         {"content", "content_format", "url", "fetch_date", "title", "document_date", "text", "blocks"}
     )
     writes: ClassVar[frozenset[str]] = frozenset(
         {"url", "title", "published", "author", "site_name", "language", "document_date"}
     )
+
+    def __init__(self, config: MetadataConfig = DEFAULT_CONFIG) -> None:
+        """Build the stage with its settings (`MetadataConfig`)."""
+        self.config = config
 
     def setup(self) -> None:
         """Load the language model before any document's time limit starts."""
@@ -114,9 +120,9 @@ class MetadataExtractor(Stage):
         """Return `doc` with its metadata fields and language set."""
         title = doc.title
         document_date = doc.document_date
-        update: dict[str, Any] = {"language": detect_language(doc.text)}
+        update: dict[str, Any] = {"language": detect_language(doc.text, self.config)}
         if doc.content_format == "html":
-            declared = page_metadata(repair_markup(doc.content), doc.url, doc.fetch_date)
+            declared = page_metadata(repair_markup(doc.content), doc.url, doc.fetch_date, self.config)
             if title is None or document_date is None:
                 page = html_metadata(parse_html(doc.content))
                 # The page's own headline beats its head's title, which carries the site's name.

@@ -65,7 +65,7 @@ class StageSpec(Generic[Step]):
 LOAD: StageSpec[PipelineStep[RawInput, Document]] = StageSpec(DocumentLoader, lambda c: DocumentLoader(c.config.load))
 DOCUMENT_STAGES: tuple[StageSpec[Stage], ...] = (
     StageSpec(BoilerplateStripper, lambda c: BoilerplateStripper(c.config.strip, c.facts.template_lines)),
-    StageSpec(MetadataExtractor, lambda c: MetadataExtractor()),
+    StageSpec(MetadataExtractor, lambda c: MetadataExtractor(c.config.metadata)),
     StageSpec(DateExtractor, lambda c: DateExtractor(c.config.dates)),
     # The entity stages read the languages of their model only (`pipeline.stages.languages`).
     StageSpec(
