@@ -51,69 +51,87 @@ class LoadConfig(_Settings):
 class StripConfig(_Settings):
     """Settings of the boilerplate stage."""
 
-    # A line of at most this many words, with no sentence punctuation, reads like a menu item.
     short_line_words: int = Field(default=8, gt=0)
-    # In scripts written without spaces (Chinese, Japanese, Thai), this many characters count
-    # as one word wherever a length in words is asked.
+    """A line of at most this many words, with no sentence punctuation, reads like a menu item."""
     unspaced_chars_per_word: int = Field(default=2, gt=0)
-    # A blank-line block of at least this many short lines is a menu, not a heading.
+    """In scripts written without spaces (Chinese, Japanese, Thai), this many characters count as
+    one word wherever a length in words is asked.
+    """
     menu_min_lines: int = Field(default=3, gt=1)
-    # Share of an HTML block's text that sits inside links above which the block is navigation.
+    """A blank-line block of at least this many short lines is a menu, not a heading."""
     max_link_density: float = Field(default=0.5, gt=0, le=1)
-    # The article's frame is the smallest HTML element holding at least this share of the
-    # page's prose; what lies outside it is boilerplate.
+    """Share of an HTML block's text that sits inside links above which the block is navigation."""
     region_share: float = Field(default=0.7, gt=0, le=1)
-    # A text-dump line found in at least this many documents of a batch is the site's
-    # template (menus, forms, footers), dropped wherever it stands.
+    """The article's frame is the smallest HTML element holding at least this share of the page's
+    prose; what lies outside it is boilerplate.
+    """
     template_min_documents: int = Field(default=5, ge=2)
-    # A run of text at least this many characters long outside links is prose, not a label or
-    # a menu entry; prose is what locates the article on both paths.
+    """A text-dump line found in at least this many documents of a batch is the site's template
+    (menus, forms, footers), dropped wherever it stands.
+    """
     prose_min_chars: int = Field(default=80, gt=0)
-    # A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at
-    # least this share of the page's text is a layout box around the article, not furniture
-    # (a WebForms page sits in one `form`; a page revealed by script starts hidden).
+    """A run of text at least this many characters long outside links is prose, not a label or a
+    menu entry; prose is what locates the article on both paths.
+    """
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
-    # At least this many `article` elements (or list items each holding a heading and a link)
-    # side by side are a list of teasers ("More news"),
-    # dropped as `related`, but for one that holds more than `story_min_prose_share` of their
-    # prose and those with more than a teaser's prose.
+    """A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at least
+    this share of the page's text is a layout box around the article, not furniture (a WebForms
+    page sits in one `form`; a page revealed by script starts hidden).
+    """
     teaser_list_min_articles: int = Field(default=3, ge=2)
+    """At least this many `article` elements (or list items each holding a heading and a link) side
+    by side are a list of teasers ("More news"), dropped as `related`, but for one that holds
+    more than `story_min_prose_share` of their prose and those with more than a teaser's prose.
+    """
     story_min_prose_share: float = Field(default=0.5, gt=0, lt=1)
-    # A teaser's prose is a summary of a sentence or two; an `article` with more is an item of the page.
+    """In a teaser list, an `article` holding more than this share of the list's prose is the story, kept."""
     teaser_max_prose_chars: int = Field(default=300, gt=0)
-    # Cues judge only short blocks: at most this many times `short_line_words` ...
+    """A teaser's prose is a summary of a sentence or two; an `article` with more is an item of the
+    page.
+    """
     cue_max_factor: int = Field(default=3, gt=0)
-    # ... except calls to action (subscription prompts, cookie notices), which are sentences.
+    """Cues judge only short blocks: at most this many times `short_line_words` ..."""
     call_to_action_max_factor: int = Field(default=5, gt=0)
-    # A field name with no value ("Tags:") has at most this many words.
+    """... except calls to action (subscription prompts, cookie notices), which are sentences."""
     bare_label_max_words: int = Field(default=2, gt=0)
-    # A text-dump line of at least this many items set apart by wide gaps, each of at most
-    # `menu_row_item_max_words` words, is a menu row.
+    """A field name with no value ("Tags:") has at most this many words."""
     menu_row_min_items: int = Field(default=3, gt=1)
+    """A text-dump line of at least this many items set apart by wide gaps, each of at most
+    `menu_row_item_max_words` words, is a menu row.
+    """
     menu_row_item_max_words: int = Field(default=4, gt=0)
-    # A text-dump line of at least two numbers that make up this share of its items is a table
-    # row (standings, schedules): data, neither a menu nor a label.
+    """The most words an item of a menu row has (see `menu_row_min_items`)."""
     data_row_min_number_share: float = Field(default=0.3, gt=0, le=1)
-    # A blank-line block outside the article is a menu when this share of its lines is short
-    # (a menu may hold a longer entry or two).
+    """A text-dump line of at least two numbers that make up this share of its items is a table row
+    (standings, schedules): data, neither a menu nor a label.
+    """
     menu_short_share: float = Field(default=0.8, gt=0, le=1)
-    # A line of up to this many times `short_line_words`, unpunctuated and with at least
-    # `title_capitalized_share` of its words capitalized, reads as a title.
+    """A blank-line block outside the article is a menu when this share of its lines is short (a
+    menu may hold a longer entry or two).
+    """
     title_max_factor: int = Field(default=3, gt=0)
+    """A line of up to this many times `short_line_words`, unpunctuated and with at least
+    `title_capitalized_share` of its words capitalized, reads as a title.
+    """
     title_capitalized_share: float = Field(default=0.8, gt=0, le=1)
-    # A headline with its deck or kicker is at most this many lines.
+    """The share of capitalized words from which a short line reads as a title."""
     headline_max_lines: int = Field(default=3, gt=0)
-    # Share of an article's prose that must come before a line of the site's own (a share
-    # bar, "Related Articles") for that line to end the article in a text dump.
+    """A headline with its deck or kicker is at most this many lines."""
     page_end_min_prose_share: float = Field(default=0.6, ge=0, le=1)
-    # Share of a page's prose (or characters of it, whichever is less) that must come before a
-    # "Comments" line in a text dump for it to start them: comments can out-write the article.
+    """Share of an article's prose that must come before a line of the site's own (a share bar,
+    "Related Articles") for that line to end the article in a text dump.
+    """
     comments_min_prose_share: float = Field(default=0.3, ge=0, le=1)
-    # A page whose article frame keeps no prose keeps, as a last resort, the blocks outside the
-    # frame that read as prose: at least `prose_min_chars` long, with a sentence end for every
-    # this many words at most (a long run of menu entries has one or two in hundreds of words).
+    """Share of a page's prose (or characters of it, whichever is less) that must come before a
+    "Comments" line in a text dump for it to start them: comments can out-write the article.
+    """
     fallback_max_words_per_sentence: int = Field(default=40, gt=0)
+    """A page whose article frame keeps no prose keeps, as a last resort, the blocks outside the
+    frame that read as prose: at least `prose_min_chars` long, with a sentence end for every
+    this many words at most (a long run of menu entries has one or two in hundreds of words).
+    """
     comments_min_prose_chars: int = Field(default=400, ge=0)
+    """The characters of prose that, if fewer than `comments_min_prose_share` of the page, suffice before "Comments"."""
 
 
 class MetadataConfig(_Settings):
@@ -140,7 +158,7 @@ class MetadataConfig(_Settings):
     longer texts are sentences that happen to start with "by"."""
     min_language_confidence: float = Field(default=0.5, ge=0, le=1)
     """Below this probability the language detector's answer is a guess: no language is recorded."""
-    language_sample_chars: int = Field(default=5000, gt=0)
+    language_sample_chars: int = Field(default=2000, gt=0)
     """How much article text (in characters) the language is told from; more costs time and changes nothing."""
     min_language_letters: int = Field(default=20, ge=0)
     """A text with fewer letters is numbers, names or a menu: it gets no language."""
@@ -150,25 +168,33 @@ class DatesConfig(_Settings):
     """Settings of the date stage."""
 
     languages: tuple[str, ...] = ("en",)
-    # How to read 03/04/2021; English pages on the web are mostly US-style.
+    """The languages dateparser reads dates in, unless the page's detected language is another it knows."""
     date_order: str = Field(default="MDY", pattern=r"^(MDY|DMY|YMD)$")
-    # Years outside this window are numbers, not dates, in the texts we process.
+    """How to read 03/04/2021; English pages on the web are mostly US-style."""
     min_year: int = 1800
+    """Years outside this window are numbers, not dates, in the texts we process."""
     max_year: int = 2100
-    # Two-digit years ("4/2/19", "FY19") below this are 20xx, the others 19xx.
+    """The last year read as a year (see `min_year`)."""
     two_digit_year_pivot: int = Field(default=50, ge=0, le=100)
-    # A number that is a multiple of this and counts a plural noun ("the 2000 volunteers") is
-    # a count even after a determiner; "the 1992 protests" is a year.
+    """Two-digit years ("4/2/19", "FY19") below this are 20xx, the others 19xx."""
     round_count_multiple: int = Field(default=50, gt=0)
-    # How many words on each side of a yearless date or a weekday are read for the tense of its clause.
+    """A number that is a multiple of this and counts a plural noun ("the 2000 volunteers") is a
+    count even after a determiner; "the 1992 protests" is a year.
+    """
     tense_window_words: int = Field(default=12, gt=0)
-    # With no tense to go by ("the talks resume in October"), a yearless month is the coming one
-    # when it is at most this many months after the anchor's month, else the last one: written in
-    # March, "October" is this October, "December" last December; written in December, "Feb. 2" is next year's.
+    """How many words on each side of a yearless date or a weekday are read for the tense of its
+    clause.
+    """
     months_ahead_without_tense: int = Field(default=7, ge=0, le=11)
-    # With no tense to go by, a weekday is the last one on or before the document date ("past": news
-    # reports what happened) or the nearest one, at most three days ahead ("nearest").
+    """With no tense to go by ("the talks resume in October"), a yearless month is the coming one
+    when it is at most this many months after the anchor's month, else the last one: written in
+    March, "October" is this October, "December" last December; written in December, "Feb. 2" is
+    next year's.
+    """
     weekday_default: str = Field(default="past", pattern=r"^(past|nearest)$")
+    """With no tense to go by, a weekday is the last one on or before the document date ("past":
+    news reports what happened) or the nearest one, at most three days ahead ("nearest").
+    """
 
 
 class EntitiesConfig(_Settings):
@@ -227,6 +253,7 @@ class PlacesConfig(_Settings):
     """A city this many times larger than any namesake is what its bare name means unless the
     text qualifies it ("Moscow" is Moscow, Russia even on a page full of US places)."""
     gazetteer: GazetteerConfig = GazetteerConfig()
+    """The offline gazetteer's settings."""
 
 
 class LimitsConfig(_Settings):

@@ -100,7 +100,7 @@ class MetadataExtractor(Stage):
     """
 
     name: ClassVar[str] = "metadata"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     reads: ClassVar[frozenset[str]] = frozenset(
         {"content", "content_format", "url", "fetch_date", "title", "document_date", "text", "blocks"}
     )
