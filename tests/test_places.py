@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import build_cache
 from pipeline import gazetteer as gazetteer_module
 from pipeline.config import GazetteerConfig, PipelineConfig, PlacesConfig
 from pipeline.document import Document, PlaceSpan
@@ -381,7 +382,7 @@ def test_datelines_name_places() -> None:
 
 
 def test_the_build_cache_gives_the_gazetteer_it_was_built_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(build_cache.CACHE_DIR_VARIABLE, str(tmp_path))
     built = gazetteer_module.build_gazetteer()
     path = gazetteer_module.cache_file()
     assert path is not None and path.parent == tmp_path and not path.exists()
@@ -398,7 +399,7 @@ def test_the_build_cache_gives_the_gazetteer_it_was_built_from(tmp_path: Path, m
 
 
 def test_a_damaged_build_cache_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(build_cache.CACHE_DIR_VARIABLE, str(tmp_path))
     path = gazetteer_module.cache_file()
     assert path is not None
     path.write_bytes(b"\x00not marshal")
@@ -409,7 +410,7 @@ def test_a_damaged_build_cache_is_built_again(tmp_path: Path, monkeypatch: pytes
     path.write_bytes(content[:-1000])  # torn: the digest no longer matches, so it is built again
     assert gazetteer_module._load.__wrapped__(GazetteerConfig()).to_tables() == gazetteer.to_tables()
     assert path.read_bytes() == content
-    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, "")
+    monkeypatch.setenv(build_cache.CACHE_DIR_VARIABLE, "")
     assert gazetteer_module.cache_file() is None
 
 
@@ -417,7 +418,7 @@ def test_the_gazetteer_settings_decide_what_it_holds(tmp_path: Path, monkeypatch
     assert load_gazetteer().lookup("New York")[0].kind == "city"  # a major city before the state
     settings = GazetteerConfig(major_city_population=10**9, major_capital_country_population=10**10)
     assert gazetteer_module.build_gazetteer(settings).lookup("New York")[0].kind == "region"
-    monkeypatch.setenv(gazetteer_module.CACHE_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(build_cache.CACHE_DIR_VARIABLE, str(tmp_path))
     assert gazetteer_module.cache_file(settings) != gazetteer_module.cache_file()  # built and kept apart
 
 
