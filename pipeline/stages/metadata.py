@@ -1,12 +1,14 @@
-"""Metadata: what a page says about itself (title, publication date), read after strip.
+"""Metadata: what a page says about itself, and the language of its article, read after strip.
 
-A page declares its metadata in its head (Open Graph and other meta tags, `<title>`) and in
-its markup (`<time>`, the first `<h1>`); a text dump has none of that, so its title is its
-first kept heading. Values the source already gave (a JSONL `date`, a sidecar date) win
-over what the page says.
+A page declares its metadata in its head (Open Graph and other meta tags, JSON-LD,
+`<title>`) and in its markup (`<time>`, headlines, bylines); a text dump has none of that,
+so its title is its first kept heading. Values the source already gave (a JSONL `date` or
+`url`, a sidecar date) win over what the page says.
 
-Each field is read by one function of the parsed page into `PageMetadata`; author, site
-name and language are meant to join it the same way.
+The head's title and date are read here (`html_metadata`); URL, article title, publication
+date, author and site name by the pure functions of `pipeline.pagemeta` (trafilatura's
+metadata reader and htmldate, and the page's own declarations and bylines); the language of
+the article text by py3langid.
 """
 
 from __future__ import annotations
