@@ -80,6 +80,13 @@ class InputCounts(ManifestModel):
     content: int = 0
     status: int = 0
 
+    def summary(self) -> str:
+        """One line for every report: "2 added, 0 removed, 1 with new content, 0 with a new status"."""
+        return (
+            f"{self.added} added, {self.removed} removed, {self.content} with new content,"
+            f" {self.status} with a new status"
+        )
+
 
 class ManifestDiff(ManifestModel):
     """The two manifests compared: what the runs were made from, then their inputs.

@@ -196,10 +196,8 @@ def why_table(manifest: ManifestDiff, selection: Selection) -> str:
             )
         parts.append("</table>\n")
     if manifest.inputs:
-        counts = manifest.input_counts
         parts.append(
-            f'<details id="inputs"><summary>inputs: {counts.added} added, {counts.removed} removed,'
-            f' {counts.content} with new content, {counts.status} with a new status</summary>\n<ul class="changes">\n'
+            f'<details id="inputs"><summary>inputs: {_escape(manifest.input_counts.summary())}</summary>\n<ul class="changes">\n'
         )
         matching = [change for change in manifest.inputs if selection.matches_input(change.id)]
         for change in matching[:INPUTS_LISTED]:

@@ -228,11 +228,7 @@ def _manifest_lines(manifest: ManifestDiff, paint: _Painter, selection: Selectio
         lines.append("  same pipeline, versions, configuration, template lines and inputs")
     lines.extend(f"  {paint(setting.change, _setting_line(setting))}" for setting in manifest.settings)
     if manifest.inputs:
-        counts = manifest.input_counts
-        lines.append(
-            f"  inputs: {counts.added} added, {counts.removed} removed, {counts.content} with new content,"
-            f" {counts.status} with a new status"
-        )
+        lines.append(f"  inputs: {manifest.input_counts.summary()}")
         matching = [change for change in manifest.inputs if selection.matches_input(change.id)]
         shown = matching[: selection.limit]
         lines.extend(f"    {paint(_input_style(change), _input_line(change))}" for change in shown)
@@ -383,11 +379,7 @@ def _why_markdown(manifest: ManifestDiff) -> list[str]:
             value = setting.new if setting.change == "added" else setting.old
             lines.append(f"{_code(setting.key)}: {setting.change} ({_code(_short(value))})")
     if manifest.inputs:
-        counts = manifest.input_counts
-        lines.append(
-            f"inputs: {counts.added} added, {counts.removed} removed, {counts.content} with new content,"
-            f" {counts.status} with a new status"
-        )
+        lines.append(f"inputs: {manifest.input_counts.summary()}")
     return lines
 
 

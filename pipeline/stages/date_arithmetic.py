@@ -23,6 +23,19 @@ class Resolved:
     end_value: str | None
     precision: Precision
 
+    def mention(self, text: str, start: int, end: int, anchor: str | None) -> DateMention:
+        """The mention of `text[start:end]` with this value; relative when it has an anchor."""
+        return DateMention(
+            text=text[start:end],
+            start=start,
+            end=end,
+            value=self.value,
+            precision=self.precision,
+            end_value=self.end_value,
+            relative=anchor is not None,
+            anchor=anchor,
+        )
+
 
 @dataclass(frozen=True)
 class Reading:

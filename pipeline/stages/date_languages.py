@@ -189,19 +189,9 @@ def foreign_dates(
             continue
         resolved = _resolve(found, patterns, parser, config, document_date)
         if resolved is not None and config.min_year <= int(resolved.value[:4]) <= config.max_year:
-            relative = found.shape == "day_month"
-            mentions.append(
-                DateMention(
-                    text=text[found.start : found.end],
-                    start=found.start,
-                    end=found.end,
-                    value=resolved.value,
-                    precision=resolved.precision,
-                    end_value=resolved.end_value,
-                    relative=relative,
-                    anchor=document_date if relative else None,
-                )
-            )
+            # A day and month without a year took its year from the document date.
+            anchor = document_date if found.shape == "day_month" else None
+            mentions.append(resolved.mention(text, found.start, found.end, anchor))
     return tuple(mentions), unresolved
 
 

@@ -312,7 +312,7 @@ class DateExtractor(Stage):
             if candidate.kind in _ABSOLUTE_KINDS:
                 resolved = self._resolve_absolute(candidate, text)
                 if resolved is not None:
-                    found.append(_mention(candidate, text, resolved, anchor=None))
+                    found.append(resolved.mention(text, candidate.start, candidate.end, anchor=None))
         if foreign is not None:
             # Its English-worded relative dates are not read; absolute ones (years, ISO, quoted English) are.
             return doc.model_copy(update={"dates": merged(foreign[0], found), "unresolved_dates": foreign[1]})
@@ -469,7 +469,7 @@ class DateExtractor(Stage):
             resolved = _shift(groups, anchor)
         if resolved is None or not self._year_ok(resolved.value[:4]):
             return None
-        return _mention(candidate, text, resolved, anchor=anchor.text)
+        return resolved.mention(text, candidate.start, candidate.end, anchor=anchor.text)
 
 
 def _anchor_of(
@@ -573,19 +573,6 @@ def _shift(groups: dict[str, str], anchor: DateMention) -> Resolved | None:
 def _day_number(day: str | None) -> int | None:
     """The number of a day of the month as written ("3rd" is 3)."""
     return int(re.sub(r"\D", "", day)) if day else None
-
-
-def _mention(candidate: _Candidate, text: str, resolved: Resolved, anchor: str | None) -> DateMention:
-    return DateMention(
-        text=text[candidate.start : candidate.end],
-        start=candidate.start,
-        end=candidate.end,
-        value=resolved.value,
-        precision=resolved.precision,
-        end_value=resolved.end_value,
-        relative=anchor is not None,
-        anchor=anchor,
-    )
 
 
 def _iso(moment: dt.datetime, precision: Precision) -> str:
