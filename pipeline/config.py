@@ -132,6 +132,20 @@ class StripConfig(_Settings):
     """
     comments_min_prose_chars: int = Field(default=400, ge=0)
     """The characters of prose that, if fewer than `comments_min_prose_share` of the page, suffice before "Comments"."""
+    credit_max_chars: int = Field(default=400, gt=0)
+    """An HTML element whose class or id names a credit ("photo-credit", "copyright-note") is a credit
+    line, dropped even inside a caption or a paragraph, if it holds at most this many characters.
+    """
+    credit_max_share: float = Field(default=0.25, gt=0, le=1)
+    """Credit lines that hold at least this share of the article's frame are its text (a photo blog
+    whose captions are marked up as credits): kept.
+    """
+    date_line_max_chars: int = Field(default=80, gt=0)
+    """An HTML block of at most this many characters, at least `date_line_min_share` of them inside
+    `time` elements, is a date line ("Updated: 12 May 2020, 14:03"): dropped.
+    """
+    date_line_min_share: float = Field(default=0.5, gt=0, le=1)
+    """The share of a short block inside `time` elements from which it is a date line."""
 
 
 class MetadataConfig(_Settings):

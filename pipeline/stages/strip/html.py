@@ -23,12 +23,14 @@ from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
 from pipeline.stages.strip.declared import Declared
+from pipeline.stages.strip.ending import end_at_site_voice
 from pipeline.stages.strip.parse import element_text, read_as_markup
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
     BLOCK_KINDS,
     BLOCK_TAGS,
+    CREDIT_HINT,
     FURNITURE_TAGS,
     HIDDEN_STYLE,
     LEAF_BLOCK_TAGS,
@@ -117,6 +119,10 @@ class _Stats:
     kind: BoilerplateKind | None = None
     # What its hiding, role, name or class say it is, whatever its share of the page.
     named_kind: BoilerplateKind | None = None
+    # A credit line (`tags.CREDIT_HINT`): dropped wherever it stands, even inside a paragraph.
+    credit: bool = False
+    # Characters inside `time` elements: a block that is little more than one is a date line.
+    time_chars: int = 0
 
 
 # Kinds that hold no part of the article even around an `article` element: a comment is often
@@ -159,12 +165,30 @@ class HtmlPath:
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        pieces = self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        self._keep_story_credits(region, stats)
+        pieces = list(self._walk(root, stats, _ArticleFrame.around(region, stats)))
+        pieces = self._trim_tail(end_at_site_voice(pieces, self.cues, self.config))
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
         while stats:
             stats.popitem()
+
+    def _keep_story_credits(self, region: HtmlElement, stats: dict[HtmlElement, _Stats]) -> None:
+        """Keep the credit lines of a frame that holds little else: there they are the text itself.
+
+        A photo blog or a slide show may be all captions marked up as credits; a credit is
+        dropped only where it is a small part of the frame (`credit_max_share`).
+        """
+        credits = [element for element in region.iter(etree.Element) if stats[element].credit]
+        chosen = set(credits)
+        outermost = (credit for credit in credits if not any(a in chosen for a in credit.iterancestors()))
+        if sum(stats[credit].chars for credit in outermost) < self.config.credit_max_share * stats[region].chars:
+            return
+        for credit in credits:
+            own = stats[credit]
+            own.credit = False
+            own.kind = own.named_kind = None
 
     def _walk(self, root: HtmlElement, stats: dict[HtmlElement, _Stats], frame_of: _ArticleFrame) -> Iterator[Piece]:
         """Visit the page in source order without recursion (pages nest deeper than Python's stack).
@@ -186,7 +210,12 @@ class HtmlPath:
                 frame.inline.append(child)
                 continue
             child_stats = stats[child]
-            if child.tag not in BLOCK_TAGS and not child_stats.has_block and child_stats.kind != "hidden":
+            if (
+                child.tag not in BLOCK_TAGS
+                and not child_stats.has_block
+                and child_stats.kind != "hidden"
+                and not child_stats.credit
+            ):
                 frame.inline.append(child)
                 continue
             yield from self._inline_piece(frame, stats)
@@ -203,6 +232,9 @@ class HtmlPath:
                 text = element_text(child)
                 if text:
                     link_density = child_stats.link_chars / max(1, child_stats.chars)
+                    if self._is_date_line(text, child_stats.time_chars):
+                        yield Piece(text, block_kind, "other")
+                        continue
                     # The page's headline often sits outside the article's frame; other
                     # headings there title teasers and sidebars.
                     outside = place == "outside" and child.tag != "h1"
@@ -256,8 +288,18 @@ class HtmlPath:
         if text:
             kind = BLOCK_KINDS.get(frame.element.tag, "other")
             link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
+            time_chars = sum(stats[node].time_chars for node in nodes if not isinstance(node, str))
+            if self._is_date_line(text, time_chars):
+                yield Piece(text, kind, "other")
+                return
             outside = frame.drop_as if frame.place != "inside" else None
             yield self._judge_text(text, kind, link_chars / len(text), outside)
+
+    def _is_date_line(self, text: str, time_chars: int) -> bool:
+        """A short block that is mostly a `time` element ("Updated: 12 May 2020, 14:03"): a date line, no text."""
+        return 0 < len(text) <= self.config.date_line_max_chars and time_chars >= self.config.date_line_min_share * len(
+            text
+        )
 
     def _judge_text(self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None) -> Piece:
         """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame."""
@@ -284,8 +326,11 @@ class HtmlPath:
                 sub = stats[child]
                 own.chars += sub.chars
                 own.link_chars += sub.link_chars
+                own.time_chars += sub.time_chars
                 own.has_block = own.has_block or sub.has_block or child.tag in BLOCK_TAGS
-                own.has_nested_block = own.has_nested_block or sub.has_nested_block or child.tag in NESTED_BLOCK_TAGS
+                own.has_nested_block = (
+                    own.has_nested_block or sub.has_nested_block or child.tag in NESTED_BLOCK_TAGS or sub.credit
+                )
                 if child.tag not in BLOCK_TAGS and child.tag != "a" and sub.punctuated:
                     punctuated = True
                 if child.tail:
@@ -293,11 +338,19 @@ class HtmlPath:
                     punctuated = punctuated or PUNCTUATION.search(child.tail) is not None
             if tag.tag == "a":
                 own.link_chars = own.chars
+            if tag.tag == "time":
+                own.time_chars = own.chars
             own.punctuated = punctuated
+            # A box named for credits that holds a paragraph's worth of text is more than a credit.
+            own.credit = own.chars <= self.config.credit_max_chars and bool(
+                CREDIT_HINT.search(f"{tag.get('class') or ''} {tag.get('id') or ''}")
+            )
         page_chars = max(1, stats[root].chars)
         for tag in reversed(tags):
             own = stats[tag]
             own.named_kind, source = _named_kind(tag)
+            if own.credit and own.named_kind is None:
+                own.named_kind, source = "other", "credit"
             # Hinted boxes, page-wide forms and hidden wrappers that hold most of the page are
             # its layout, not furniture; ARIA roles and furniture tags are taken at their word.
             # Reader comments are furniture however much of the page they fill.

@@ -113,6 +113,9 @@ CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
     # Not "widget": page builders and blog engines wrap the article itself in widgets.
     (_class_words("sidebar advert ads? sponsor cookie banner popup modal"), "other"),
 )
+# Who took a picture or owns it ("credit", "photo-credit", "copyright-note", "attribution"):
+# a credit line, dropped wherever it stands, even inside a caption or a paragraph.
+CREDIT_HINT = _class_words("credits? copyright attribution")
 # Inline styles that hide an element from every reader.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
