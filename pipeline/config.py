@@ -140,6 +140,10 @@ class StripConfig(_Settings):
     """Credit lines that hold at least this share of the article's frame are its text (a photo blog
     whose captions are marked up as credits): kept.
     """
+    teaser_box_max_chars: int = Field(default=500, gt=0)
+    """An HTML element named a teaser ("news-teaser", "teaser-item") that holds a link and at most this
+    many characters is a card for another story: dropped as `related`.
+    """
     date_line_max_chars: int = Field(default=80, gt=0)
     """An HTML block of at most this many characters, at least `date_line_min_share` of them inside
     `time` elements, is a date line ("Updated: 12 May 2020, 14:03"): dropped.

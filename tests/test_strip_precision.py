@@ -98,3 +98,22 @@ def test_a_line_under_every_post_of_a_front_page_ends_none_of_them() -> None:
     )
     doc = _strip(f"<html><body><div class=\"content\">{posts}</div></body></html>")
     assert doc.text.count(STORY) == 3
+
+
+def test_a_small_teaser_box_that_links_elsewhere_is_related() -> None:
+    teaser = "The old ferry will make its last crossing at the end of the month, after ninety years of service."
+    page = f"""<html><body><article><h1>The bridge opens</h1><p>{STORY}</p>
+    <div class="news-teaser"><a href="/ferry">The ferry's last crossing</a><p>{teaser}</p></div>
+    <p>{MORE}</p><div class="author-box"><p>Jane Roe writes about the city's roads and bridges for us.</p></div>
+    </article></body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == ["The bridge opens", STORY, MORE]
+    assert [b.kind for b in doc.boilerplate] == ["related", "other"]
+
+
+def test_a_page_of_teaser_boxes_keeps_them() -> None:
+    # A list of offers or an index page is all cards: there they are what the page says.
+    offer = "Full time. We are looking for a clerk to answer calls and file the mail of our busy office."
+    boxes = "".join(f'<div class="job-teaser"><a href="/j{n}">Office clerk {n}</a> {offer}</div>' for n in range(5))
+    doc = _strip(f"<html><body><h1>Jobs</h1>{boxes}</body></html>")
+    assert doc.text.count(offer) == 5

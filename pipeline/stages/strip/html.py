@@ -30,12 +30,14 @@ from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
     BLOCK_KINDS,
     BLOCK_TAGS,
+    CONTENT_HINT,
     CREDIT_HINT,
     FURNITURE_TAGS,
     HIDDEN_STYLE,
     LEAF_BLOCK_TAGS,
     NESTED_BLOCK_TAGS,
     ROLE_KINDS,
+    TEASER_HINT,
     UNREAD_TAGS,
     class_hint,
 )
@@ -123,6 +125,8 @@ class _Stats:
     credit: bool = False
     # Characters inside `time` elements: a block that is little more than one is a date line.
     time_chars: int = 0
+    # A teaser box (`HtmlPath._is_teaser_box`) holding no other.
+    teaser_box: bool = False
 
 
 # Kinds that hold no part of the article even around an `article` element: a comment is often
@@ -163,7 +167,9 @@ class HtmlPath:
             for sibling in list(body.itersiblings()):
                 body.append(sibling)
         root = body if body is not None else document
-        stats = self._subtree_stats(root)
+        stats = self._subtree_stats(root, teaser_boxes=True)
+        if self._teasers_outweigh_the_page(stats):
+            stats = self._subtree_stats(root, teaser_boxes=False)
         region = _main_region(root, stats, self.config.region_share)
         self._keep_story_credits(region, stats)
         pieces = list(self._walk(root, stats, _ArticleFrame.around(region, stats)))
@@ -310,11 +316,22 @@ class HtmlPath:
             dropped = outside
         return Piece(text, kind, dropped)
 
-    def _subtree_stats(self, root: HtmlElement) -> dict[HtmlElement, _Stats]:
+    def _teasers_outweigh_the_page(self, stats: dict[HtmlElement, _Stats]) -> bool:
+        """Whether the page's teaser boxes hold more text than its prose outside them.
+
+        Cards for other stories stand beside a story; a page that is all cards (a list of job
+        offers, a news index) has no other text, and its cards are what it says.
+        """
+        boxes = sum(own.chars for own in stats.values() if own.teaser_box)
+        root = next(iter(stats))
+        return boxes > stats[root].prose
+
+    def _subtree_stats(self, root: HtmlElement, teaser_boxes: bool) -> dict[HtmlElement, _Stats]:
         """Text, link and prose counts and the furniture kind of every element, from the leaves up.
 
         Two passes: the first counts text, so that the second can tell an element that
-        holds most of the page (`furniture_max_share`) from furniture.
+        holds most of the page (`furniture_max_share`) from furniture. Teaser boxes
+        (`_is_teaser_box`) are marked if `teaser_boxes`.
         """
         tags = list(root.iter(etree.Element))
         stats = {tag: _Stats() for tag in tags}
@@ -351,6 +368,9 @@ class HtmlPath:
             own.named_kind, source = _named_kind(tag)
             if own.credit and own.named_kind is None:
                 own.named_kind, source = "other", "credit"
+            elif teaser_boxes and own.named_kind is None and self._is_teaser_box(tag, own):
+                own.named_kind, source = "related", "class"
+                own.teaser_box = not any(stats[box].teaser_box for box in tag.iterdescendants())
             # Hinted boxes, page-wide forms and hidden wrappers that hold most of the page are
             # its layout, not furniture; ARIA roles and furniture tags are taken at their word.
             # Reader comments are furniture however much of the page they fill.
@@ -396,6 +416,17 @@ class HtmlPath:
             ):
                 own.prose = 0
         return stats
+
+    def _is_teaser_box(self, tag: HtmlElement, own: _Stats) -> bool:
+        """A small box named a teaser that links elsewhere: a card for another story.
+
+        Some sites name their article's lead or body a "teaser" too; those are longer than a
+        card (`teaser_box_max_chars`) and link nowhere, or their names say they are content.
+        """
+        if not own.link_chars or own.chars > self.config.teaser_box_max_chars:
+            return False
+        names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+        return TEASER_HINT.search(names) is not None and CONTENT_HINT.search(names) is None
 
     def _lays_out_article(self, tag: HtmlElement, own: _Stats, source: str, stats: dict[HtmlElement, _Stats]) -> bool:
         """A class-hinted box that holds most of its `article`'s text is the article's layout.

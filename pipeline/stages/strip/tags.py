@@ -106,13 +106,17 @@ CLASS_HINTS: tuple[tuple[re.Pattern[str], BoilerplateKind], ...] = (
     (_class_words("nav navbar navigation menu breadcrumbs? pagination skip-?link"), "navigation"),
     (_class_words("copyright"), "copyright"),
     (_class_words("footer site-?info colophon"), "footer"),
-    (_class_words("share sharing social sharedaddy addthis"), "share"),
+    (_class_words("share sharing social sharedaddy addthis shariff"), "share"),
     (_class_words("search login signup newsletter subscribe"), "form"),
     (_class_words("comments? commentlist disqus"), "comments"),
     (_class_words(r"related\w* recommended"), "related"),
     # Not "widget": page builders and blog engines wrap the article itself in widgets.
     (_class_words("sidebar advert ads? sponsor cookie banner popup modal"), "other"),
+    # The box about the writer under a story, not a byline (which some gold texts keep).
+    (_class_words("about-?(?:the-?)?author author-?(?:box|bio|info|card|profile)"), "other"),
 )
+# A teaser box or card: with a link in it, it leads to another page ("teaser", "news-teaser").
+TEASER_HINT = _class_words(r"\w*teaser\w*")
 # Who took a picture or owns it ("credit", "photo-credit", "copyright-note", "attribution"):
 # a credit line, dropped wherever it stands, even inside a caption or a paragraph.
 CREDIT_HINT = _class_words("credits? copyright attribution")
