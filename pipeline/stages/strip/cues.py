@@ -20,7 +20,10 @@ FOOTER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 SHARE_PHRASES = re.compile(
-    r"\b(?:share (?:this|on|to)|share via|tweet this|email this|print this|share on facebook|pin it)\b|^\s*share\s*:?\s*$",
+    r"\b(?:share (?:this|on|to|it)|share via|tweet this|email this|print this|share on facebook|pin it)\b|^\s*share\s*:?\s*$|"
+    # de, fr, es, it, pl, nl: "Jetzt teilen!", "Artikel teilen", "Partager :"; "Like this:" under a post
+    r"\b(?:jetzt|artikel|beitrag|seite) teilen\b|^\W*(?:teilen(?: mit)?|partager|compartir|condividi|udostępnij|delen|"
+    r"gefällt mir|like this)\W*$",
     re.IGNORECASE,
 )
 FORM_PHRASES = re.compile(
