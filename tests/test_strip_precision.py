@@ -117,3 +117,18 @@ def test_a_page_of_teaser_boxes_keeps_them() -> None:
     boxes = "".join(f'<div class="job-teaser"><a href="/j{n}">Office clerk {n}</a> {offer}</div>' for n in range(5))
     doc = _strip(f"<html><body><h1>Jobs</h1>{boxes}</body></html>")
     assert doc.text.count(offer) == 5
+
+
+def test_the_lead_pictures_caption_goes_and_captions_among_the_paragraphs_stay() -> None:
+    page = f"""<html><body><article><h1>The bridge opens</h1>
+    <figure><img src="lead.jpg"><figcaption><p>The bridge from the east bank</p></figcaption></figure>
+    <p>{STORY}</p><figure><img src="deck.jpg"><figcaption>Step two: the deck is laid.</figcaption></figure>
+    <p>{MORE}</p></article></body></html>"""
+    doc = _strip(page)
+    assert [(b.kind, doc.text[b.start : b.end]) for b in doc.blocks] == [
+        ("heading", "The bridge opens"),
+        ("paragraph", STORY),
+        ("caption", "Step two: the deck is laid."),
+        ("paragraph", MORE),
+    ]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "The bridge from the east bank")]

@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
-from pipeline.stages.strip.cues import PUNCTUATION, Cues
+from pipeline.stages.strip.cues import PUNCTUATION, SENTENCE_ENDS, Cues
 from pipeline.stages.strip.declared import Declared
 from pipeline.stages.strip.ending import end_at_site_voice
 from pipeline.stages.strip.parse import element_text, read_as_markup
@@ -63,6 +63,8 @@ class _Frame:
     # What its blocks are dropped as outside the article's frame: the kind of the nearest
     # enclosing element that names one (a large "comments" box is not furniture as a whole).
     drop_as: BoilerplateKind = "other"
+    # Inside a picture's caption: its blocks are captions, whatever their tags.
+    caption: bool = False
     inline: list[HtmlElement | str] = field(default_factory=list)
 
 
@@ -125,6 +127,9 @@ class _Stats:
     credit: bool = False
     # Characters inside `time` elements: a block that is little more than one is a date line.
     time_chars: int = 0
+    # A picture's caption (`figcaption`). Class names ("wp-caption-text") also name boxes that
+    # hold a post's lead, and some gold texts keep those.
+    caption: bool = False
     # A teaser box (`HtmlPath._is_teaser_box`) holding no other.
     teaser_box: bool = False
 
@@ -173,7 +178,7 @@ class HtmlPath:
         region = _main_region(root, stats, self.config.region_share)
         self._keep_story_credits(region, stats)
         pieces = list(self._walk(root, stats, _ArticleFrame.around(region, stats)))
-        pieces = self._trim_tail(end_at_site_voice(pieces, self.cues, self.config))
+        pieces = self._trim_tail(end_at_site_voice(self._drop_lead_captions(pieces), self.cues, self.config))
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
@@ -233,6 +238,9 @@ class HtmlPath:
                     yield Piece(text, drop_kind=furniture)
                 continue
             block_kind = BLOCK_KINDS.get(child.tag)
+            caption = frame.caption or child_stats.caption
+            if caption and block_kind is not None:
+                block_kind = "caption"
             drop_as = child_stats.named_kind or frame.drop_as
             if block_kind is not None and not child_stats.has_nested_block:
                 text = element_text(child)
@@ -246,7 +254,31 @@ class HtmlPath:
                     outside = place == "outside" and child.tag != "h1"
                     yield self._judge_text(text, block_kind, link_density, drop_as if outside else None)
             else:
-                stack.append(_Frame(child, _children(child), place, drop_as))
+                stack.append(_Frame(child, _children(child), place, drop_as, caption))
+
+    def _drop_lead_captions(self, pieces: list[Piece]) -> list[Piece]:
+        """Drop the captions kept before the article's first sentence (a kept line with a sentence end that is no title): the lead picture's legend.
+
+        A caption among the paragraphs may carry the story on (a how-to's steps, a photo
+        essay); the lead picture's stands above the story, beside the headline.
+        """
+        first = next(
+            (
+                i
+                for i, piece in enumerate(pieces)
+                if piece.drop_kind is None
+                and piece.block_kind != "caption"
+                and SENTENCE_ENDS.search(piece.text) is not None
+                and not self.cues.is_title(piece.text)
+            ),
+            len(pieces),
+        )
+        return [
+            Piece(piece.text, piece.block_kind, "other")
+            if i < first and piece.drop_kind is None and piece.block_kind == "caption"
+            else piece
+            for i, piece in enumerate(pieces)
+        ]
 
     def _trim_tail(self, pieces: list[Piece]) -> list[Piece]:
         """Drop the short unpunctuated lines kept after the article's last sentence.
@@ -292,7 +324,7 @@ class HtmlPath:
         nodes, frame.inline = frame.inline, []
         text = collapse("".join(node if isinstance(node, str) else element_text(node) for node in nodes))
         if text:
-            kind = BLOCK_KINDS.get(frame.element.tag, "other")
+            kind: BlockKind = "caption" if frame.caption else BLOCK_KINDS.get(frame.element.tag, "other")
             link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
             time_chars = sum(stats[node].time_chars for node in nodes if not isinstance(node, str))
             if self._is_date_line(text, time_chars):
@@ -359,9 +391,9 @@ class HtmlPath:
                 own.time_chars = own.chars
             own.punctuated = punctuated
             # A box named for credits that holds a paragraph's worth of text is more than a credit.
-            own.credit = own.chars <= self.config.credit_max_chars and bool(
-                CREDIT_HINT.search(f"{tag.get('class') or ''} {tag.get('id') or ''}")
-            )
+            names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
+            own.credit = own.chars <= self.config.credit_max_chars and CREDIT_HINT.search(names) is not None
+            own.caption = tag.tag == "figcaption"
         page_chars = max(1, stats[root].chars)
         for tag in reversed(tags):
             own = stats[tag]
