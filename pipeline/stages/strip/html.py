@@ -391,8 +391,8 @@ class HtmlPath:
                 own.time_chars = own.chars
             own.punctuated = punctuated
             # A box named for credits that holds a paragraph's worth of text is more than a credit.
-            names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
-            own.credit = own.chars <= self.config.credit_max_chars and CREDIT_HINT.search(names) is not None
+            if own.chars <= self.config.credit_max_chars and (tag.get("class") or tag.get("id")):
+                own.credit = CREDIT_HINT.search(f"{tag.get('class') or ''} {tag.get('id') or ''}") is not None
             own.caption = tag.tag == "figcaption"
         page_chars = max(1, stats[root].chars)
         for tag in reversed(tags):
@@ -400,7 +400,7 @@ class HtmlPath:
             own.named_kind, source = _named_kind(tag)
             if own.credit and own.named_kind is None:
                 own.named_kind, source = "other", "credit"
-            elif teaser_boxes and own.named_kind is None and self._is_teaser_box(tag, own):
+            elif teaser_boxes and own.named_kind is None and own.link_chars and self._is_teaser_box(tag, own):
                 own.named_kind, source = "related", "class"
                 own.teaser_box = not any(stats[box].teaser_box for box in tag.iterdescendants())
             # Hinted boxes, page-wide forms and hidden wrappers that hold most of the page are
