@@ -73,6 +73,11 @@ class StripConfig(_Settings):
     """A run of text at least this many characters long outside links is prose, not a label or a
     menu entry; prose is what locates the article on both paths.
     """
+    lead_min_share: float = Field(default=0.7, gt=0, le=1)
+    """Before the article's frame, inside each of its ancestors of which the frame holds at least
+    this share of the prose, blocks of running sentences are the article's lead (an intro set
+    beside the body's own box); elsewhere outside the frame they are dropped.
+    """
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
     """A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at least
     this share of the page's text is a layout box around the article, not furniture (a WebForms

@@ -13,7 +13,7 @@ word) and blocks and line breaks set words apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -23,7 +23,7 @@ from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
 from pipeline.stages.strip.declared import Declared
-from pipeline.stages.strip.parse import element_text, read_as_markup
+from pipeline.stages.strip.parse import element_text, read_as_markup, shown_text
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
@@ -75,18 +75,23 @@ class _ArticleFrame:
     above: set[HtmlElement]
     # The region's ancestors up to its `article`: before the region, their content is the lead.
     lead: set[HtmlElement]
+    # The region's nearest ancestors, in which the region still holds most of the prose: before
+    # the region, their running sentences are the article's lead (`_ArticleFrame.close_to`).
+    close: set[HtmlElement]
+    stats: dict[HtmlElement, _Stats]
     passed: bool = False
 
     @classmethod
-    def around(cls, region: HtmlElement, stats: dict[HtmlElement, _Stats]) -> _ArticleFrame:
-        """The frame of a region: its ancestors, and those up to the nearest `article` that is no furniture."""
+    def around(cls, region: HtmlElement, stats: dict[HtmlElement, _Stats], lead_share: float) -> _ArticleFrame:
+        """The frame of a region: its ancestors, those up to the nearest `article` that is no furniture,
+        and those it holds `lead_share` of the prose of."""
         above = list(region.iterancestors())
         article = next((i for i, a in enumerate(above) if a.tag == "article" and stats[a].kind is None), None)
         lead = set(above[: article + 1]) if article is not None else set()
-        return cls(region, set(above), lead)
+        return cls(region, set(above), lead, _close_to(region, above, stats, lead_share), stats)
 
     def place_of(self, child: HtmlElement, parent: _Frame) -> str:
-        """Where `child` of `parent` (visited in source order) lies: inside, above or outside."""
+        """Where `child` of `parent` (visited in source order) lies: inside, above, lead or outside."""
         if parent.place != "above":
             return parent.place
         if child is self.region:
@@ -94,7 +99,12 @@ class _ArticleFrame:
             return "inside"
         if child in self.above:
             return "above"
-        return "inside" if parent.element in self.lead and not self.passed else "outside"
+        if self.passed:
+            return "outside"
+        if parent.element in self.lead:
+            return "inside"
+        # A box that adds no prose to the page's count (a sidebar, a widget) holds no lead.
+        return "lead" if parent.element in self.close and self.stats[child].prose else "outside"
 
 
 @dataclass
@@ -159,7 +169,9 @@ class HtmlPath:
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        pieces = self._trim_tail(list(self._walk(root, stats, _ArticleFrame.around(region, stats))))
+        pieces = self._trim_tail(
+            list(self._walk(root, stats, _ArticleFrame.around(region, stats, self.config.lead_min_share)))
+        )
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
@@ -200,13 +212,14 @@ class HtmlPath:
             block_kind = BLOCK_KINDS.get(child.tag)
             drop_as = child_stats.named_kind or frame.drop_as
             if block_kind is not None and not child_stats.has_nested_block:
-                text = element_text(child)
+                text, hidden = shown_text(child)
                 if text:
                     link_density = child_stats.link_chars / max(1, child_stats.chars)
                     # The page's headline often sits outside the article's frame; other
                     # headings there title teasers and sidebars.
-                    outside = place == "outside" and child.tag != "h1"
-                    yield self._judge_text(text, block_kind, link_density, drop_as if outside else None)
+                    outside = place in ("outside", "lead") and child.tag != "h1"
+                    yield self._judge_text(text, block_kind, link_density, drop_as if outside else None, place)
+                yield from _hidden_pieces(hidden)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as))
 
@@ -252,19 +265,34 @@ class HtmlPath:
 
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
-        text = collapse("".join(node if isinstance(node, str) else element_text(node) for node in nodes))
+        parts: list[str] = []
+        hidden: list[str] = []
+        for node in nodes:
+            if isinstance(node, str):
+                parts.append(node)
+            else:
+                shown, hidden_inside = shown_text(node)
+                parts.append(shown)
+                hidden.extend(hidden_inside)
+        text = collapse("".join(parts))
         if text:
             kind = BLOCK_KINDS.get(frame.element.tag, "other")
             link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
             outside = frame.drop_as if frame.place != "inside" else None
-            yield self._judge_text(text, kind, link_chars / len(text), outside)
+            yield self._judge_text(text, kind, link_chars / len(text), outside, frame.place)
+        yield from _hidden_pieces(hidden)
 
-    def _judge_text(self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None) -> Piece:
-        """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame."""
+    def _judge_text(
+        self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None, place: str
+    ) -> Piece:
+        """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame.
+
+        In the lead before the frame (`_ArticleFrame.close`), running sentences are the article's.
+        """
         dropped = self.cues.kind(text)
         if dropped is None and link_density > self.config.max_link_density and kind != "heading":
             dropped = "navigation"
-        if dropped is None:
+        if dropped is None and not (place == "lead" and self.cues.reads_as_sentences(text)):
             dropped = outside
         return Piece(text, kind, dropped)
 
@@ -382,6 +410,11 @@ class HtmlPath:
                 sub.has_article = False
 
 
+def _hidden_pieces(texts: Iterable[str]) -> Iterator[Piece]:
+    """The hidden parts of a block, dropped as `hidden`."""
+    return (Piece(text, drop_kind="hidden") for text in texts)
+
+
 def _is_teaser_card(item: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
     """A list item that titles another page: it holds a heading and a link, and is no furniture."""
     if stats[item].kind is not None or not stats[item].link_chars:
@@ -418,13 +451,40 @@ def _furniture_kind(tag: HtmlElement, stats: _Stats) -> BoilerplateKind | None:
     return kind
 
 
+def _close_to(
+    region: HtmlElement, ancestors: list[HtmlElement], stats: dict[HtmlElement, _Stats], share: float
+) -> set[HtmlElement]:
+    """The region's ancestors, nearest first, for as long as the region holds `share` of their prose.
+
+    The frame is the smallest element that holds most of the prose, so a lead paragraph or
+    an intro set beside the body's own box falls outside it; in these ancestors it is still
+    the article's.
+    """
+    close: set[HtmlElement] = set()
+    prose = stats[region].prose
+    for ancestor in ancestors:
+        if ancestor not in stats or prose < share * stats[ancestor].prose:  # not above the page's body
+            break
+        close.add(ancestor)
+    return close
+
+
+def _holds_blocks(element: HtmlElement, stats: _Stats) -> bool:
+    """An element that lays out blocks of text: a container, not one block nor a run of inline text.
+
+    An article is more than one paragraph, and a run of inline text is read as part of the block
+    around it, so neither is the article's frame.
+    """
+    return (element.tag in BLOCK_TAGS or stats.has_block) and element.tag not in LEAF_BLOCK_TAGS
+
+
 def _main_region(root: HtmlElement, stats: dict[HtmlElement, _Stats], share: float) -> HtmlElement:
     """The smallest element that still holds `share` of the page's prose: the article's frame."""
     region = root
     while True:
         prose = stats[region].prose
         best = max(region, key=lambda child: stats[child].prose, default=None)
-        if best is None or prose == 0 or stats[best].prose < share * prose or best.tag in LEAF_BLOCK_TAGS:
+        if best is None or prose == 0 or stats[best].prose < share * prose or not _holds_blocks(best, stats[best]):
             break
         region = best
     return region

@@ -2,7 +2,8 @@
 
 libxml2 2.14 reads `<title>` (and sometimes `<noscript>`) as raw text, and silently drops
 content nested deeper than 256 levels; `parse_html` repairs the first and re-reads such a
-page from parser events. `element_text` reads an element as a browser lays it out.
+page from parser events. `element_text` reads an element as a browser lays it out, and
+`shown_text` as a reader sees it (without what the page hides).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fromstring
 
 from pipeline.stages.strip.pieces import collapse
-from pipeline.stages.strip.tags import BLOCK_TAGS, UNREAD_TAGS
+from pipeline.stages.strip.tags import BLOCK_TAGS, HIDDEN_STYLE, UNREAD_TAGS
 
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
@@ -22,6 +23,9 @@ _MARKUP = re.compile(r"<[A-Za-z/!]")
 _PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _TOO_DEEP = etree.ErrorTypes.ERR_RESOURCE_LIMIT
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+# A soft hyphen marks where a word may break across lines; no reader sees it unless the line
+# breaks there, and it splits the word for any later reader of the text ("auto\xadnome").
+_SOFT_HYPHEN = re.compile(r"\xad|&shy;|&#173;|&#x0*ad;", re.IGNORECASE)
 
 
 def repair_markup(content: str) -> str:
@@ -47,7 +51,7 @@ def parse_html(content: str) -> HtmlElement | None:
 
     The page is repaired first (`repair_markup`).
     """
-    content = repair_markup(content)
+    content = _SOFT_HYPHEN.sub("", repair_markup(content))
     data = content.encode("utf-8", "surrogatepass")
     try:
         document = document_fromstring(data, parser=_PARSER)
@@ -109,10 +113,41 @@ class _DeepTreeBuilder:
 
 def element_text(element: HtmlElement) -> str:
     """The text of an element as laid out: inline elements run together, blocks and breaks set apart."""
+    return _laid_out(element, None)
+
+
+def shown_text(element: HtmlElement) -> tuple[str, tuple[str, ...]]:
+    """The text of an element as a reader sees it, and the texts of the parts it hides inside.
+
+    A hidden part (`hidden`, `display:none`) inside a paragraph is a copy, an alternative
+    rendering (a formula's source beside its image) or a form's message, never words of the
+    sentence around it.
+    """
+    hidden: list[str] = []
+    return _laid_out(element, hidden), tuple(hidden)
+
+
+def is_hidden(element: HtmlElement) -> bool:
+    """An element no reader sees: the `hidden` attribute or an inline style that hides it."""
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style and HIDDEN_STYLE.search(style))
+
+
+def _laid_out(element: HtmlElement, hidden: list[str] | None) -> str:
+    """The element's text as laid out; with `hidden` given, hidden descendants go there instead."""
     parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end")):
+    walk = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
         spaced = node.tag in BLOCK_TAGS
         if event == "start":
+            if hidden is not None and node is not element and is_hidden(node):
+                walk.skip_subtree()
+                text = element_text(node)
+                if text:
+                    hidden.append(text)
+                continue
             if spaced:
                 parts.append(" ")
             if node.text:

@@ -1,0 +1,82 @@
+"""Strip, HTML path: article text that lies beside the frame or inside its blocks is not lost."""
+
+from __future__ import annotations
+
+from conftest import make_source
+
+from pipeline.config import PipelineConfig
+from pipeline.document import Document
+from pipeline.stages.registry import build_stage
+
+STRIPPER = build_stage("strip", PipelineConfig())
+BODY = (
+    "The ferry company said on Monday that the new boats would run every hour, and that tickets would cost "
+    "the same as last year for everyone who travels before nine."
+)
+
+
+def _strip(page: str) -> Document:
+    doc = Document(id="t", source=make_source(page), content=page, content_format="html")  # type: ignore[arg-type]
+    return STRIPPER(doc)
+
+
+def _kept(doc: Document) -> list[str]:
+    return [doc.text[b.start : b.end] for b in doc.blocks]
+
+
+def _body_box(paragraphs: int) -> str:
+    return "".join(f"<div><p>{BODY}</p></div>" for _ in range(paragraphs))
+
+
+def test_a_lead_paragraph_beside_the_body_box_is_kept() -> None:
+    lead = "Passengers on the island route will soon wait less: the harbour reopens after two years of works."
+    page = f"""<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+    <div class="story"><p class="intro">{lead}</p><div class="body">{_body_box(8)}</div></div>
+    <div class="more"><p>Another story about the weather that the site shows after the article, at length.</p></div>
+    </body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == [lead] + [BODY] * 8
+    assert ("other", "Another story about the weather that the site shows after the article, at length.") in {
+        (b.kind, b.text) for b in doc.boilerplate
+    }
+
+
+def test_a_sidebar_before_the_body_is_no_lead() -> None:
+    about = "I am a designer who writes about fabric, and this is my blog about sewing and the seaside."
+    # The sidebar holds as much text as the story: a box of that size is layout, not furniture.
+    archive = "".join(f'<li><a href="/{year}">Posts of {year}, all of them</a></li>' for year in range(1990, 2020))
+    page = f"""<html><body><div class="wrap"><div class="sidebar"><p>{about}</p><ul>{archive}</ul></div>
+    <div class="main">{_body_box(4)}</div></div></body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == [BODY] * 4
+    assert about in {b.text for b in doc.boilerplate}
+
+
+def test_a_short_label_before_the_body_box_is_still_dropped() -> None:
+    page = f"""<html><body><div class="story"><p>Home / News / Harbour</p>
+    <div class="body">{_body_box(6)}</div></div></body></html>"""
+    assert _kept(_strip(page)) == [BODY] * 6
+
+
+def test_the_frame_is_never_a_run_of_inline_text() -> None:
+    # One long italic run holds all of the page's prose: the paragraph around it is the article.
+    page = f"""<html><body><div class="post"><div class="p">Jane writes: <i>{BODY} {BODY}</i></div></div>
+    <div class="sidebar"><p>A short note about the site and its authors, which runs to a sentence or so and nothing more.</p></div>
+    </body></html>"""
+    assert _strip(page).text == f"Jane writes: {BODY} {BODY}"
+
+
+def test_hidden_parts_of_a_paragraph_are_dropped_as_hidden() -> None:
+    page = f"""<html><body><article><p>Given a set of <span style="display:none">{{\\displaystyle N}}</span>
+    objects, {BODY}</p><p>{BODY}<span hidden> Please leave this field empty.</span></p></article></body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == [f"Given a set of objects, {BODY}", BODY]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [
+        ("hidden", "{\\displaystyle N}"),
+        ("hidden", "Please leave this field empty."),
+    ]
+
+
+def test_soft_hyphens_are_not_text() -> None:
+    page = f"<html><body><article><p>Sans recherche auto&shy;nome, nous n\u2019a\u00advons rien. {BODY}</p></article></body></html>"
+    assert _strip(page).text == f"Sans recherche autonome, nous n\u2019avons rien. {BODY}"
