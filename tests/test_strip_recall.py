@@ -80,3 +80,13 @@ def test_hidden_parts_of_a_paragraph_are_dropped_as_hidden() -> None:
 def test_soft_hyphens_are_not_text() -> None:
     page = f"<html><body><article><p>Sans recherche auto&shy;nome, nous n\u2019a\u00advons rien. {BODY}</p></article></body></html>"
     assert _strip(page).text == f"Sans recherche autonome, nous n\u2019avons rien. {BODY}"
+
+
+def test_the_lead_follows_the_headline() -> None:
+    notice = "This site would like to store data about your visit so that it can show you offers you may like."
+    lead = "Passengers on the island route will soon wait less: the harbour reopens after two years of works."
+    page = f"""<html><body><div class="page"><p>{notice}</p><h1>The harbour reopens</h1><p>{lead}</p>
+    <div class="body">{_body_box(12)}</div></div></body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == ["The harbour reopens", lead] + [BODY] * 12
+    assert notice in {b.text for b in doc.boilerplate}

@@ -49,6 +49,11 @@ def _children(element: HtmlElement) -> Iterator[HtmlElement | str]:
             yield child.tail
 
 
+@dataclass(frozen=True)
+class _Lead(Piece):
+    """A paragraph of running sentences before the article's frame, dropped unless it leads up to it."""
+
+
 @dataclass
 class _Frame:
     """One element being visited: its remaining content and the inline nodes not yet judged."""
@@ -136,6 +141,8 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
+# Blocks that make an article's lead: paragraphs, and a standfirst set as a heading (not captions).
+_LEAD_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "heading", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
 # The headings of a teaser card; an `h1` is the page's own headline, never a card's.
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -169,9 +176,14 @@ class HtmlPath:
         root = body if body is not None else document
         stats = self._subtree_stats(root)
         region = _main_region(root, stats, self.config.region_share)
-        pieces = self._trim_tail(
-            list(self._walk(root, stats, _ArticleFrame.around(region, stats, self.config.lead_min_share)))
-        )
+        frame = _ArticleFrame.around(region, stats, self.config.lead_min_share)
+        pieces: list[Piece] = []
+        start = None
+        for piece in self._walk(root, stats, frame):
+            if start is None and frame.passed:
+                start = len(pieces)
+            pieces.append(piece)
+        pieces = self._trim_tail(self._keep_lead(pieces, len(pieces) if start is None else start))
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
@@ -222,6 +234,24 @@ class HtmlPath:
                 yield from _hidden_pieces(hidden)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as))
+
+    def _keep_lead(self, pieces: list[Piece], start: int) -> list[Piece]:
+        """Keep the lead: the run of sentences that leads up to the frame's first block (`start`).
+
+        Walking back from the frame, the lead's paragraphs (`_Lead`) are kept, and short
+        blocks between them (a date, a byline, a photo and its caption) passed over; the
+        page's headline, or another block of running sentences, ends the lead: what stands
+        before it (an author's bio, a cookie notice) is no part of the article.
+        """
+        index = start - 1
+        while index >= 0:
+            piece = pieces[index]
+            if isinstance(piece, _Lead):
+                pieces[index] = Piece(piece.text, piece.block_kind)
+            elif piece.drop_kind is None and piece.block_kind == "heading":
+                break
+            index -= 1
+        return pieces
 
     def _trim_tail(self, pieces: list[Piece]) -> list[Piece]:
         """Drop the short unpunctuated lines kept after the article's last sentence.
@@ -287,12 +317,15 @@ class HtmlPath:
     ) -> Piece:
         """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame.
 
-        In the lead before the frame (`_ArticleFrame.close`), running sentences are the article's.
+        In the lead before the frame (`_ArticleFrame.close`), a paragraph of running sentences
+        may be the article's (`_keep_lead`).
         """
         dropped = self.cues.kind(text)
         if dropped is None and link_density > self.config.max_link_density and kind != "heading":
             dropped = "navigation"
-        if dropped is None and not (place == "lead" and self.cues.reads_as_sentences(text)):
+        if dropped is None and outside is not None:
+            if place == "lead" and kind in _LEAD_KINDS and self.cues.reads_as_sentences(text):
+                return _Lead(text, kind, outside)
             dropped = outside
         return Piece(text, kind, dropped)
 
