@@ -57,6 +57,11 @@ class StripConfig(_Settings):
     """In scripts written without spaces (Chinese, Japanese, Thai), this many characters count as
     one word wherever a length in words is asked.
     """
+    unspaced_char_weight: float = Field(default=3.0, ge=1)
+    """In scripts written without spaces, a character counts this many times wherever a length of
+    prose is asked (`prose_min_chars`): a word of two characters says what an English word and its
+    space say in six.
+    """
     menu_min_lines: int = Field(default=3, gt=1)
     """A blank-line block of at least this many short lines is a menu, not a heading."""
     max_link_density: float = Field(default=0.5, gt=0, le=1)

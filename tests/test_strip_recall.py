@@ -90,3 +90,34 @@ def test_the_lead_follows_the_headline() -> None:
     doc = _strip(page)
     assert _kept(doc) == ["The harbour reopens", lead] + [BODY] * 12
     assert notice in {b.text for b in doc.boilerplate}
+
+
+def test_a_linked_sentence_in_the_frame_is_prose_not_navigation() -> None:
+    linked = (
+        'She replaces <a href="/people/jane">Jane Doe, who had run the harbour office for eight years</a>, '
+        "and starts in May."
+    )
+    menu = '<a href="/a">Harbour news</a> <a href="/b">Ferry times</a>'
+    page = f"<html><body><article><p>{BODY}</p><p>{linked}</p><p>{menu}</p><p>{BODY}</p></article></body></html>"
+    doc = _strip(page)
+    assert _kept(doc) == [
+        BODY,
+        "She replaces Jane Doe, who had run the harbour office for eight years, and starts in May.",
+        BODY,
+    ]
+    assert ("navigation", "Harbour news Ferry times") in {(b.kind, b.text) for b in doc.boilerplate}
+
+
+def test_prose_in_a_script_without_spaces_is_counted_by_what_it_says() -> None:
+    # Forty characters of Chinese say as much as a long English sentence: the article is the
+    # box of such paragraphs, not the longer English blurb beside it.
+    story = "".join(
+        f"<p>今年的秋天来得很晚，山上的枫叶直到十二月才慢慢变红，游客们在周末{n}次来到这里拍照。</p>" for n in range(6)
+    )
+    blurb = (
+        "<p>" + "This blog is about travel, food and photography, written by two friends from the coast. " * 3 + "</p>"
+    )
+    page = f'<html><body><div class="story">{story}</div><div class="about">{blurb}</div></body></html>'
+    doc = _strip(page)
+    assert doc.text.count("枫叶") == 6
+    assert "This blog is about travel" not in doc.text

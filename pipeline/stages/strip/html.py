@@ -141,6 +141,9 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
+# Blocks of running text whose links may be citations (not list items: a list of linked
+# sentences is a list of teasers more often than not).
+_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "other"))
 # Blocks that make an article's lead: paragraphs, and a standfirst set as a heading (not captions).
 _LEAD_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "heading", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
@@ -321,13 +324,24 @@ class HtmlPath:
         may be the article's (`_keep_lead`).
         """
         dropped = self.cues.kind(text)
-        if dropped is None and link_density > self.config.max_link_density and kind != "heading":
+        if dropped is None and link_density > self.config.max_link_density and not self._cites(text, kind, place):
             dropped = "navigation"
         if dropped is None and outside is not None:
             if place == "lead" and kind in _LEAD_KINDS and self.cues.reads_as_sentences(text):
                 return _Lead(text, kind, outside)
             dropped = outside
         return Piece(text, kind, dropped)
+
+    def _cites(self, text: str, kind: BlockKind, place: str) -> bool:
+        """A block whose links are part of what it says, not a menu: a heading, or running sentences in the frame.
+
+        Inside the article's frame a paragraph of sentences that links its sources ("replaced
+        Jane Doe, who ...") is prose however much of it is linked; a menu entry or a teaser
+        title is no sentence.
+        """
+        if kind == "heading":
+            return True
+        return place == "inside" and kind in _CITING_KINDS and self.cues.reads_as_sentences(text)
 
     def _subtree_stats(self, root: HtmlElement) -> dict[HtmlElement, _Stats]:
         """Text, link and prose counts and the furniture kind of every element, from the leaves up.
@@ -356,6 +370,9 @@ class HtmlPath:
                 own.link_chars = own.chars
             own.punctuated = punctuated
         page_chars = max(1, stats[root].chars)
+        # A script without spaces says as much in fewer characters (`Cues.prose_length`); most
+        # pages have none of it, and there a run's length in characters is its prose length.
+        unspaced = self.cues.has_unspaced(etree.tostring(root, method="text", encoding=str))
         for tag in reversed(tags):
             own = stats[tag]
             own.named_kind, source = _named_kind(tag)
@@ -390,8 +407,8 @@ class HtmlPath:
                     direct_prose += len(collapse(child.tail))
             if tag.tag == "a":
                 own.prose = 0  # a teaser card wrapped in a link is a link, whatever it holds
-            elif direct_prose >= self.config.prose_min_chars and own.punctuated:
-                own.prose += direct_prose
+            elif own.punctuated:
+                own.prose += self._prose_run(tag, direct_prose, unspaced)
             # Comments and sidebars can out-write the article; they never locate it, whatever
             # their size, even with `article` teasers inside; only a page's headline or `main`
             # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
@@ -404,6 +421,22 @@ class HtmlPath:
             ):
                 own.prose = 0
         return stats
+
+    def _prose_run(self, tag: HtmlElement, chars: int, unspaced: bool) -> int:
+        """The prose length of the `chars` characters directly in `tag` and its inline children; 0 if too short.
+
+        On a page with text in a script without spaces, it is counted by `Cues.prose_length`.
+        """
+        if unspaced and chars * self.config.unspaced_char_weight >= self.config.prose_min_chars:
+            direct = [tag.text or ""]
+            for child in tag:
+                if child.tag not in BLOCK_TAGS and child.tag != "a":
+                    direct.extend(child.itertext())
+                direct.append(child.tail or "")
+            length = round(self.cues.prose_length(collapse("".join(direct))))
+        else:
+            length = chars
+        return length if length >= self.config.prose_min_chars else 0
 
     def _lays_out_article(self, tag: HtmlElement, own: _Stats, source: str, stats: dict[HtmlElement, _Stats]) -> bool:
         """A class-hinted box that holds most of its `article`'s text is the article's layout.
