@@ -105,6 +105,10 @@ class StripConfig(_Settings):
     """... except calls to action (subscription prompts, cookie notices), which are sentences."""
     bare_label_max_words: int = Field(default=2, gt=0)
     """A field name with no value ("Tags:") has at most this many words."""
+    markup_min_share: float = Field(default=0.5, gt=0, le=1)
+    """A text-dump line whose HTML tags make up at least this share of its characters is page source
+    left in the dump (a script's template) or a code sample: it never counts as prose.
+    """
     menu_row_min_items: int = Field(default=3, gt=1)
     """A text-dump line of at least this many items set apart by wide gaps, each of at most
     `menu_row_item_max_words` words, is a menu row.

@@ -121,3 +121,26 @@ def test_prose_in_a_script_without_spaces_is_counted_by_what_it_says() -> None:
     doc = _strip(page)
     assert doc.text.count("枫叶") == 6
     assert "This blog is about travel" not in doc.text
+
+
+def _strip_text(dump: str) -> Document:
+    doc = Document(id="t", source=make_source(dump), content=dump, content_format="text")  # type: ignore[arg-type]
+    return STRIPPER(doc)
+
+
+def test_page_source_left_in_a_text_dump_is_not_the_article() -> None:
+    # A script's template, left as text: long and full of stops, it out-scored the article.
+    template = " ".join(
+        f'<div class="suggestion block-{n}" data-type="search.results"><span class="label">Results, {n}.</span></div>'
+        for n in range(12)
+    )
+    dump = "\n\n".join(["Home\nNews\nSport", template, "The harbour reopens", BODY, BODY, BODY])
+    doc = _strip_text(dump)
+    assert doc.text == "\n\n".join(["The harbour reopens", BODY, BODY, BODY])
+    assert template in {b.text for b in doc.boilerplate}
+
+
+def test_a_code_sample_inside_a_text_dump_article_does_not_split_it() -> None:
+    code = '<script src="lib.js" data-cover></script> <div id="qunit"></div> <div id="qunit-fixture"></div>'
+    dump = "\n\n".join(["Home\nNews\nSport", BODY, code, BODY])
+    assert _strip_text(dump).text == "\n\n".join([BODY, code, BODY])
