@@ -144,3 +144,18 @@ def test_a_code_sample_inside_a_text_dump_article_does_not_split_it() -> None:
     code = '<script src="lib.js" data-cover></script> <div id="qunit"></div> <div id="qunit-fixture"></div>'
     dump = "\n\n".join(["Home\nNews\nSport", BODY, code, BODY])
     assert _strip_text(dump).text == "\n\n".join([BODY, code, BODY])
+
+
+def test_ruby_glosses_are_not_words_of_the_text() -> None:
+    page = (
+        "<html><body><article><p><ruby>法律<rt>ほうりつ</rt></ruby>では<ruby>専門家<rp>(</rp><rt>せんもんか</rt>"
+        f"<rp>)</rp></ruby>が子どもの育て方を教えます。{BODY}</p></article></body></html>"
+    )
+    doc = _strip(page)
+    assert doc.text == f"法律では専門家が子どもの育て方を教えます。{BODY}"
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [
+        ("other", "ほうりつ"),
+        ("other", "("),
+        ("other", "せんもんか"),
+        ("other", ")"),
+    ]

@@ -227,14 +227,14 @@ class HtmlPath:
             block_kind = BLOCK_KINDS.get(child.tag)
             drop_as = child_stats.named_kind or frame.drop_as
             if block_kind is not None and not child_stats.has_nested_block:
-                text, hidden = shown_text(child)
+                text, aside = shown_text(child)
                 if text:
                     link_density = child_stats.link_chars / max(1, child_stats.chars)
                     # The page's headline often sits outside the article's frame; other
                     # headings there title teasers and sidebars.
                     outside = place in ("outside", "lead") and child.tag != "h1"
                     yield self._judge_text(text, block_kind, link_density, drop_as if outside else None, place)
-                yield from _hidden_pieces(hidden)
+                yield from _aside_pieces(aside)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as))
 
@@ -299,21 +299,21 @@ class HtmlPath:
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
         parts: list[str] = []
-        hidden: list[str] = []
+        aside: list[tuple[BoilerplateKind, str]] = []
         for node in nodes:
             if isinstance(node, str):
                 parts.append(node)
             else:
-                shown, hidden_inside = shown_text(node)
+                shown, set_aside = shown_text(node)
                 parts.append(shown)
-                hidden.extend(hidden_inside)
+                aside.extend(set_aside)
         text = collapse("".join(parts))
         if text:
             kind = BLOCK_KINDS.get(frame.element.tag, "other")
             link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
             outside = frame.drop_as if frame.place != "inside" else None
             yield self._judge_text(text, kind, link_chars / len(text), outside, frame.place)
-        yield from _hidden_pieces(hidden)
+        yield from _aside_pieces(aside)
 
     def _judge_text(
         self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None, place: str
@@ -476,9 +476,9 @@ class HtmlPath:
                 sub.has_article = False
 
 
-def _hidden_pieces(texts: Iterable[str]) -> Iterator[Piece]:
-    """The hidden parts of a block, dropped as `hidden`."""
-    return (Piece(text, drop_kind="hidden") for text in texts)
+def _aside_pieces(parts: Iterable[tuple[BoilerplateKind, str]]) -> Iterator[Piece]:
+    """The parts a block sets aside (`parse.shown_text`), dropped with their kinds."""
+    return (Piece(text, drop_kind=kind) for kind, text in parts)
 
 
 def _is_teaser_card(item: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
