@@ -4,8 +4,9 @@ The page is parsed with lxml directly (`parse.py`; BeautifulSoup's tree cost abo
 real pages). Invisible elements go first, and hidden copies (`hidden`, `aria-hidden`,
 `display:none`) are dropped as `hidden`. Furniture is removed by structure (`nav`, `form`,
 `aside`, page-level `header`/`footer`, ARIA roles, class and id hints); the article's
-frame is the smallest element that holds most of the page's prose; every block (heading,
-paragraph, caption, list item, quote) is then judged by link density and cues.
+frame is the smallest element that holds most of the page's prose, with the lead set beside
+it (`lead.py`); every block (heading, paragraph, caption, list item, quote) is then judged by
+link density and cues.
 
 Text is read as a browser lays it out: inline elements run together ("<b>W</b>hile" is one
 word) and blocks and line breaks set words apart.
@@ -23,6 +24,7 @@ from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, Cues
 from pipeline.stages.strip.declared import Declared
+from pipeline.stages.strip.lead import LEAD_KINDS, Lead, close_ancestors, keep_lead
 from pipeline.stages.strip.parse import element_text, read_as_markup, shown_text
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
@@ -47,11 +49,6 @@ def _children(element: HtmlElement) -> Iterator[HtmlElement | str]:
         yield child
         if child.tail:
             yield child.tail
-
-
-@dataclass(frozen=True)
-class _Lead(Piece):
-    """A paragraph of running sentences before the article's frame, dropped unless it leads up to it."""
 
 
 @dataclass
@@ -81,7 +78,7 @@ class _ArticleFrame:
     # The region's ancestors up to its `article`: before the region, their content is the lead.
     lead: set[HtmlElement]
     # The region's nearest ancestors, in which the region still holds most of the prose: before
-    # the region, their running sentences are the article's lead (`_ArticleFrame.close_to`).
+    # the region, their running sentences may be the article's lead (`lead.close_ancestors`).
     close: set[HtmlElement]
     stats: dict[HtmlElement, _Stats]
     passed: bool = False
@@ -93,7 +90,10 @@ class _ArticleFrame:
         above = list(region.iterancestors())
         article = next((i for i, a in enumerate(above) if a.tag == "article" and stats[a].kind is None), None)
         lead = set(above[: article + 1]) if article is not None else set()
-        return cls(region, set(above), lead, _close_to(region, above, stats, lead_share), stats)
+        close = close_ancestors(
+            stats[region].prose, above, lambda a: stats[a].prose if a in stats else None, lead_share
+        )
+        return cls(region, set(above), lead, close, stats)
 
     def place_of(self, child: HtmlElement, parent: _Frame) -> str:
         """Where `child` of `parent` (visited in source order) lies: inside, above, lead or outside."""
@@ -144,8 +144,6 @@ _HEADLINE_TAGS = frozenset(("main", "h1"))
 # Blocks of running text whose links may be citations (not list items: a list of linked
 # sentences is a list of teasers more often than not).
 _CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "other"))
-# Blocks that make an article's lead: paragraphs, and a standfirst set as a heading (not captions).
-_LEAD_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "heading", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
 # The headings of a teaser card; an `h1` is the page's own headline, never a card's.
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -186,7 +184,7 @@ class HtmlPath:
             if start is None and frame.passed:
                 start = len(pieces)
             pieces.append(piece)
-        pieces = self._trim_tail(self._keep_lead(pieces, len(pieces) if start is None else start))
+        pieces = self._trim_tail(keep_lead(pieces, len(pieces) if start is None else start))
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
         # one: freed parents first, a page nested 100,000 deep took a minute; children first, nothing.
@@ -237,24 +235,6 @@ class HtmlPath:
                 yield from _aside_pieces(aside)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as))
-
-    def _keep_lead(self, pieces: list[Piece], start: int) -> list[Piece]:
-        """Keep the lead: the run of sentences that leads up to the frame's first block (`start`).
-
-        Walking back from the frame, the lead's paragraphs (`_Lead`) are kept, and short
-        blocks between them (a date, a byline, a photo and its caption) passed over; the
-        page's headline, or another block of running sentences, ends the lead: what stands
-        before it (an author's bio, a cookie notice) is no part of the article.
-        """
-        index = start - 1
-        while index >= 0:
-            piece = pieces[index]
-            if isinstance(piece, _Lead):
-                pieces[index] = Piece(piece.text, piece.block_kind)
-            elif piece.drop_kind is None and piece.block_kind == "heading":
-                break
-            index -= 1
-        return pieces
 
     def _trim_tail(self, pieces: list[Piece]) -> list[Piece]:
         """Drop the short unpunctuated lines kept after the article's last sentence.
@@ -320,15 +300,15 @@ class HtmlPath:
     ) -> Piece:
         """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame.
 
-        In the lead before the frame (`_ArticleFrame.close`), a paragraph of running sentences
-        may be the article's (`_keep_lead`).
+        In the lead before the frame (`lead.close_ancestors`), a paragraph of running sentences
+        may be the article's (`lead.keep_lead`).
         """
         dropped = self.cues.kind(text)
         if dropped is None and link_density > self.config.max_link_density and not self._cites(text, kind, place):
             dropped = "navigation"
         if dropped is None and outside is not None:
-            if place == "lead" and kind in _LEAD_KINDS and self.cues.reads_as_sentences(text):
-                return _Lead(text, kind, outside)
+            if place == "lead" and kind in LEAD_KINDS and self.cues.reads_as_sentences(text):
+                return Lead(text, kind, outside)
             dropped = outside
         return Piece(text, kind, dropped)
 
@@ -515,24 +495,6 @@ def _furniture_kind(tag: HtmlElement, stats: _Stats) -> BoilerplateKind | None:
     if in_article and (tag.get("role") or "").lower() not in ROLE_KINDS:
         return "footer" if tag.tag == "footer" else None
     return kind
-
-
-def _close_to(
-    region: HtmlElement, ancestors: list[HtmlElement], stats: dict[HtmlElement, _Stats], share: float
-) -> set[HtmlElement]:
-    """The region's ancestors, nearest first, for as long as the region holds `share` of their prose.
-
-    The frame is the smallest element that holds most of the prose, so a lead paragraph or
-    an intro set beside the body's own box falls outside it; in these ancestors it is still
-    the article's.
-    """
-    close: set[HtmlElement] = set()
-    prose = stats[region].prose
-    for ancestor in ancestors:
-        if ancestor not in stats or prose < share * stats[ancestor].prose:  # not above the page's body
-            break
-        close.add(ancestor)
-    return close
 
 
 def _holds_blocks(element: HtmlElement, stats: _Stats) -> bool:
