@@ -57,6 +57,11 @@ class StripConfig(_Settings):
     """In scripts written without spaces (Chinese, Japanese, Thai), this many characters count as
     one word wherever a length in words is asked.
     """
+    unspaced_char_weight: float = Field(default=3.0, ge=1)
+    """In scripts written without spaces, a character counts this many times wherever a length of
+    prose is asked (`prose_min_chars`): a word of two characters says what an English word and its
+    space say in six.
+    """
     menu_min_lines: int = Field(default=3, gt=1)
     """A blank-line block of at least this many short lines is a menu, not a heading."""
     max_link_density: float = Field(default=0.5, gt=0, le=1)
@@ -72,6 +77,11 @@ class StripConfig(_Settings):
     prose_min_chars: int = Field(default=80, gt=0)
     """A run of text at least this many characters long outside links is prose, not a label or a
     menu entry; prose is what locates the article on both paths.
+    """
+    lead_min_share: float = Field(default=0.7, gt=0, le=1)
+    """Before the article's frame, inside each of its ancestors of which the frame holds at least
+    this share of the prose, blocks of running sentences are the article's lead (an intro set
+    beside the body's own box); elsewhere outside the frame they are dropped.
     """
     furniture_max_share: float = Field(default=0.4, gt=0, le=1)
     """A class-hinted element ("sidebar", "share"), a `form` or a hidden element holding at least
@@ -95,6 +105,10 @@ class StripConfig(_Settings):
     """... except calls to action (subscription prompts, cookie notices), which are sentences."""
     bare_label_max_words: int = Field(default=2, gt=0)
     """A field name with no value ("Tags:") has at most this many words."""
+    markup_min_share: float = Field(default=0.5, gt=0, le=1)
+    """A text-dump line whose HTML tags make up at least this share of its characters is page source
+    left in the dump (a script's template) or a code sample: it never counts as prose.
+    """
     menu_row_min_items: int = Field(default=3, gt=1)
     """A text-dump line of at least this many items set apart by wide gaps, each of at most
     `menu_row_item_max_words` words, is a menu row.

@@ -179,6 +179,18 @@ class Cues:
         unspaced = len(_UNSPACED.findall(text))
         return len(text.split()) + (unspaced // self.config.unspaced_chars_per_word if unspaced else 0)
 
+    def prose_length(self, text: str) -> float:
+        """A text's length in characters of a spaced script: a character of a script written without
+        spaces counts `unspaced_char_weight` times (a 40-character Chinese sentence says as much as a
+        120-character English one)."""
+        unspaced = len(_UNSPACED.findall(text))
+        return len(text) + (self.config.unspaced_char_weight - 1) * unspaced
+
+    @staticmethod
+    def has_unspaced(text: str) -> bool:
+        """Whether a text holds any character of a script written without spaces."""
+        return _UNSPACED.search(text) is not None
+
     def _kind(self, text: str) -> BoilerplateKind | None:
         """Classify a block by the words it carries: copyright, footer, share, form or other; else None.
 
@@ -254,7 +266,7 @@ class Cues:
         A long run of menu entries or tags has a stop or two in hundreds of words; prose has
         one every few dozen words.
         """
-        if len(text) < self.config.prose_min_chars or self.is_title(text) or self.kind(text) is not None:
+        if self.prose_length(text) < self.config.prose_min_chars or self.is_title(text) or self.kind(text) is not None:
             return False
         sentences = len(SENTENCE_ENDS.findall(text))
         return sentences > 0 and self.words(text) <= self.config.fallback_max_words_per_sentence * sentences

@@ -4,8 +4,14 @@ The page is parsed with lxml directly (`parse.py`; BeautifulSoup's tree cost abo
 real pages). Invisible elements go first, and hidden copies (`hidden`, `aria-hidden`,
 `display:none`) are dropped as `hidden`. Furniture is removed by structure (`nav`, `form`,
 `aside`, page-level `header`/`footer`, ARIA roles, class and id hints); the article's
-frame is the smallest element that holds most of the page's prose; every block (heading,
-paragraph, caption, list item, quote) is then judged by link density and cues.
+frame is the smallest element that holds most of the page's prose, with the lead set beside
+it (`lead.py`); every block (heading, paragraph, caption, list item, quote) is then judged by
+link density and cues, and the article ends inside its frame where the site starts to speak
+(`ending.py`).
+
+The module runs past 500 lines: the walk, the one-pass subtree statistics and the element
+rules that read them (credit lines, date lines, teaser boxes) all share the private `_Stats`
+and `_Frame` records; splitting them would make those records public for one reader.
 
 Text is read as a browser lays it out: inline elements run together ("<b>W</b>hile" is one
 word) and blocks and line breaks set words apart.
@@ -13,7 +19,7 @@ word) and blocks and line breaks set words apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -24,7 +30,8 @@ from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import PUNCTUATION, SENTENCE_ENDS, Cues
 from pipeline.stages.strip.declared import Declared
 from pipeline.stages.strip.ending import end_at_site_voice
-from pipeline.stages.strip.parse import element_text, read_as_markup
+from pipeline.stages.strip.lead import LEAD_KINDS, Lead, close_ancestors, keep_lead
+from pipeline.stages.strip.parse import element_text, read_as_markup, shown_text
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
@@ -81,18 +88,26 @@ class _ArticleFrame:
     above: set[HtmlElement]
     # The region's ancestors up to its `article`: before the region, their content is the lead.
     lead: set[HtmlElement]
+    # The region's nearest ancestors, in which the region still holds most of the prose: before
+    # the region, their running sentences may be the article's lead (`lead.close_ancestors`).
+    close: set[HtmlElement]
+    stats: dict[HtmlElement, _Stats]
     passed: bool = False
 
     @classmethod
-    def around(cls, region: HtmlElement, stats: dict[HtmlElement, _Stats]) -> _ArticleFrame:
-        """The frame of a region: its ancestors, and those up to the nearest `article` that is no furniture."""
+    def around(cls, region: HtmlElement, stats: dict[HtmlElement, _Stats], lead_share: float) -> _ArticleFrame:
+        """The frame of a region: its ancestors, those up to the nearest `article` that is no furniture,
+        and those it holds `lead_share` of the prose of."""
         above = list(region.iterancestors())
         article = next((i for i, a in enumerate(above) if a.tag == "article" and stats[a].kind is None), None)
         lead = set(above[: article + 1]) if article is not None else set()
-        return cls(region, set(above), lead)
+        close = close_ancestors(
+            stats[region].prose, above, lambda a: stats[a].prose if a in stats else None, lead_share
+        )
+        return cls(region, set(above), lead, close, stats)
 
     def place_of(self, child: HtmlElement, parent: _Frame) -> str:
-        """Where `child` of `parent` (visited in source order) lies: inside, above or outside."""
+        """Where `child` of `parent` (visited in source order) lies: inside, above, lead or outside."""
         if parent.place != "above":
             return parent.place
         if child is self.region:
@@ -100,7 +115,12 @@ class _ArticleFrame:
             return "inside"
         if child in self.above:
             return "above"
-        return "inside" if parent.element in self.lead and not self.passed else "outside"
+        if self.passed:
+            return "outside"
+        if parent.element in self.lead:
+            return "inside"
+        # A box that adds no prose to the page's count (a sidebar, a widget) holds no lead.
+        return "lead" if parent.element in self.close and self.stats[child].prose else "outside"
 
 
 @dataclass
@@ -141,6 +161,9 @@ _NEVER_THE_ARTICLE: frozenset[BoilerplateKind] = frozenset(("comments", "hidden"
 # script starts hidden. Holding most of the page's text, they are layout, not furniture.
 _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
+# Blocks of running text whose links may be citations (not list items: a list of linked
+# sentences is a list of teasers more often than not).
+_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
 # The headings of a teaser card; an `h1` is the page's own headline, never a card's.
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -177,7 +200,14 @@ class HtmlPath:
             stats = self._subtree_stats(root, teaser_boxes=False)
         region = _main_region(root, stats, self.config.region_share)
         self._keep_story_credits(region, stats)
-        pieces = list(self._walk(root, stats, _ArticleFrame.around(region, stats)))
+        frame = _ArticleFrame.around(region, stats, self.config.lead_min_share)
+        pieces: list[Piece] = []
+        start = None
+        for piece in self._walk(root, stats, frame):
+            if start is None and frame.passed:
+                start = len(pieces)
+            pieces.append(piece)
+        pieces = keep_lead(pieces, len(pieces) if start is None else start)
         pieces = self._trim_tail(end_at_site_voice(self._drop_lead_captions(pieces), self.cues, self.config))
         yield from self._fall_back(pieces, declared)
         # lxml frees an element's proxy by walking up to the nearest ancestor that still has
@@ -243,7 +273,7 @@ class HtmlPath:
                 block_kind = "caption"
             drop_as = child_stats.named_kind or frame.drop_as
             if block_kind is not None and not child_stats.has_nested_block:
-                text = element_text(child)
+                text, aside = shown_text(child)
                 if text:
                     link_density = child_stats.link_chars / max(1, child_stats.chars)
                     if self._is_date_line(text, child_stats.time_chars):
@@ -251,8 +281,9 @@ class HtmlPath:
                         continue
                     # The page's headline often sits outside the article's frame; other
                     # headings there title teasers and sidebars.
-                    outside = place == "outside" and child.tag != "h1"
-                    yield self._judge_text(text, block_kind, link_density, drop_as if outside else None)
+                    outside = place in ("outside", "lead") and child.tag != "h1"
+                    yield self._judge_text(text, block_kind, link_density, drop_as if outside else None, place)
+                yield from _aside_pieces(aside)
             else:
                 stack.append(_Frame(child, _children(child), place, drop_as, caption))
 
@@ -322,7 +353,16 @@ class HtmlPath:
 
     def _inline_piece(self, frame: _Frame, stats: dict[HtmlElement, _Stats]) -> Iterator[Piece]:
         nodes, frame.inline = frame.inline, []
-        text = collapse("".join(node if isinstance(node, str) else element_text(node) for node in nodes))
+        parts: list[str] = []
+        aside: list[tuple[BoilerplateKind, str]] = []
+        for node in nodes:
+            if isinstance(node, str):
+                parts.append(node)
+            else:
+                shown, set_aside = shown_text(node)
+                parts.append(shown)
+                aside.extend(set_aside)
+        text = collapse("".join(parts))
         if text:
             kind: BlockKind = "caption" if frame.caption else BLOCK_KINDS.get(frame.element.tag, "other")
             link_chars = sum(stats[node].link_chars for node in nodes if not isinstance(node, str))
@@ -331,7 +371,8 @@ class HtmlPath:
                 yield Piece(text, kind, "other")
                 return
             outside = frame.drop_as if frame.place != "inside" else None
-            yield self._judge_text(text, kind, link_chars / len(text), outside)
+            yield self._judge_text(text, kind, link_chars / len(text), outside, frame.place)
+        yield from _aside_pieces(aside)
 
     def _is_date_line(self, text: str, time_chars: int) -> bool:
         """A short block that is mostly a `time` element ("Updated: 12 May 2020, 14:03"): a date line, no text."""
@@ -339,12 +380,20 @@ class HtmlPath:
             text
         )
 
-    def _judge_text(self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None) -> Piece:
-        """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame."""
+    def _judge_text(
+        self, text: str, kind: BlockKind, link_density: float, outside: BoilerplateKind | None, place: str
+    ) -> Piece:
+        """Judge one block by its cues and link density; `outside` is its kind when it lies outside the frame.
+
+        In the lead before the frame (`lead.close_ancestors`), a paragraph of running sentences
+        may be the article's (`lead.keep_lead`).
+        """
         dropped = self.cues.kind(text)
-        if dropped is None and link_density > self.config.max_link_density and kind != "heading":
+        if dropped is None and link_density > self.config.max_link_density and not self._cites(text, kind, place):
             dropped = "navigation"
-        if dropped is None:
+        if dropped is None and outside is not None:
+            if place == "lead" and kind in LEAD_KINDS and self.cues.reads_as_sentences(text):
+                return Lead(text, kind, outside)
             dropped = outside
         return Piece(text, kind, dropped)
 
@@ -357,6 +406,17 @@ class HtmlPath:
         boxes = sum(own.chars for own in stats.values() if own.teaser_box)
         root = next(iter(stats))
         return boxes > stats[root].prose
+
+    def _cites(self, text: str, kind: BlockKind, place: str) -> bool:
+        """A block whose links are part of what it says, not a menu: a heading, or running sentences in the frame.
+
+        Inside the article's frame a paragraph of sentences that links its sources ("replaced
+        Jane Doe, who ...") is prose however much of it is linked; a menu entry or a teaser
+        title is no sentence.
+        """
+        if kind == "heading":
+            return True
+        return place == "inside" and kind in _CITING_KINDS and self.cues.reads_as_sentences(text)
 
     def _subtree_stats(self, root: HtmlElement, teaser_boxes: bool) -> dict[HtmlElement, _Stats]:
         """Text, link and prose counts and the furniture kind of every element, from the leaves up.
@@ -395,6 +455,9 @@ class HtmlPath:
                 own.credit = CREDIT_HINT.search(f"{tag.get('class') or ''} {tag.get('id') or ''}") is not None
             own.caption = tag.tag == "figcaption"
         page_chars = max(1, stats[root].chars)
+        # A script without spaces says as much in fewer characters (`Cues.prose_length`); most
+        # pages have none of it, and there a run's length in characters is its prose length.
+        unspaced = self.cues.has_unspaced(etree.tostring(root, method="text", encoding=str))
         for tag in reversed(tags):
             own = stats[tag]
             own.named_kind, source = _named_kind(tag)
@@ -434,8 +497,8 @@ class HtmlPath:
                     direct_prose += len(collapse(child.tail))
             if tag.tag == "a":
                 own.prose = 0  # a teaser card wrapped in a link is a link, whatever it holds
-            elif direct_prose >= self.config.prose_min_chars and own.punctuated:
-                own.prose += direct_prose
+            elif own.punctuated:
+                own.prose += self._prose_run(tag, direct_prose, unspaced)
             # Comments and sidebars can out-write the article; they never locate it, whatever
             # their size, even with `article` teasers inside; only a page's headline or `main`
             # inside one says it wraps the article. A page wrapper (a page-wide form, a hidden
@@ -459,6 +522,22 @@ class HtmlPath:
             return False
         names = f"{tag.get('class') or ''} {tag.get('id') or ''}"
         return TEASER_HINT.search(names) is not None and CONTENT_HINT.search(names) is None
+
+    def _prose_run(self, tag: HtmlElement, chars: int, unspaced: bool) -> int:
+        """The prose length of the `chars` characters directly in `tag` and its inline children; 0 if too short.
+
+        On a page with text in a script without spaces, it is counted by `Cues.prose_length`.
+        """
+        if unspaced and chars * self.config.unspaced_char_weight >= self.config.prose_min_chars:
+            direct = [tag.text or ""]
+            for child in tag:
+                if child.tag not in BLOCK_TAGS and child.tag != "a":
+                    direct.extend(child.itertext())
+                direct.append(child.tail or "")
+            length = round(self.cues.prose_length(collapse("".join(direct))))
+        else:
+            length = chars
+        return length if length >= self.config.prose_min_chars else 0
 
     def _lays_out_article(self, tag: HtmlElement, own: _Stats, source: str, stats: dict[HtmlElement, _Stats]) -> bool:
         """A class-hinted box that holds most of its `article`'s text is the article's layout.
@@ -498,6 +577,11 @@ class HtmlPath:
                 sub.has_article = False
 
 
+def _aside_pieces(parts: Iterable[tuple[BoilerplateKind, str]]) -> Iterator[Piece]:
+    """The parts a block sets aside (`parse.shown_text`), dropped with their kinds."""
+    return (Piece(text, drop_kind=kind) for kind, text in parts)
+
+
 def _is_teaser_card(item: HtmlElement, stats: dict[HtmlElement, _Stats]) -> bool:
     """A list item that titles another page: it holds a heading and a link, and is no furniture."""
     if stats[item].kind is not None or not stats[item].link_chars:
@@ -534,13 +618,22 @@ def _furniture_kind(tag: HtmlElement, stats: _Stats) -> BoilerplateKind | None:
     return kind
 
 
+def _holds_blocks(element: HtmlElement, stats: _Stats) -> bool:
+    """An element that lays out blocks of text: a container, not one block nor a run of inline text.
+
+    An article is more than one paragraph, and a run of inline text is read as part of the block
+    around it, so neither is the article's frame.
+    """
+    return (element.tag in BLOCK_TAGS or stats.has_block) and element.tag not in LEAF_BLOCK_TAGS
+
+
 def _main_region(root: HtmlElement, stats: dict[HtmlElement, _Stats], share: float) -> HtmlElement:
     """The smallest element that still holds `share` of the page's prose: the article's frame."""
     region = root
     while True:
         prose = stats[region].prose
         best = max(region, key=lambda child: stats[child].prose, default=None)
-        if best is None or prose == 0 or stats[best].prose < share * prose or best.tag in LEAF_BLOCK_TAGS:
+        if best is None or prose == 0 or stats[best].prose < share * prose or not _holds_blocks(best, stats[best]):
             break
         region = best
     return region

@@ -2,7 +2,8 @@
 
 libxml2 2.14 reads `<title>` (and sometimes `<noscript>`) as raw text, and silently drops
 content nested deeper than 256 levels; `parse_html` repairs the first and re-reads such a
-page from parser events. `element_text` reads an element as a browser lays it out.
+page from parser events. `element_text` reads an element as a browser lays it out, and
+`shown_text` as a reader reads it (without what the page hides, nor ruby glosses).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring, fragment_fromstring
 
+from pipeline.records import BoilerplateKind
 from pipeline.stages.strip.pieces import collapse
-from pipeline.stages.strip.tags import BLOCK_TAGS, UNREAD_TAGS
+from pipeline.stages.strip.tags import BLOCK_TAGS, HIDDEN_STYLE, UNREAD_TAGS
 
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[[^\]]*\]\s*>", re.IGNORECASE)
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
@@ -21,7 +23,12 @@ _TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
 _MARKUP = re.compile(r"<[A-Za-z/!]")
 _PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 _TOO_DEEP = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+# Ruby annotations: the reading of the characters they stand over, and fallback brackets.
+_RUBY_GLOSS_TAGS = frozenset(("rt", "rp"))
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+# A soft hyphen marks where a word may break across lines; no reader sees it unless the line
+# breaks there, and it splits the word for any later reader of the text ("auto\xadnome").
+_SOFT_HYPHEN = re.compile(r"\xad|&shy;|&#173;|&#x0*ad;", re.IGNORECASE)
 
 
 def repair_markup(content: str) -> str:
@@ -47,7 +54,7 @@ def parse_html(content: str) -> HtmlElement | None:
 
     The page is repaired first (`repair_markup`).
     """
-    content = repair_markup(content)
+    content = _SOFT_HYPHEN.sub("", repair_markup(content))
     data = content.encode("utf-8", "surrogatepass")
     try:
         document = document_fromstring(data, parser=_PARSER)
@@ -109,10 +116,50 @@ class _DeepTreeBuilder:
 
 def element_text(element: HtmlElement) -> str:
     """The text of an element as laid out: inline elements run together, blocks and breaks set apart."""
+    return _laid_out(element, None)
+
+
+def shown_text(element: HtmlElement) -> tuple[str, tuple[tuple[BoilerplateKind, str], ...]]:
+    """The text of an element as a reader reads it, and the parts set aside inside it, each with its kind.
+
+    A hidden part (`hidden`, `display:none`) inside a paragraph is a copy, an alternative
+    rendering (a formula's source beside its image) or a form's message, never words of the
+    sentence around it: set aside as `hidden`. A ruby gloss (`rt`, `rp`: the reading printed
+    over Japanese or Chinese characters) is a reading aid, not words of the text: `other`.
+    """
+    aside: list[tuple[BoilerplateKind, str]] = []
+    return _laid_out(element, aside), tuple(aside)
+
+
+def is_hidden(element: HtmlElement) -> bool:
+    """An element no reader sees: the `hidden` attribute or an inline style that hides it."""
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style and HIDDEN_STYLE.search(style))
+
+
+def _set_aside(node: HtmlElement) -> BoilerplateKind | None:
+    """What a part inside a block is set aside as: hidden, a ruby gloss, or nothing."""
+    if node.tag in _RUBY_GLOSS_TAGS:
+        return "other"
+    return "hidden" if is_hidden(node) else None
+
+
+def _laid_out(element: HtmlElement, aside: list[tuple[BoilerplateKind, str]] | None) -> str:
+    """The element's text as laid out; with `aside` given, the parts `_set_aside` names go there instead."""
     parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end")):
+    walk = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
         spaced = node.tag in BLOCK_TAGS
         if event == "start":
+            kind = _set_aside(node) if aside is not None and node is not element else None
+            if kind is not None and aside is not None:
+                walk.skip_subtree()
+                text = element_text(node)
+                if text:
+                    aside.append((kind, text))
+                continue
             if spaced:
                 parts.append(" ")
             if node.text:

@@ -9,6 +9,7 @@ share (`pipeline.stages.strip.templates`) are the site's template.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from pipeline.config import StripConfig
@@ -26,6 +27,9 @@ from pipeline.stages.strip.cues import (
 )
 from pipeline.stages.strip.pieces import Piece, collapse
 from pipeline.stages.strip.templates import template_key
+
+# An HTML tag as it stands in page source: "<div class=\"x\">", "</p>".
+MARKUP_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]{0,300})?/?>")
 
 
 class TextPath:
@@ -124,6 +128,10 @@ class TextPath:
     def _line_score(self, line: str) -> int:
         """Long punctuated prose counts for the article, menus and labels against it; short or
         unpunctuated sentences, dated captions and table rows are neutral."""
+        if self._is_markup(line):
+            # Page source left in the dump, or a code sample inside the article: neither
+            # locates the article, nor breaks it apart.
+            return 0
         if self._is_prose(line):
             # Prose is punctuated: a long line with no stop or comma at all (a tag cloud, a
             # list of categories) does not count for the article, nor against it.
@@ -133,6 +141,16 @@ class TextPath:
             return 0
         return -len(line)
 
+    def _is_markup(self, line: str) -> bool:
+        """A line that is mostly HTML tags: page source left in the dump (a script's template) or a code sample.
+
+        Its tags are punctuated and long, so it would read as the longest prose of the page.
+        """
+        if "<" not in line:
+            return False
+        tags = sum(len(tag) for tag in MARKUP_TAG.findall(line))
+        return tags >= self.config.markup_min_share * len(line)
+
     def _is_headline_group(self, lines: list[str]) -> bool:
         # The headline and its deck stand just before the first paragraph.
         return len(lines) <= self.config.headline_max_lines and all(self.cues.is_title(line) for line in lines)
@@ -141,7 +159,12 @@ class TextPath:
         return self._reads_as_prose(line) and not self._is_template(line)
 
     def _reads_as_prose(self, line: str) -> bool:
-        return not self.cues.is_title(line) and not self.cues.is_menu_row(line) and self.cues.kind(line) is None
+        return (
+            not self.cues.is_title(line)
+            and not self.cues.is_menu_row(line)
+            and self.cues.kind(line) is None
+            and not self._is_markup(line)
+        )
 
     def _is_template(self, line: str) -> bool:
         if not self.template_lines or template_key(line) not in self.template_lines:
