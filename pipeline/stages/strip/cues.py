@@ -141,6 +141,10 @@ COMMENTS_START = re.compile(
     r"laisser un commentaire|deja un comentario)\b)",
     re.IGNORECASE,
 )
+# "Comments" as a bare label: a tab beside "Article" and "Video", or a button beside "Like".
+COMMENTS_TAB = re.compile(
+    r"^\s*(?:comments?|kommentare?|commentaires?|comentarios?|komentarze?|commenti|reacties)\s*:?\s*$", re.IGNORECASE
+)
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 # Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and

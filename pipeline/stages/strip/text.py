@@ -16,6 +16,7 @@ from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import (
     COMMENTS_START,
+    COMMENTS_TAB,
     INLINE_LABEL,
     ISO_DAY,
     LIST_MARKER,
@@ -70,7 +71,7 @@ class TextPath:
         """
         scores = [sum(self._line_score(line) for line in lines) for lines in groups]
         start = _first_marked_group(
-            groups,
+            [[] if self._is_tab_row(lines) else lines for lines in groups],
             scores,
             0,
             len(groups) - 1,
@@ -79,6 +80,18 @@ class TextPath:
             self.config.comments_min_prose_chars,
         )
         return len(groups) if start is None else start
+
+    def _is_tab_row(self, lines: list[str]) -> bool:
+        """A row of tabs or buttons that names the comments among other short labels ("Article",
+        "Video", "Comments"; "3 responses", "Like", "Comment"): it links to them, wherever they are.
+
+        Such rows stand above the article as often as below it, so none of their lines start the comments.
+        """
+        return (
+            len(lines) > 1
+            and any(COMMENTS_TAB.match(line) for line in lines)
+            and all(self.cues.is_short_line(line) for line in lines)
+        )
 
     def _article_span(self, groups: list[list[str]], comments: int) -> tuple[int, int]:
         """The first and last group of the article: the run of groups richest in prose.
