@@ -145,6 +145,13 @@ COMMENTS_START = re.compile(
 COMMENTS_TAB = re.compile(
     r"^\s*(?:comments?|kommentare?|commentaires?|comentarios?|komentarze?|commenti|reacties)\s*:?\s*$", re.IGNORECASE
 )
+# The site's rules for its comments stand where they begin: "The following comments are owned by
+# whoever posted them", "Please read our comment policy", "we require civility".
+COMMENT_RULES = re.compile(
+    r"\bthe following comments\b|\bcomments? (?:are|is) (?:owned|the (?:property|responsibility))\b|"
+    r"\bcomment(?:s|ing)? (?:policy|guidelines|rules)\b|\bwe require civility\b",
+    re.IGNORECASE,
+)
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 # Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and

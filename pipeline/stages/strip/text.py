@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import (
+    COMMENT_RULES,
     COMMENTS_START,
     COMMENTS_TAB,
     INLINE_LABEL,
@@ -76,10 +77,17 @@ class TextPath:
             0,
             len(groups) - 1,
             self.config.comments_min_prose_share,
-            lambda line: bool(COMMENTS_START.match(line)),
+            lambda line: bool(COMMENTS_START.match(line)) or self._states_comment_rules(line),
             self.config.comments_min_prose_chars,
         )
         return len(groups) if start is None else start
+
+    def _states_comment_rules(self, line: str) -> bool:
+        """A sentence or link about the comments' rules, which stand where the comments begin."""
+        words = self.cues.words(line)
+        return words <= self.config.call_to_action_max_factor * self.config.short_line_words and bool(
+            COMMENT_RULES.search(line)
+        )
 
     def _is_tab_row(self, lines: list[str]) -> bool:
         """A row of tabs or buttons that names the comments among other short labels ("Article",
