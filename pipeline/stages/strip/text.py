@@ -77,17 +77,19 @@ class TextPath:
             0,
             len(groups) - 1,
             self.config.comments_min_prose_share,
-            lambda line: bool(COMMENTS_START.match(line)) or self._states_comment_rules(line),
+            self._starts_comments,
             self.config.comments_min_prose_chars,
         )
         return len(groups) if start is None else start
 
-    def _states_comment_rules(self, line: str) -> bool:
-        """A sentence or link about the comments' rules, which stand where the comments begin."""
-        words = self.cues.words(line)
-        return words <= self.config.call_to_action_max_factor * self.config.short_line_words and bool(
-            COMMENT_RULES.search(line)
-        )
+    def _starts_comments(self, line: str) -> bool:
+        """A heading of the comments ("12 Comments", "Leave a Reply"), or a sentence or link about
+        their rules, which stand where they begin. A paragraph that opens with "Reader comments
+        on ..." is prose about comments, not their start.
+        """
+        if self.cues.words(line) > self.config.call_to_action_max_factor * self.config.short_line_words:
+            return False
+        return bool(COMMENTS_START.match(line) or COMMENT_RULES.search(line))
 
     def _is_tab_row(self, lines: list[str]) -> bool:
         """A row of tabs or buttons that names the comments among other short labels ("Article",
