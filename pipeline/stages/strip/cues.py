@@ -152,6 +152,9 @@ COMMENT_RULES = re.compile(
     r"\bcomment(?:s|ing)? (?:policy|guidelines|rules)\b|\bwe require civility\b",
     re.IGNORECASE,
 )
+# A site's legal notice states its rights with a year or in so many words, however long it runs
+# ("NHL.com is the official web site of ... (c) 2012. All Rights Reserved.").
+RIGHTS_NOTICE = re.compile(r"\ball rights reserved\b|©\s*\d{4}|\bcopyright\s*(?:©\s*)?\d{4}", re.IGNORECASE)
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 # Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and

@@ -23,6 +23,7 @@ from pipeline.stages.strip.cues import (
     LIST_MARKER,
     MONTH,
     PUNCTUATION,
+    RIGHTS_NOTICE,
     YEAR,
     Cues,
     heading_or_caption,
@@ -159,6 +160,9 @@ class TextPath:
             # Prose is punctuated: a long line with no stop or comma at all (a tag cloud, a
             # list of categories) does not count for the article, nor against it.
             long = len(line) >= self.config.prose_min_chars and PUNCTUATION.search(line) is not None
+            if long and RIGHTS_NOTICE.search(line):
+                # The site's legal notice reads as prose, but it is the site speaking.
+                return -len(line)
             return len(line) if long else 0
         if (heading_or_caption(line) == "caption" or self.cues.is_data_row(line)) and self.cues.kind(line) is None:
             return 0

@@ -1,4 +1,4 @@
-"""Where the readers' comments begin in a text dump: tab rows, comment rules, prose about comments."""
+"""The text path: where the readers' comments begin (tab rows, comment rules, prose about comments), legal notices."""
 
 from __future__ import annotations
 
@@ -79,3 +79,18 @@ def test_a_paragraph_that_opens_with_reader_comments_is_prose() -> None:
     )
     doc = _strip_dump(["Library hours extended", "", STORY[0], "", STORY[1], "", about, "", STORY[2]])
     assert doc.text == "\n\n".join(["Library hours extended", STORY[0], STORY[1], about, STORY[2]])
+
+
+def test_a_long_legal_notice_after_the_article_is_not_its_prose() -> None:
+    notice = (
+        "ValleyCourier.com is the website of the Valley Courier. Valley Courier, the Courier masthead and the "
+        "river logo are registered trademarks of Valley Media. Stories and photographs may not be copied, "
+        "broadcast or stored without written permission, except for short quotations in reviews and reports. "
+        "Readers may print single copies for their own use. © 2012 Valley Media. All Rights Reserved. "
+        "Use of this website means you accept its terms, which are reviewed every year and posted on this page."
+    )
+    doc = _strip_dump(
+        ["Library hours extended", "", *STORY[:2], "", "Most read", "Weather", "Schools", "Courts", "", notice]
+    )
+    assert doc.text == "\n\n".join(["Library hours extended", " ".join(STORY[:2])])
+    assert notice in [b.text for b in doc.boilerplate]
