@@ -1,4 +1,4 @@
-"""The text path: where the readers' comments begin (tab rows, comment rules, prose about comments), legal notices."""
+"""The text path: where the comments begin (tab rows, comment rules, prose about comments), where the article ends."""
 
 from __future__ import annotations
 
@@ -94,3 +94,16 @@ def test_a_long_legal_notice_after_the_article_is_not_its_prose() -> None:
     )
     assert doc.text == "\n\n".join(["Library hours extended", " ".join(STORY[:2])])
     assert notice in [b.text for b in doc.boilerplate]
+
+
+def test_the_posts_filing_line_and_the_blogs_about_box_end_the_article() -> None:
+    filing = "This entry was posted in County news by the newsroom. Bookmark the permalink."
+    about = (
+        "The Valley Courier has covered the county since 1921, and this blog is where its reporters write about "
+        "the stories behind the stories: the meetings, the records and the people they talk to every week."
+    )
+    doc = _strip_dump(
+        ["Library hours extended", "", STORY[0], "", STORY[1], "", filing, "", "About this blog", "", about]
+    )
+    assert doc.text == "\n\n".join(["Library hours extended", *STORY[:2]])
+    assert [b.text for b in doc.boilerplate] == [filing, "About this blog", about]

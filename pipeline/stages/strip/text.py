@@ -24,6 +24,7 @@ from pipeline.stages.strip.cues import (
     MONTH,
     PUNCTUATION,
     RIGHTS_NOTICE,
+    SITE_ABOUT,
     YEAR,
     Cues,
     heading_or_caption,
@@ -145,7 +146,8 @@ class TextPath:
             first,
             last,
             self.config.page_end_min_prose_share,
-            lambda line: self.cues.kind(line) is not None and not INLINE_LABEL.match(line),
+            lambda line: (self.cues.kind(line) is not None and not INLINE_LABEL.match(line))
+            or SITE_ABOUT.search(line) is not None,
         )
         return last if end is None else end - 1
 
