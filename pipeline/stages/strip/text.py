@@ -146,8 +146,10 @@ class TextPath:
             first,
             last,
             self.config.page_end_min_prose_share,
-            lambda line: (self.cues.kind(line) is not None and not INLINE_LABEL.match(line))
-            or SITE_ABOUT.search(line) is not None,
+            lambda line: (
+                (self.cues.kind(line) is not None and not INLINE_LABEL.match(line))
+                or SITE_ABOUT.search(line) is not None
+            ),
         )
         return last if end is None else end - 1
 
