@@ -155,11 +155,13 @@ COMMENT_RULES = re.compile(
 # A site's legal notice states its rights with a year or in so many words, however long it runs
 # ("NHL.com is the official web site of ... (c) 2012. All Rights Reserved.").
 RIGHTS_NOTICE = re.compile(r"\ball rights reserved\b|©\s*\d{4}|\bcopyright\s*(?:©\s*)?\d{4}", re.IGNORECASE)
-# Lines a site writes under every post or beside it: the post's filing line ("This entry was posted
-# in News. Bookmark the permalink.") and the heading of its blurb about itself ("About this blog").
-SITE_ABOUT = re.compile(
+# Lines a site writes under every post or beside it: the post's filing lines ("This entry was posted
+# in News. Bookmark the permalink.", "You can follow any responses to this entry through the RSS 2.0
+# feed.") and the heading of its blurb about itself ("About this blog").
+SITE_LINES = re.compile(
     r"^\s*about (?:this|the|our) (?:blog|site|website|author|column|newsletter)s?\s*:?\s*$|"
-    r"^\s*about (?:us|me|the authors?)\s*:?\s*$|\bbookmark the permalink\b",
+    r"^\s*about (?:us|me|the authors?)\s*:?\s*$|\bbookmark the permalink\b|"
+    r"\bfollow any (?:responses|comments) to this (?:entry|post)\b|\byou can leave a response\b",
     re.IGNORECASE,
 )
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.

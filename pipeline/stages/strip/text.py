@@ -24,7 +24,7 @@ from pipeline.stages.strip.cues import (
     MONTH,
     PUNCTUATION,
     RIGHTS_NOTICE,
-    SITE_ABOUT,
+    SITE_LINES,
     YEAR,
     Cues,
     heading_or_caption,
@@ -148,7 +148,7 @@ class TextPath:
             self.config.page_end_min_prose_share,
             lambda line: (
                 (self.cues.kind(line) is not None and not INLINE_LABEL.match(line))
-                or SITE_ABOUT.search(line) is not None
+                or SITE_LINES.search(line) is not None
             ),
         )
         return last if end is None else end - 1
@@ -164,8 +164,8 @@ class TextPath:
             # Prose is punctuated: a long line with no stop or comma at all (a tag cloud, a
             # list of categories) does not count for the article, nor against it.
             long = len(line) >= self.config.prose_min_chars and PUNCTUATION.search(line) is not None
-            if long and RIGHTS_NOTICE.search(line):
-                # The site's legal notice reads as prose, but it is the site speaking.
+            if long and (RIGHTS_NOTICE.search(line) or SITE_LINES.search(line)):
+                # The site's legal notice and a post's filing line read as prose, but it is the site speaking.
                 return -len(line)
             return len(line) if long else 0
         if (heading_or_caption(line) == "caption" or self.cues.is_data_row(line)) and self.cues.kind(line) is None:
