@@ -107,3 +107,11 @@ def test_the_posts_filing_line_and_the_blogs_about_box_end_the_article() -> None
     )
     assert doc.text == "\n\n".join(["Library hours extended", *STORY[:2]])
     assert [b.text for b in doc.boilerplate] == [filing, "About this blog", about]
+
+
+def test_comment_in_the_singular_names_a_column_not_the_comments() -> None:
+    table = ["Branch", "", "Closes", "", "Comment", "", "Main library", "", "9 pm", "", "new hours"]
+    doc = _strip_dump(["Library hours extended", "", STORY[0], "", STORY[1], "", *table, "", STORY[2]])
+    assert STORY[2] in doc.text
+    # The header cell itself reads as a label; nothing after it is taken for comments.
+    assert [b.text for b in doc.boilerplate if b.kind == "comments"] == ["Comment"]

@@ -164,6 +164,10 @@ SITE_LINES = re.compile(
     r"\bfollow any (?:responses|comments) to this (?:entry|post)\b|\byou can leave a response\b",
     re.IGNORECASE,
 )
+# "Comment" in the singular, alone, names one field (of a reply form, a table's column), not the section.
+COMMENT_FIELD = re.compile(
+    r"^\s*(?:comment|kommentar|commentaire|comentario|komentarz|commento)\s*:?\s*$", re.IGNORECASE
+)
 # Items of a menu row in a text dump are set apart by runs of spaces, tabs or bars.
 MENU_ROW_GAP = re.compile(r"\t|[^\S\n]{3,}|\s[|•·»]\s")
 # Sentence ends of any script: Latin stops, the ideographic and full-width stops of Chinese and

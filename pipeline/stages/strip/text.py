@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
 from pipeline.stages.strip.cues import (
+    COMMENT_FIELD,
     COMMENT_RULES,
     COMMENTS_START,
     COMMENTS_TAB,
@@ -89,7 +90,9 @@ class TextPath:
         their rules, which stand where they begin. A paragraph that opens with "Reader comments
         on ..." is prose about comments, not their start.
         """
-        if self.cues.words(line) > self.config.call_to_action_max_factor * self.config.short_line_words:
+        if COMMENT_FIELD.match(line) or (
+            self.cues.words(line) > self.config.call_to_action_max_factor * self.config.short_line_words
+        ):
             return False
         return bool(COMMENTS_START.match(line) or COMMENT_RULES.search(line))
 
@@ -147,7 +150,7 @@ class TextPath:
             last,
             self.config.page_end_min_prose_share,
             lambda line: (
-                (self.cues.kind(line) is not None and not INLINE_LABEL.match(line))
+                (self.cues.kind(line) is not None and not INLINE_LABEL.match(line) and not COMMENT_FIELD.match(line))
                 or SITE_LINES.search(line) is not None
             ),
         )
