@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from pipeline import build_cache
+from pipeline import build_cache, language_model
 from pipeline.language_model import (
     LanguageModel,
     cache_file,
@@ -57,73 +57,77 @@ def test_classify_gives_py3langids_language_and_probability_bit_for_bit(model: L
 
 
 def test_every_state_is_decided_by_the_last_window_bytes(model: LanguageModel) -> None:
-    """The DFA is an Aho-Corasick automaton: each move goes to the longest suffix that is a state.
+    """The DFA is an Aho-Corasick automaton, so a state only depends on the last `window` bytes.
 
-    Each state is labelled with the bytes of a shortest path to it. If every move from a
-    state with label w on byte b goes to the state whose label is the longest suffix of
-    w + b among all labels (and the labels are distinct and closed under prefixes), then
-    the state after any text is the longest suffix of the text among the labels, which
-    only its last `window` bytes (the longest label) decide.
+    Each state is labelled with the bytes of a shortest path to it (distinct labels, closed
+    under prefixes: a trie). Aho-Corasick's moves: from the state labelled w, byte b leads
+    to the state labelled w + b if there is one, else where b leads from the state of the
+    longest proper suffix of w (reached by walking w without its first byte). Then, by
+    induction on the length of the text, the state after any text is its longest suffix
+    among the labels, which only its last `window` bytes (the longest label) decide.
     """
     count = len(model.row_base)
-    labels, depth = _labels(model)
-    distinct = set(labels)
-    assert len(distinct) == count
-    assert all(label[:-1] in distinct for label in labels)  # closed under prefixes
+    number, depth = _labels(model)
     assert int(depth.max()) == model.window
-    # Labels as numbers (bytes big-endian) keyed with their length, to look suffixes up.
-    as_number = np.array([int.from_bytes(label, "big") for label in labels], dtype=np.int64)
-    keys = as_number + (depth.astype(np.int64) << 56)
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    for start in range(0, count, 4096):
-        states = np.arange(start, min(count, start + 4096))
-        moved = model.transitions[model.row_base[states][:, None] + np.arange(256)].astype(np.int64)
-        extended = (as_number[states][:, None] << 8) | np.arange(256)  # w + b
-        length = depth[states][:, None] + 1
-        expected = np.full(moved.shape, -1, dtype=np.int64)
-        for size in range(model.window, -1, -1):  # the longest suffix first
-            key = (extended & ((1 << (8 * size)) - 1)) + (size << 56)
-            position = np.minimum(np.searchsorted(sorted_keys, key), count - 1)
-            hit = (length >= size) & (expected == -1) & (sorted_keys[position] == key)
-            expected[hit] = order[position[hit]]
-        assert np.array_equal(moved, expected)
+    assert len(np.unique(number + (depth << 56))) == count  # distinct labels
+    # The state of each label without its first byte, walked from the start state.
+    suffix = np.zeros(count, dtype=np.int64)
+    for position in range(1, model.window):
+        going = depth > position
+        byte = (number[going] >> (8 * (depth[going] - 1 - position))) & 0xFF
+        suffix[going] = model.transitions[model.row_base[suffix[going]] + byte]
+    every_byte = np.arange(256)
+    for start in range(0, count, 8192):
+        states = np.arange(start, min(count, start + 8192))
+        moved = model.transitions[model.row_base[states][:, None] + every_byte].astype(np.int64)
+        extends = (depth[moved] == depth[states][:, None] + 1) & (
+            number[moved] == ((number[states][:, None] << 8) | every_byte)
+        )
+        fallback = model.transitions[model.row_base[suffix[states]][:, None] + every_byte].astype(np.int64)
+        fallback[states == 0] = 0  # from the start state, a byte no label starts with stays there
+        assert (extends | (moved == fallback)).all()
 
 
-def _labels(model: LanguageModel) -> tuple[list[bytes], np.ndarray]:
-    """Each state's label (the bytes of a shortest path from the start state) and its length."""
+def _labels(model: LanguageModel) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's label (the bytes of a shortest path from the start state, as a big-endian number) and its length."""
     count = len(model.row_base)
-    depth = np.full(count, -1)
+    depth = np.full(count, -1, dtype=np.int64)
+    number = np.zeros(count, dtype=np.int64)
     depth[0] = 0
-    labels = [b""] * count
-    frontier = [0]
-    while frontier:
-        following = []
-        for state in frontier:
-            row = model.transitions[model.row_base[state] : model.row_base[state] + 256]
-            for byte in np.flatnonzero(depth[row] == -1):
-                target = int(row[byte])
-                if depth[target] == -1:
-                    depth[target] = depth[state] + 1
-                    labels[target] = labels[state] + bytes([int(byte)])
-                    following.append(target)
-        frontier = following
+    frontier = np.array([0])
+    while len(frontier):
+        targets = model.transitions[model.row_base[frontier][:, None] + np.arange(256)]
+        new = depth[targets] == -1
+        sources = np.broadcast_to(frontier[:, None], targets.shape)[new]
+        moves = np.broadcast_to(np.arange(256), targets.shape)[new]
+        reached, first = np.unique(targets[new], return_index=True)  # each new state by its first path
+        depth[reached] = depth[sources[first]] + 1
+        number[reached] = (number[sources[first]] << 8) | moves[first]
+        frontier = reached
     assert (depth >= 0).all()
-    return labels, depth
+    return number, depth
 
 
 def test_the_build_cache_gives_the_model_it_was_built_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model: LanguageModel
 ) -> None:
     monkeypatch.setenv(build_cache.CACHE_DIR_VARIABLE, str(tmp_path))
+    unpacked: list[LanguageModel] = []
+
+    def unpack() -> LanguageModel:
+        unpacked.append(model)  # what unpacking gives, without unpacking again (a second)
+        return model
+
+    monkeypatch.setattr(language_model, "unpack_packaged_model", unpack)
     load_language_model.cache_clear()
     try:
         built = load_language_model()  # unpacked and stored
+        assert unpacked == [model]
         path = cache_file()
         assert path is not None and path.is_file()
         load_language_model.cache_clear()
         read = load_language_model()  # read back
-        assert read is not built
+        assert read is not built and len(unpacked) == 1
         for loaded in (built, read):
             assert loaded.classes == model.classes and loaded.window == model.window
             for name in ("transitions", "row_base", "outputs", "weights", "priors"):
@@ -134,7 +138,7 @@ def test_the_build_cache_gives_the_model_it_was_built_from(
         path.write_bytes(bytes(content))
         load_language_model.cache_clear()
         again = load_language_model()
-        assert np.array_equal(again.weights, model.weights)
+        assert again is model and len(unpacked) == 2
         assert build_cache.read_checked_view(path).nbytes == len(path.read_bytes()) - 32
     finally:
         load_language_model.cache_clear()
