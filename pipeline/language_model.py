@@ -179,8 +179,9 @@ def _deepest_state(transitions: npt.NDArray[np.uint32], row_base: npt.NDArray[np
     frontier = np.array([0], dtype=np.int64)
     depth = 0
     while True:
-        targets = np.unique(transitions[(row_base[frontier][:, None] + np.arange(256)).ravel()])
-        frontier = targets[~reached[targets]].astype(np.int64)
+        seen = np.zeros(len(row_base), dtype=bool)
+        seen[transitions[(row_base[frontier][:, None] + np.arange(256)).ravel()]] = True
+        frontier = np.flatnonzero(seen & ~reached)
         if not len(frontier):
             return depth
         reached[frontier] = True
