@@ -10,7 +10,8 @@
   headline on the page, not the search engine's title, is the title.
   `bench/pagemeta_eval.py` measures them on trafilatura's evaluation set.
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
-  probability for it (py3langid, offline: its model ships inside the package).
+  probability for it (py3langid's model, offline: it ships inside the package; unpacked once
+  per machine and read by `pipeline.language_model`, with py3langid's answers).
 
 The metadata stage (`pipeline.stages.metadata`) calls both: it fills `url`, `title`,
 `published`, `author`, `site_name` and `language`, and gives relative dates an anchor when
@@ -24,7 +25,6 @@ gives the same date on any day.
 from __future__ import annotations
 
 import datetime
-import functools
 import itertools
 import logging
 import re
@@ -39,6 +39,7 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
+from pipeline.language_model import classify, load_language_model
 from pipeline.records import Language, PublishedDate
 
 # The settings of a run that sets none (`pipeline.config`).
@@ -371,17 +372,9 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
-@functools.cache
-def _identifier() -> Any:
-    """py3langid's identifier with probabilities normalised, loaded once per process."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def warm_up() -> None:
-    """Load the language model now (seconds), not inside the first document's time limit."""
-    _identifier()
+    """Load the language model now, not inside the first document's time limit."""
+    load_language_model()
 
 
 def detect_language(text: str, config: MetadataConfig = DEFAULT_CONFIG) -> Language | None:
@@ -392,10 +385,12 @@ def detect_language(text: str, config: MetadataConfig = DEFAULT_CONFIG) -> Langu
     `config.min_language_confidence`, gives None.
     """
     sample = text[: config.language_sample_chars]
-    if len(_LETTER.findall(sample)) < config.min_language_letters:
+    # Counting stops at the threshold: a text has its first twenty letters long before its last.
+    letters = sum(1 for _ in itertools.islice(_LETTER.finditer(sample), config.min_language_letters))
+    if letters < config.min_language_letters:
         return None
-    code, probability = _identifier().classify(sample)
-    confidence = round(float(probability), 4)
+    code, probability = classify(load_language_model(), sample)
+    confidence = round(probability, 4)
     if confidence < config.min_language_confidence or not re.match(r"^[a-z]{2}$", code):
         return None
     return Language(code=code, confidence=confidence)
