@@ -29,7 +29,6 @@ import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,13 +38,12 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
+from pipeline.pagetitle import article_title, page_headings
 from pipeline.records import Language, PublishedDate
 
 # The settings of a run that sets none (`pipeline.config`).
 DEFAULT_CONFIG = MetadataConfig()
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
-_TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -110,9 +108,8 @@ def page_metadata(
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
     except (ParserError, ValueError):
         return PageMetadata(url=url)
-    headlines = [h for h in (_clean(h1.text_content()) for h1 in tree.iter("h1")) if h]
-    # Only the first few h2: further down they title sections, teasers and comments.
-    subheadlines = [h for h in (_clean(h2.text_content()) for h2 in itertools.islice(tree.iter("h2"), 5)) if h]
+    # Only the first few h2 and h3: further down they title sections, teasers and comments.
+    headings = page_headings(tree, config.max_subheadings)
     latest = fetch_date if fetch_date is not None else config.latest_date
     # Read before trafilatura, which prunes the tree it is given.
     declared = declared_publication_date(tree, config.earliest_date, latest)
@@ -126,18 +123,22 @@ def page_metadata(
     read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
     date = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
     site_name = _clean(found.sitename)
+    page_url = url or _clean(found.url)
     return PageMetadata(
-        url=url or _clean(found.url),
+        url=page_url,
         title=article_title(
             _clean(found.title),
-            headlines,
+            headings.h1,
             site_name,
-            subheadlines,
+            headings.h2,
             config.min_headline_share,
             config.min_framed_title_words,
+            titles=headings.titles,
+            minor_headlines=headings.h3,
+            host=urlsplit(page_url).hostname if page_url else None,
         ),
         published=PublishedDate(value=date, precision="day") if date else None,
-        author=_page_author(_clean(found.author), byline, site_name, url or _clean(found.url)),
+        author=_page_author(_clean(found.author), byline, site_name, page_url),
         site_name=site_name,
     )
 
@@ -277,87 +278,6 @@ def _name_words(text: str) -> list[str]:
 
 def _capitalised(word: str) -> bool:
     return word[0].isupper() and word.rstrip(".").replace("-", "").replace("'", "").isalpha()
-
-
-def article_title(
-    title: str | None,
-    headlines: list[str],
-    site_name: str | None,
-    subheadlines: Sequence[str] = (),
-    min_headline_share: float = DEFAULT_CONFIG.min_headline_share,
-    min_framed_words: int = DEFAULT_CONFIG.min_framed_title_words,
-) -> str | None:
-    """The article's title, from the page title and the page's own headlines.
-
-    The page title (`<title>`, Open Graph) carries the site's name ("Storm closes the harbour
-    - The Coastal Gazette") and is often reworded for search engines; the headline on the
-    page is the article's own. So, in order:
-
-    0. the page title, of at least three words, found inside a longer `h1`: the
-       headline's markup adds a kicker or the site's name ("Politics | ...");
-    1. a headline (`h1`) found inside the page title, unless it is only the title's first
-       or last part with a longer part beside it (then it is the site's name);
-    2. a headline that shares at least half its words with the page title;
-    3. the same with the `h2` headlines, when no `h1` qualifies (blog themes put the
-       site's name in `h1` and each post's title in `h2`);
-    4. the page title without the site's name around it: the part that is not the site's
-       name, the longest one when several are left. A title that does not split stands.
-
-    A headline that is the site's name never counts.
-    """
-    if title is None:
-        return headlines[0] if len(headlines) == 1 else None
-    site = _fold(site_name) if site_name else ""
-    framed = _title_in_headline(title, headlines, site, min_framed_words)
-    if framed is not None:
-        return framed
-    for candidates in (headlines, subheadlines):
-        found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site], min_headline_share)
-        if found is not None:
-            return found
-    parts = [part.strip() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title
-    kept = [part for part in parts if _fold(part) != site and not (site and _fold(part) in site)]
-    return max(kept or parts, key=len)
-
-
-def _title_in_headline(title: str, headlines: list[str], site: str, min_words: int) -> str | None:
-    """The page title when a longer headline holds it with more around it, or None.
-
-    Headlines often carry a kicker or the site's name in their own markup ("Politics |
-    Mayor elected", "Immobilienkrise Rene Benko-Firma in Sorge"); the page title (Open
-    Graph's first) then names the article alone. A title of fewer than `min_words` words
-    is too common to tell.
-    """
-    folded = _fold(title)
-    if len(folded.split()) < min_words or folded == site:
-        return None
-    return title if any(folded in _fold(h) and len(_fold(h)) > len(folded) for h in headlines) else None
-
-
-def _headline_in_title(title: str, headlines: list[str], min_share: float) -> str | None:
-    """The headline the page title names (rules 1 and 2 of `article_title`), or None."""
-    folded_title = _fold(title)
-    parts = [_fold(part) for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    longest = max((len(part) for part in parts), default=0)
-    # A headline that is only the title's first or last part, beside a longer one, is the site's name.
-    headlines = [
-        h for h in headlines if not (len(parts) > 1 and _fold(h) in (parts[0], parts[-1]) and len(_fold(h)) < longest)
-    ]
-    inside = [h for h in headlines if _fold(h) in folded_title]
-    if inside:
-        return max(inside, key=len)
-    title_words = set(folded_title.split())
-    best, best_share = None, 0.0
-    for headline in headlines:
-        words = _fold(headline).split()
-        if len(words) < 2:
-            continue
-        share = sum(word in title_words for word in words) / len(words)
-        if share > best_share:
-            best, best_share = headline, share
-    return best if best_share >= min_share else None
 
 
 def _fold(value: str) -> str:
