@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import itertools
 import logging
 import re
 from collections import Counter
@@ -38,6 +37,7 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
+from pipeline.pageauthor import declared_authors, page_author, page_byline
 from pipeline.pagetitle import article_title, page_headings
 from pipeline.records import Language, PublishedDate
 
@@ -55,19 +55,6 @@ _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?
 _OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b")
 _PUBLISHED_KEYS = frozenset({"article:published_time", "og:article:published_time", "datepublished"})
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
-# The path of a site's page about one of its authors: /author/jane-miller, /autor/..., /auteur/...
-_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?)/[^/?#]+", re.IGNORECASE)
-# Words that introduce a byline, in the languages of the web's news pages.
-# The label of a Twitter card's author ("Written by", WordPress's "Verfasst von", "Écrit par"...).
-_WRITTEN_BY = re.compile(
-    r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da)$", re.IGNORECASE
-)
-_BYLINE = re.compile(
-    r"^[\W_]*(?:by|von|par|por|di|door|af|av|text(?: von| und foto(?:s)?)?|autor(?:in)?|author|auteur|redaktion)"
-    r"\s*:?\s+(.+)",
-    re.IGNORECASE,
-)
-
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
@@ -114,6 +101,7 @@ def page_metadata(
     # Read before trafilatura, which prunes the tree it is given.
     declared = declared_publication_date(tree, config.earliest_date, latest)
     byline = page_byline(tree, config.max_byline_chars)
+    authors = declared_authors(tree)
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
     # Imported here: trafilatura takes a third of a second to import, which a run of text
     # dumps never needs.
@@ -138,7 +126,7 @@ def page_metadata(
             host=urlsplit(page_url).hostname if page_url else None,
         ),
         published=PublishedDate(value=date, precision="day") if date else None,
-        author=_page_author(_clean(found.author), byline, site_name, page_url),
+        author=page_author(_clean(found.author), byline, authors, site_name, page_url),
         site_name=site_name,
     )
 
@@ -179,19 +167,6 @@ def page_utc_offset(html: str) -> int | None:
     return offsets.most_common(1)[0][0] if offsets else None
 
 
-def _page_author(author: str | None, byline: str | None, site_name: str | None, url: str | None) -> str | None:
-    """The author from the metadata, but the byline's person where the metadata names the site itself.
-
-    Sites put their own name in `author` fields; a person named in the page's byline wrote the article.
-    """
-    if author is None or byline is None:
-        return author or byline
-    folded = _fold(author).replace(" ", "")
-    host = _fold(urlsplit(url).hostname or "") if url else ""
-    is_site = bool(folded) and (folded == _fold(site_name or "").replace(" ", "") or folded in host.replace(" ", ""))
-    return byline if is_site else author
-
-
 def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> str | None:
     """The time the page declares it was published, as written there ("2022-02-03T23:30:00+01:00"), or None.
 
@@ -214,70 +189,6 @@ def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> 
         if match and earliest <= match.group(1) <= latest:
             return candidate.strip()
     return None
-
-
-def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
-    """The author the page's body names, or None.
-
-    In order: a link marked `rel="author"`; a link to an author's page (`/author/NAME`,
-    `/autor/NAME`...); a short element that reads as a byline ("By Jane Miller", "Von Max
-    Muster", "Autor: Peter Maahn"), whose name is its next one to four capitalised words.
-    The first one in the page wins: bylines stand next to the headline, above the comments.
-    After them all, the value the page's Twitter card labels "Written by".
-    """
-    for link in tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
-        name = _person_name(link.text_content())
-        if name is not None:
-            return name
-    for link in tree.iter("a"):
-        if _AUTHOR_PAGE.search(link.get("href") or ""):
-            name = _person_name(link.text_content())
-            if name is not None:
-                return name
-    for element in tree.iter("p", "span", "div", "small", "em", "i", "b", "strong", "address", "li", "a", "h4", "h5"):
-        text = " ".join(element.text_content().split())
-        if len(text) > max_chars:
-            continue
-        match = _BYLINE.match(text)
-        if match is not None:
-            words = _name_words(match.group(1))
-            if len(words) >= 2:
-                return " ".join(words)
-    return _twitter_card_author(tree)
-
-
-def _twitter_card_author(tree: HtmlElement) -> str | None:
-    """The value the page's Twitter card labels "Written by" (`twitter:labelN`, `twitter:dataN`), or None."""
-    labels: dict[str, str] = {}
-    values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        key = (meta.get("name") or meta.get("property") or "").casefold()
-        if key.startswith("twitter:label"):
-            labels[key.removeprefix("twitter:label")] = meta.get("content") or ""
-        elif key.startswith("twitter:data"):
-            values[key.removeprefix("twitter:data")] = meta.get("content") or ""
-    for number, label in sorted(labels.items()):
-        if _WRITTEN_BY.match(label.strip()) and number in values:
-            return _person_name(values[number])
-    return None
-
-
-def _person_name(text: str) -> str | None:
-    """`text` when it reads as a name: one to four words, no digits, not a sentence."""
-    name = _clean(text)
-    if name is None or len(name) > 50 or any(ch.isdigit() for ch in name) or len(name.split()) > 4:
-        return None
-    return name if _LETTER.search(name) else None
-
-
-def _name_words(text: str) -> list[str]:
-    """The capitalised words `text` starts with, at most four, up to a comma or a slash ("Jane Miller, 3 May")."""
-    head = re.split(r"[,;:/|()]", text, maxsplit=1)[0]
-    return list(itertools.takewhile(_capitalised, head.split()[:4]))
-
-
-def _capitalised(word: str) -> bool:
-    return word[0].isupper() and word.rstrip(".").replace("-", "").replace("'", "").isalpha()
 
 
 def _fold(value: str) -> str:
