@@ -38,6 +38,7 @@ from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
 from pipeline.pageauthor import declared_authors, page_author, page_byline
+from pipeline.pagedate import shown_dates
 from pipeline.pagetitle import article_title, page_headings
 from pipeline.records import Language, PublishedDate
 
@@ -50,6 +51,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # The meta keys that name the publication itself (not the page's last change).
 # A time given in UTC: "T23:11:59Z", "T23:11:59.000+00:00", "T23:11:59+0000".
+# A UTC time on the hour at 21:00, 22:00 or 23:00: midnight of the next day one to three hours
+# east of Greenwich (Europe, Africa, the Middle East), as sites store a publication day.
+_MIDNIGHT_EAST = re.compile(r"T2[123]:00(?::00(?:\.0+)?)?\s*(?:Z|[+-]00:?00)$")
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$")
 # An ISO time with its offset from UTC: "2021-03-02T10:00:00+01:00", "...T10:00+0530".
 _OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b")
@@ -100,6 +104,7 @@ def page_metadata(
     latest = fetch_date if fetch_date is not None else config.latest_date
     # Read before trafilatura, which prunes the tree it is given.
     declared = declared_publication_date(tree, config.earliest_date, latest)
+    shown = shown_dates(tree, config.earliest_date, latest, config.max_dateline_chars, config.dateline_reach_chars)
     byline = page_byline(tree, config.max_byline_chars)
     authors = declared_authors(tree)
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
@@ -109,22 +114,25 @@ def page_metadata(
 
     found = extract_metadata(tree, default_url=url, date_config=date_config)
     read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
-    date = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
+    declared_day = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
     site_name = _clean(found.sitename)
     page_url = url or _clean(found.url)
+    title = article_title(
+        _clean(found.title),
+        headings.h1,
+        site_name,
+        headings.h2,
+        config.min_headline_share,
+        config.min_framed_title_words,
+        titles=headings.titles,
+        minor_headlines=headings.h3,
+        host=urlsplit(page_url).hostname if page_url else None,
+    )
+    # The date the page shows under its headline is the one its reader takes for the article's.
+    date = shown.day(title) or declared_day
     return PageMetadata(
         url=page_url,
-        title=article_title(
-            _clean(found.title),
-            headings.h1,
-            site_name,
-            headings.h2,
-            config.min_headline_share,
-            config.min_framed_title_words,
-            titles=headings.titles,
-            minor_headlines=headings.h3,
-            host=urlsplit(page_url).hostname if page_url else None,
-        ),
+        title=title,
         published=PublishedDate(value=date, precision="day") if date else None,
         author=page_author(_clean(found.author), byline, authors, site_name, page_url),
         site_name=site_name,
@@ -135,7 +143,8 @@ def _publication_day(stamp: str | None, page_offset: int | None, read: str | Non
     """The publication day from the time the page declares and the day htmldate read (visible dates, the URL).
 
     The declared day as written wins, but for a time given in UTC: Greenwich's day is not
-    always the writer's. The page's own offset (`page_offset`, in minutes) turns it into
+    always the writer's. A UTC time on the hour at 21:00 to 23:00 is a day stored as
+    midnight one to three hours east of Greenwich: the next day. The page's own offset (`page_offset`, in minutes) turns it into
     the writer's day; without one, a day htmldate read next to it stands where the writer's
     zone (at most `max_offset_hours` from UTC) can have moved the day there.
     """
@@ -146,6 +155,9 @@ def _publication_day(stamp: str | None, page_offset: int | None, read: str | Non
     if utc is None:
         return day
     moment = datetime.datetime.fromisoformat(f"{day}T{utc.group(1)}:{utc.group(2)}")
+    if page_offset is None and _MIDNIGHT_EAST.search(stamp):
+        # A day without its time, stored as midnight where it was written, east of Greenwich.
+        return (moment + datetime.timedelta(hours=3)).date().isoformat()
     if page_offset is not None:
         return (moment + datetime.timedelta(minutes=page_offset)).date().isoformat()
     earliest = (moment - datetime.timedelta(hours=max_offset_hours)).date().isoformat()

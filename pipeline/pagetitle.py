@@ -54,7 +54,7 @@ def page_headings(tree: HtmlElement, max_headings: int) -> PageHeadings:
     for level, headings in found.items():
         limit = None if level == "h1" else max_headings
         for heading in itertools.islice(tree.iter(level), limit):
-            if _is_home_link(heading):
+            if is_home_link(heading):
                 continue
             whole, piece = _words(" ".join(heading.itertext())), headline_text(heading)
             if piece:
@@ -110,7 +110,7 @@ def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-def _is_home_link(heading: HtmlElement) -> bool:
+def is_home_link(heading: HtmlElement) -> bool:
     """Whether the heading is a link to a site's home page (its logo): inside one, or holding one with all its words."""
     for ancestor in heading.iterancestors("a"):
         return _home_address(ancestor.get("href"))
@@ -172,7 +172,7 @@ def article_title(
     sources = list(titles) or ([title] if title else [])
     # A site name that is a page title, or the longest part of one, is the article's title
     # taken for the site's name by a reader's guess.
-    if site_name and any(_fold(site_name) in (_fold(t), _fold(_longest_part(t))) for t in sources):
+    if site_name and any(fold(site_name) in (fold(t), fold(_longest_part(t))) for t in sources):
         site_name = None
     site_names = _site_names(site_name, host)
     h1, h2, h3 = (
@@ -220,14 +220,14 @@ def _heading_named(titles: list[str], headings: list[tuple[str, ...]], site_name
     The titles are tried in turn; None when no heading is named by any.
     """
     for title in titles:
-        parts = [_fold(part) for part in TITLE_SEPARATOR.split(title) if part.strip()]
+        parts = [fold(part) for part in TITLE_SEPARATOR.split(title) if part.strip()]
         names: set[str] = set()
         for start in range(len(parts)):
             for end in range(start + 1, len(parts) + 1):
                 if not parts[end - 1] or _is_site(parts[end - 1], site_names):
                     break
                 names.add(" ".join(parts[start:end]))
-        named = [reading for readings in headings for reading in readings if _fold(reading) in names]
+        named = [reading for readings in headings for reading in readings if fold(reading) in names]
         if named:
             return max(named, key=len)
     return None
@@ -240,23 +240,23 @@ def _title_in_headline(title: str, headlines: list[str], site_names: list[str], 
     Mayor elected"); the page title (Open Graph's first) then names the article alone. A
     title of fewer than `min_words` words is too common to tell.
     """
-    folded = _fold(title)
+    folded = fold(title)
     if len(folded.split()) < min_words or _is_site(title, site_names):
         return None
-    return title if any(_inside(folded, _fold(h)) and len(_fold(h)) > len(folded) for h in headlines) else None
+    return title if any(_inside(folded, fold(h)) and len(fold(h)) > len(folded) for h in headlines) else None
 
 
 def _headline_in_title(title: str, headlines: list[tuple[str, ...]], min_share: float) -> str | None:
     """The headline reading the page title names (rules 2 to 4 of `article_title`), or None."""
-    folded_title = _fold(title)
+    folded_title = fold(title)
     readings = [reading for readings in headlines for reading in readings]
-    inside = [h for h in readings if _fold(h) and _inside(_fold(h), folded_title)]
+    inside = [h for h in readings if fold(h) and _inside(fold(h), folded_title)]
     if inside:
         return max(inside, key=len)
     title_words = set(folded_title.split())
     best, best_share = None, 0.0
     for headline in readings:
-        words = _fold(headline).split()
+        words = fold(headline).split()
         if len(words) < 2:
             continue
         share = sum(word in title_words for word in words) / len(words)
@@ -267,11 +267,11 @@ def _headline_in_title(title: str, headlines: list[tuple[str, ...]], min_share: 
 
 def _site_names(site_name: str | None, host: str | None) -> list[str]:
     """The site's names, folded without spaces: its declared name, its host's name ("coastalgazette")."""
-    names = [_fold(site_name).replace(" ", "")] if site_name else []
+    names = [fold(site_name).replace(" ", "")] if site_name else []
     if host:
         labels = [label for label in host.casefold().split(".") if label not in ("www", "m")]
         if len(labels) >= 2:
-            names.append(_fold(labels[-2]).replace(" ", ""))
+            names.append(fold(labels[-2]).replace(" ", ""))
     return [name for name in names if len(name) >= 3]
 
 
@@ -281,7 +281,7 @@ def _is_site(text: str, site_names: list[str], loose: bool = True) -> bool:
     Headings are judged strictly: an article's headline may start with a word that is the
     host's name; a part of a page title beside the headline is the site's when it holds it.
     """
-    folded = _fold(text)
+    folded = fold(text)
     joined = folded.replace(" ", "")
     if not joined:
         return False
@@ -302,5 +302,6 @@ def _inside(part: str, whole: str) -> bool:
     return f" {part} " in f" {whole} "
 
 
-def _fold(value: str) -> str:
+def fold(value: str) -> str:
+    """`value` as compared: case folded, its words only, one space between them."""
     return " ".join(re.findall(r"\w+", value.casefold()))
