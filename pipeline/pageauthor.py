@@ -138,7 +138,11 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
             if name is not None and not _in_footer(link):
                 return name
     dated: str | None = None
-    for element in tree.iter(*_BYLINE_TAGS):
+    # Only short elements: their words are measured by lxml, longer ones are not read in Python.
+    short = (
+        f"//*[{' or '.join(f'self::{tag}' for tag in _BYLINE_TAGS)}][string-length(normalize-space()) <= {max_chars}]"
+    )
+    for element in tree.xpath(short):
         text = _text(element)
         if len(text) > max_chars:
             continue

@@ -30,12 +30,18 @@ _PUBLISHED_LABEL = re.compile(
     r"(?:\s+(?:am|on|le|el|il))?\s*:?\s*$",
     re.IGNORECASE,
 )
+# A word of such a label anywhere in a line: the lines worth reading for one.
+_PUBLISHED_WORD = re.compile(
+    r"ver[öo]ffentlicht|erschienen|erstellt|publiziert|published|posted|written|publié|publicado|pubblicato",
+    re.IGNORECASE,
+)
 # Words that say a date is the last change, not the publication.
 _UPDATED = re.compile(
     r"aktualisiert|updated|geändert|änderung|modified|last edited|mis à jour|actualizado|aggiornato", re.IGNORECASE
 )
 # Where a page lists its other articles, each with its own date.
 _ASIDE = frozenset({"li", "aside", "nav", "footer"})
+_UNREAD = frozenset({"script", "style", "noscript", "template"})
 _SKIPPED = frozenset({"script", "style", "noscript", "a", "button", "select", "option"})
 
 
@@ -67,8 +73,9 @@ def shown_dates(tree: HtmlElement, earliest: str, latest: str, max_chars: int, r
     characters of text after it, the first one after a publication label there if any:
     the line under a headline gives the article's date. After a label: a date after a
     publication label in a short element ("Erschienen am: 13.10.2021"), outside the
-    lists, asides and footers where a page shows its other articles. A date marked as an
-    update, or outside [`earliest`, `latest`], is not believed.
+    lists, asides and footers where a page shows its other articles, on a page that
+    shows no date under a headline. A date marked as an update, or outside [`earliest`,
+    `latest`], is not believed.
     """
     bounds = (earliest, latest)
     under: dict[str, str] = {}
@@ -84,18 +91,28 @@ def shown_dates(tree: HtmlElement, earliest: str, latest: str, max_chars: int, r
         for reading in readings:
             if day is not None:
                 under.setdefault(reading, day)
-    return ShownDates(under=under, first=first, labelled=_labelled_date(tree, bounds, max_chars))
+    # The labels are looked for only on pages that show no date under a headline (the search costs).
+    labelled = _labelled_date(tree, bounds, max_chars) if not under else None
+    return ShownDates(under=under, first=first, labelled=labelled)
 
 
 def _labelled_date(tree: HtmlElement, bounds: tuple[str, str], max_chars: int) -> str | None:
-    for element in tree.iter("p", "span", "div", "small", "time", "em", "i", "b", "strong", "td", "dd", "br"):
-        if any(ancestor.tag in _ASIDE for ancestor in element.iterancestors()):
-            continue
-        # The element's words, its first line, and the line after it ("<br>Erschienen am: 01.11.2023").
-        for text in (short_text(element, max_chars), element.text, element.tail):
-            day = _labelled_day(" ".join((text or "").split())[:max_chars], bounds)
-            if day is not None:
-                return day
+    search = _PUBLISHED_WORD.search
+    for element in tree.iter():
+        # A line is an element's first text or the text after it ("<br>Erschienen am: 01.11.2023");
+        # a comment's own text is no line.
+        own = element.text if isinstance(element.tag, str) and element.tag not in _UNREAD else None
+        for line, holder in ((own, element), (element.tail, element.getparent())):
+            if not line or search(line) is None or holder is None:
+                continue
+            if any(ancestor.tag in _ASIDE for ancestor in (holder, *holder.iterancestors())):
+                continue
+            # The line, else the element that holds it with its date
+            # ("<span>Veröffentlicht am</span> <time>16.08.2019</time>").
+            for text in (line, short_text(holder, max_chars), short_text(holder.getparent(), max_chars)):
+                day = _labelled_day(" ".join((text or "").split())[:max_chars], bounds)
+                if day is not None:
+                    return day
     return None
 
 
@@ -139,8 +156,10 @@ def _following(element: HtmlElement) -> Iterator[HtmlElement]:
             yield from sibling.iterdescendants()
 
 
-def short_text(element: HtmlElement, max_chars: int) -> str | None:
+def short_text(element: HtmlElement | None, max_chars: int) -> str | None:
     """The element's words, or None when they run longer than `max_chars` (read no further than that)."""
+    if element is None:
+        return None
     pieces: list[str] = []
     length = 0
     for piece in element.itertext():

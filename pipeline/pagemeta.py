@@ -75,8 +75,28 @@ class PageMetadata:
     site_name: str | None = None
 
 
+def read_page(html: str, config: MetadataConfig = DEFAULT_CONFIG) -> HtmlElement | None:
+    """The page parsed for its metadata, or None when it holds no markup lxml can read.
+
+    Metadata sits in short tags near the top of a page: only the first
+    `config.max_metadata_chars` characters are read, and tags of thousands of characters
+    (thousands of attributes, megabytes of one value) lose their attributes, which only
+    make parsing slow (seconds).
+    """
+    html = _OVERLONG_TAG.sub(r"<\1>", html[: config.max_metadata_chars])
+    try:
+        # The page is decoded already: lxml must not decode it again by its declared charset.
+        return lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER)
+    except (ParserError, ValueError):
+        return None
+
+
 def page_metadata(
-    html: str, url: str | None = None, fetch_date: str | None = None, config: MetadataConfig = DEFAULT_CONFIG
+    html: str,
+    url: str | None = None,
+    fetch_date: str | None = None,
+    config: MetadataConfig = DEFAULT_CONFIG,
+    tree: HtmlElement | None = None,
 ) -> PageMetadata:
     """Read the page's own metadata.
 
@@ -87,17 +107,14 @@ def page_metadata(
         fetch_date: When the page was fetched (YYYY-MM-DD): no publication date after it
             is believed.
         config: The metadata settings (`latest_date`, `max_metadata_chars`, ...).
+        tree: The page as `read_page` parsed it, when the caller has it already (the
+            page is then parsed once). trafilatura prunes it: read it before.
 
     Returns:
         The fields found; each is None when the page does not give it.
     """
-    # Metadata sits in short tags near the top of a page; tags of thousands of characters
-    # (thousands of attributes, megabytes of one value) only make parsing slow (seconds).
-    html = _OVERLONG_TAG.sub(r"<\1>", html[: config.max_metadata_chars])
-    try:
-        # The page is decoded already: lxml must not decode it again by its declared charset.
-        tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
-    except (ParserError, ValueError):
+    tree = tree if tree is not None else read_page(html, config)
+    if tree is None:
         return PageMetadata(url=url)
     # Only the first few h2 and h3: further down they title sections, teasers and comments.
     headings = page_headings(tree, config.max_subheadings)
