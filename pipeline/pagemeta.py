@@ -131,7 +131,9 @@ def page_metadata(
 
     found = extract_metadata(tree, default_url=url, date_config=date_config)
     read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
-    declared_day = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
+    # The page's own UTC offset only matters for a time declared in UTC (a search of the whole page).
+    offset = page_utc_offset(html) if declared is not None and _UTC_TIME.search(declared) else None
+    declared_day = _publication_day(declared, offset, read, config.max_utc_offset_hours)
     site_name = _clean(found.sitename)
     page_url = url or _clean(found.url)
     title = article_title(
@@ -160,10 +162,11 @@ def _publication_day(stamp: str | None, page_offset: int | None, read: str | Non
     """The publication day from the time the page declares and the day htmldate read (visible dates, the URL).
 
     The declared day as written wins, but for a time given in UTC: Greenwich's day is not
-    always the writer's. A UTC time on the hour at 21:00 to 23:00 is a day stored as
-    midnight one to three hours east of Greenwich: the next day. The page's own offset (`page_offset`, in minutes) turns it into
-    the writer's day; without one, a day htmldate read next to it stands where the writer's
-    zone (at most `max_offset_hours` from UTC) can have moved the day there.
+    always the writer's. The page's own offset (`page_offset`, in minutes) turns it into
+    the writer's day. Without one, a UTC time on the hour at 21:00 to 23:00 is a day
+    stored as midnight one to three hours east of Greenwich (the next day), and otherwise
+    a day htmldate read next to it stands where the writer's zone (at most
+    `max_offset_hours` from UTC) can have moved the day there.
     """
     if stamp is None:
         return read
