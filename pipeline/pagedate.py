@@ -71,7 +71,8 @@ def shown_dates(tree: HtmlElement, earliest: str, latest: str, max_chars: int, r
     Under a headline (an `h1` that is not the site's logo): the first date standing in
     a short element of its own (at most `max_chars` characters) within `reach`
     characters of text after it, the first one after a publication label there if any:
-    the line under a headline gives the article's date. After a label: a date after a
+    the line under a headline gives the article's date; where none stands there, the
+    date in the short element just above it (a dateline). After a label: a date after a
     publication label in a short element ("Erschienen am: 13.10.2021"), outside the
     lists, asides and footers where a page shows its other articles, on a page that
     shows no date under a headline. A date marked as an update, or outside [`earliest`,
@@ -145,7 +146,17 @@ def _date_under_headline(headline: HtmlElement, bounds: tuple[str, str], max_cha
             return labelled
         match = _DATE.search(text) if first is None else None
         first = _day(match.group(1), bounds) if match else first
-    return first
+    return first or _date_above_headline(headline, bounds, max_chars)
+
+
+def _date_above_headline(headline: HtmlElement, bounds: tuple[str, str], max_chars: int) -> str | None:
+    """The date in the short element just before the headline (a dateline above it), or None."""
+    before = next((e for e in headline.itersiblings(preceding=True) if isinstance(e.tag, str)), None)
+    text = short_text(before, max_chars) if before is not None and before.tag not in _SKIPPED else None
+    if text is None or _UPDATED.search(text):
+        return None
+    match = _DATE.search(text)
+    return _day(match.group(1), bounds) if match else None
 
 
 def _following(element: HtmlElement) -> Iterator[HtmlElement]:

@@ -41,3 +41,9 @@ def test_labelled_dates_in_the_list_of_other_articles_do_not_count() -> None:
 def test_a_day_stored_as_midnight_east_of_greenwich_is_that_day() -> None:
     head = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
     assert published(head) == "2022-11-07"
+
+
+def test_a_dateline_just_above_the_headline_when_none_is_under_it() -> None:
+    head = '<meta name="date" content="2020-02-12">'
+    body = '<div><div class="timedata">05.02.2020 - Redaktion</div><h1>Quay closed</h1></div>'
+    assert published(head, body) == "2020-02-05"
