@@ -24,6 +24,8 @@ _DATE = re.compile(
     r"\b(\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+(?:19|20)\d{2}"
     r"|[^\W\d_]{3,10}\.?\s+\d{1,2},\s+(?:19|20)\d{2})\b"
 )
+# The spaces in a numeric date written "4. 2. 2022".
+_SPACED_NUMERIC = re.compile(r"(?<=\d\.)\s+(?=\d)")
 # Words that label a publication date, in the languages of the web's news pages.
 _PUBLISHED_LABEL = re.compile(
     r"(?:ver[öo]ffentlicht|erschienen|erstellt|publiziert|published|posted|written|publié|publicado|pubblicato)"
@@ -187,5 +189,7 @@ def _day(expression: str, bounds: tuple[str, str]) -> str | None:
     from htmldate.extractors import try_date_expr
 
     earliest, latest = (datetime.datetime.fromisoformat(bound) for bound in bounds)
+    # "4. 2. 2022" is "4.2.2022" spaced out, which the parser does not read.
+    expression = _SPACED_NUMERIC.sub("", expression)
     day = try_date_expr(expression, "%Y-%m-%d", False, earliest, latest)
     return day if isinstance(day, str) else None

@@ -47,3 +47,8 @@ def test_a_dateline_just_above_the_headline_when_none_is_under_it() -> None:
     head = '<meta name="date" content="2020-02-12">'
     body = '<div><div class="timedata">05.02.2020 - Redaktion</div><h1>Quay closed</h1></div>'
     assert published(head, body) == "2020-02-05"
+
+
+def test_a_numeric_date_spaced_out_is_read_day_first() -> None:
+    body = "<h1>Quay closed</h1><p>Von Jane Roe 4. 2. 2022</p>"
+    assert published(body=body) == "2022-02-04"
