@@ -8,7 +8,8 @@ in the same run.
 Title (case and punctuation folded, equal), publication date (same day), author (either
 contains the other, folded), each over the pages whose gold has the field. The pages are
 also split in two halves by a hash of their URL: rules are studied on the `dev` half and
-judged on the `held` half. Run:
+judged on the `held` half; and by the page's `lang` (`en`, `de`, the `other` languages and
+pages without one), so that a rule is seen to help in each. Run:
 
     .venv/bin/python bench/pagemeta_eval.py [../shared/benchmarks/boilerplate/trafilatura_eval_all.jsonl.gz]
 """
@@ -64,6 +65,12 @@ def half(url: str) -> str:
     return "dev" if hashlib.sha256(url.encode()).digest()[0] % 2 == 0 else "held"
 
 
+def language(page: dict[str, object]) -> str:
+    """`en`, `de` or `other`: the page's `lang` in the gold."""
+    lang = page.get("lang")
+    return lang if lang in ("en", "de") else "other"
+
+
 def pipeline_document(page: dict[str, object], number: int) -> Document:
     """The page as the load stage gives it: HTML content with its URL."""
     html = str(page["html"])
@@ -100,11 +107,11 @@ def main() -> None:
             for field, value in values.items():
                 if gold.get(field):
                     ok = CHECKS[field](gold[field], value)
-                    for split in ("all", half(url)):
+                    for split in ("all", half(url), language(page)):
                         scores.setdefault((system, split, field), []).append(ok)
     print(f"{len(pages)} pages with meta gold ({GOLD.name}); pipeline = strip + metadata stages")
     for system in ("trafilatura", "pipeline"):
-        for split in ("all", "dev", "held"):
+        for split in ("all", "dev", "held", "en", "de", "other"):
             cells = []
             for field in CHECKS:
                 v = scores.get((system, split, field), [])

@@ -43,6 +43,20 @@ def read_checked(path: Path) -> bytes:
     return payload
 
 
+def read_checked_view(path: Path) -> memoryview:
+    """`read_checked` without copying the payload: large arrays are read in place.
+
+    Raises:
+        OSError: The file cannot be read.
+        ValueError: The payload does not match its digest.
+    """
+    content = memoryview(path.read_bytes())
+    digest, payload = content[:32], content[32:]
+    if hashlib.sha256(payload).digest() != digest:
+        raise ValueError(f"{path.name}: the content does not match its digest")
+    return payload
+
+
 def store(path: Path, payload: bytes) -> None:
     """Write a cache file atomically, its payload after its sha256."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -185,6 +185,15 @@ class MetadataConfig(_Settings):
     min_framed_title_words: int = Field(default=3, gt=0)
     """A page title of at least this many words found inside a longer headline is the article's
     title (the headline adds a kicker or the site's name); shorter titles are too common to tell."""
+    max_dateline_chars: int = Field(default=80, gt=0)
+    """The longest element text read as a dateline ("Von Jane Roe | 12.01.2022", "Erschienen am
+    13.10.2021"): longer texts are prose, whose dates are what the article is about."""
+    dateline_reach_chars: int = Field(default=400, gt=0)
+    """How much text (in characters) after the headline is searched for the date the page shows
+    under it; further down, dates belong to the article's story or to other articles."""
+    max_subheadings: int = Field(default=5, gt=0)
+    """How many `h2` and `h3` headings are read as possible headlines: further down a page they
+    title sections, teasers and comments."""
     max_byline_chars: int = Field(default=80, gt=0)
     """The longest element text read as a byline ("By Jane Miller", "Von Max Muster, 3. Mai"):
     longer texts are sentences that happen to start with "by"."""

@@ -10,7 +10,8 @@
   headline on the page, not the search engine's title, is the title.
   `bench/pagemeta_eval.py` measures them on trafilatura's evaluation set.
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
-  probability for it (py3langid, offline: its model ships inside the package).
+  probability for it (py3langid's model, offline: it ships inside the package; unpacked once
+  per machine and read by `pipeline.language_model`, with py3langid's answers).
 
 The metadata stage (`pipeline.stages.metadata`) calls both: it fills `url`, `title`,
 `published`, `author`, `site_name` and `language`, and gives relative dates an anchor when
@@ -24,12 +25,10 @@ gives the same date on any day.
 from __future__ import annotations
 
 import datetime
-import functools
 import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,37 +38,29 @@ from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
+from pipeline.language_model import classify, load_language_model
+from pipeline.pageauthor import declared_authors, page_author, page_byline
+from pipeline.pagedate import shown_dates
+from pipeline.pagetitle import article_title, page_headings
 from pipeline.records import Language, PublishedDate
 
 # The settings of a run that sets none (`pipeline.config`).
 DEFAULT_CONFIG = MetadataConfig()
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# What sites put between an article's title and their own name: " - ", " | ", " » ", " :: "...
-_TITLE_SEPARATOR = re.compile(r"\s+[-–—|›»·:]{1,2}\s+|\s*[|›»]\s*")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
 _LETTER = re.compile(r"[^\W\d_]")
 _ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # The meta keys that name the publication itself (not the page's last change).
 # A time given in UTC: "T23:11:59Z", "T23:11:59.000+00:00", "T23:11:59+0000".
+# A UTC time on the hour at 21:00, 22:00 or 23:00: midnight of the next day one to three hours
+# east of Greenwich (Europe, Africa, the Middle East), as sites store a publication day.
+_MIDNIGHT_EAST = re.compile(r"T2[123]:00(?::00(?:\.0+)?)?\s*(?:Z|[+-]00:?00)$")
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$")
 # An ISO time with its offset from UTC: "2021-03-02T10:00:00+01:00", "...T10:00+0530".
 _OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b")
 _PUBLISHED_KEYS = frozenset({"article:published_time", "og:article:published_time", "datepublished"})
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
-# The path of a site's page about one of its authors: /author/jane-miller, /autor/..., /auteur/...
-_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:en|in)?|auteurs?|autores?)/[^/?#]+", re.IGNORECASE)
-# Words that introduce a byline, in the languages of the web's news pages.
-# The label of a Twitter card's author ("Written by", WordPress's "Verfasst von", "Écrit par"...).
-_WRITTEN_BY = re.compile(
-    r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da)$", re.IGNORECASE
-)
-_BYLINE = re.compile(
-    r"^[\W_]*(?:by|von|par|por|di|door|af|av|text(?: von| und foto(?:s)?)?|autor(?:in)?|author|auteur|redaktion)"
-    r"\s*:?\s+(.+)",
-    re.IGNORECASE,
-)
-
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
@@ -86,8 +77,28 @@ class PageMetadata:
     site_name: str | None = None
 
 
+def read_page(html: str, config: MetadataConfig = DEFAULT_CONFIG) -> HtmlElement | None:
+    """The page parsed for its metadata, or None when it holds no markup lxml can read.
+
+    Metadata sits in short tags near the top of a page: only the first
+    `config.max_metadata_chars` characters are read, and tags of thousands of characters
+    (thousands of attributes, megabytes of one value) lose their attributes, which only
+    make parsing slow (seconds).
+    """
+    html = _OVERLONG_TAG.sub(r"<\1>", html[: config.max_metadata_chars])
+    try:
+        # The page is decoded already: lxml must not decode it again by its declared charset.
+        return lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER)
+    except (ParserError, ValueError):
+        return None
+
+
 def page_metadata(
-    html: str, url: str | None = None, fetch_date: str | None = None, config: MetadataConfig = DEFAULT_CONFIG
+    html: str,
+    url: str | None = None,
+    fetch_date: str | None = None,
+    config: MetadataConfig = DEFAULT_CONFIG,
+    tree: HtmlElement | None = None,
 ) -> PageMetadata:
     """Read the page's own metadata.
 
@@ -98,25 +109,23 @@ def page_metadata(
         fetch_date: When the page was fetched (YYYY-MM-DD): no publication date after it
             is believed.
         config: The metadata settings (`latest_date`, `max_metadata_chars`, ...).
+        tree: The page as `read_page` parsed it, when the caller has it already (the
+            page is then parsed once). trafilatura prunes it: read it before.
 
     Returns:
         The fields found; each is None when the page does not give it.
     """
-    # Metadata sits in short tags near the top of a page; tags of thousands of characters
-    # (thousands of attributes, megabytes of one value) only make parsing slow (seconds).
-    html = _OVERLONG_TAG.sub(r"<\1>", html[: config.max_metadata_chars])
-    try:
-        # The page is decoded already: lxml must not decode it again by its declared charset.
-        tree = lxml.html.fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
-    except (ParserError, ValueError):
+    tree = tree if tree is not None else read_page(html, config)
+    if tree is None:
         return PageMetadata(url=url)
-    headlines = [h for h in (_clean(h1.text_content()) for h1 in tree.iter("h1")) if h]
-    # Only the first few h2: further down they title sections, teasers and comments.
-    subheadlines = [h for h in (_clean(h2.text_content()) for h2 in itertools.islice(tree.iter("h2"), 5)) if h]
+    # Only the first few h2 and h3: further down they title sections, teasers and comments.
+    headings = page_headings(tree, config.max_subheadings)
     latest = fetch_date if fetch_date is not None else config.latest_date
     # Read before trafilatura, which prunes the tree it is given.
     declared = declared_publication_date(tree, config.earliest_date, latest)
+    shown = shown_dates(tree, config.earliest_date, latest, config.max_dateline_chars, config.dateline_reach_chars)
     byline = page_byline(tree, config.max_byline_chars)
+    authors = declared_authors(tree)
     date_config = {"original_date": True, "extensive_search": True, "max_date": latest}
     # Imported here: trafilatura takes a third of a second to import, which a run of text
     # dumps never needs.
@@ -124,20 +133,29 @@ def page_metadata(
 
     found = extract_metadata(tree, default_url=url, date_config=date_config)
     read = found.date if isinstance(found.date, str) and _ISO_DAY.match(found.date) else None
-    date = _publication_day(declared, page_utc_offset(html), read, config.max_utc_offset_hours)
+    # The page's own UTC offset only matters for a time declared in UTC (a search of the whole page).
+    offset = page_utc_offset(html) if declared is not None and _UTC_TIME.search(declared) else None
+    declared_day = _publication_day(declared, offset, read, config.max_utc_offset_hours)
     site_name = _clean(found.sitename)
+    page_url = url or _clean(found.url)
+    title = article_title(
+        _clean(found.title),
+        headings.h1,
+        site_name,
+        headings.h2,
+        config.min_headline_share,
+        config.min_framed_title_words,
+        titles=headings.titles,
+        minor_headlines=headings.h3,
+        host=urlsplit(page_url).hostname if page_url else None,
+    )
+    # The date the page shows under its headline is the one its reader takes for the article's.
+    date = shown.day(title) or declared_day
     return PageMetadata(
-        url=url or _clean(found.url),
-        title=article_title(
-            _clean(found.title),
-            headlines,
-            site_name,
-            subheadlines,
-            config.min_headline_share,
-            config.min_framed_title_words,
-        ),
+        url=page_url,
+        title=title,
         published=PublishedDate(value=date, precision="day") if date else None,
-        author=_page_author(_clean(found.author), byline, site_name, url or _clean(found.url)),
+        author=page_author(_clean(found.author), byline, authors, site_name, page_url),
         site_name=site_name,
     )
 
@@ -147,8 +165,10 @@ def _publication_day(stamp: str | None, page_offset: int | None, read: str | Non
 
     The declared day as written wins, but for a time given in UTC: Greenwich's day is not
     always the writer's. The page's own offset (`page_offset`, in minutes) turns it into
-    the writer's day; without one, a day htmldate read next to it stands where the writer's
-    zone (at most `max_offset_hours` from UTC) can have moved the day there.
+    the writer's day. Without one, a UTC time on the hour at 21:00 to 23:00 is a day
+    stored as midnight one to three hours east of Greenwich (the next day), and otherwise
+    a day htmldate read next to it stands where the writer's zone (at most
+    `max_offset_hours` from UTC) can have moved the day there.
     """
     if stamp is None:
         return read
@@ -157,6 +177,9 @@ def _publication_day(stamp: str | None, page_offset: int | None, read: str | Non
     if utc is None:
         return day
     moment = datetime.datetime.fromisoformat(f"{day}T{utc.group(1)}:{utc.group(2)}")
+    if page_offset is None and _MIDNIGHT_EAST.search(stamp):
+        # A day without its time, stored as midnight where it was written, east of Greenwich.
+        return (moment + datetime.timedelta(hours=3)).date().isoformat()
     if page_offset is not None:
         return (moment + datetime.timedelta(minutes=page_offset)).date().isoformat()
     earliest = (moment - datetime.timedelta(hours=max_offset_hours)).date().isoformat()
@@ -176,19 +199,6 @@ def page_utc_offset(html: str) -> int | None:
         if int(hours) or int(minutes)
     )
     return offsets.most_common(1)[0][0] if offsets else None
-
-
-def _page_author(author: str | None, byline: str | None, site_name: str | None, url: str | None) -> str | None:
-    """The author from the metadata, but the byline's person where the metadata names the site itself.
-
-    Sites put their own name in `author` fields; a person named in the page's byline wrote the article.
-    """
-    if author is None or byline is None:
-        return author or byline
-    folded = _fold(author).replace(" ", "")
-    host = _fold(urlsplit(url).hostname or "") if url else ""
-    is_site = bool(folded) and (folded == _fold(site_name or "").replace(" ", "") or folded in host.replace(" ", ""))
-    return byline if is_site else author
 
 
 def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> str | None:
@@ -215,151 +225,6 @@ def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> 
     return None
 
 
-def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
-    """The author the page's body names, or None.
-
-    In order: a link marked `rel="author"`; a link to an author's page (`/author/NAME`,
-    `/autor/NAME`...); a short element that reads as a byline ("By Jane Miller", "Von Max
-    Muster", "Autor: Peter Maahn"), whose name is its next one to four capitalised words.
-    The first one in the page wins: bylines stand next to the headline, above the comments.
-    After them all, the value the page's Twitter card labels "Written by".
-    """
-    for link in tree.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
-        name = _person_name(link.text_content())
-        if name is not None:
-            return name
-    for link in tree.iter("a"):
-        if _AUTHOR_PAGE.search(link.get("href") or ""):
-            name = _person_name(link.text_content())
-            if name is not None:
-                return name
-    for element in tree.iter("p", "span", "div", "small", "em", "i", "b", "strong", "address", "li", "a", "h4", "h5"):
-        text = " ".join(element.text_content().split())
-        if len(text) > max_chars:
-            continue
-        match = _BYLINE.match(text)
-        if match is not None:
-            words = _name_words(match.group(1))
-            if len(words) >= 2:
-                return " ".join(words)
-    return _twitter_card_author(tree)
-
-
-def _twitter_card_author(tree: HtmlElement) -> str | None:
-    """The value the page's Twitter card labels "Written by" (`twitter:labelN`, `twitter:dataN`), or None."""
-    labels: dict[str, str] = {}
-    values: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        key = (meta.get("name") or meta.get("property") or "").casefold()
-        if key.startswith("twitter:label"):
-            labels[key.removeprefix("twitter:label")] = meta.get("content") or ""
-        elif key.startswith("twitter:data"):
-            values[key.removeprefix("twitter:data")] = meta.get("content") or ""
-    for number, label in sorted(labels.items()):
-        if _WRITTEN_BY.match(label.strip()) and number in values:
-            return _person_name(values[number])
-    return None
-
-
-def _person_name(text: str) -> str | None:
-    """`text` when it reads as a name: one to four words, no digits, not a sentence."""
-    name = _clean(text)
-    if name is None or len(name) > 50 or any(ch.isdigit() for ch in name) or len(name.split()) > 4:
-        return None
-    return name if _LETTER.search(name) else None
-
-
-def _name_words(text: str) -> list[str]:
-    """The capitalised words `text` starts with, at most four, up to a comma or a slash ("Jane Miller, 3 May")."""
-    head = re.split(r"[,;:/|()]", text, maxsplit=1)[0]
-    return list(itertools.takewhile(_capitalised, head.split()[:4]))
-
-
-def _capitalised(word: str) -> bool:
-    return word[0].isupper() and word.rstrip(".").replace("-", "").replace("'", "").isalpha()
-
-
-def article_title(
-    title: str | None,
-    headlines: list[str],
-    site_name: str | None,
-    subheadlines: Sequence[str] = (),
-    min_headline_share: float = DEFAULT_CONFIG.min_headline_share,
-    min_framed_words: int = DEFAULT_CONFIG.min_framed_title_words,
-) -> str | None:
-    """The article's title, from the page title and the page's own headlines.
-
-    The page title (`<title>`, Open Graph) carries the site's name ("Storm closes the harbour
-    - The Coastal Gazette") and is often reworded for search engines; the headline on the
-    page is the article's own. So, in order:
-
-    0. the page title, of at least three words, found inside a longer `h1`: the
-       headline's markup adds a kicker or the site's name ("Politics | ...");
-    1. a headline (`h1`) found inside the page title, unless it is only the title's first
-       or last part with a longer part beside it (then it is the site's name);
-    2. a headline that shares at least half its words with the page title;
-    3. the same with the `h2` headlines, when no `h1` qualifies (blog themes put the
-       site's name in `h1` and each post's title in `h2`);
-    4. the page title without the site's name around it: the part that is not the site's
-       name, the longest one when several are left. A title that does not split stands.
-
-    A headline that is the site's name never counts.
-    """
-    if title is None:
-        return headlines[0] if len(headlines) == 1 else None
-    site = _fold(site_name) if site_name else ""
-    framed = _title_in_headline(title, headlines, site, min_framed_words)
-    if framed is not None:
-        return framed
-    for candidates in (headlines, subheadlines):
-        found = _headline_in_title(title, [h for h in candidates if _fold(h) and _fold(h) != site], min_headline_share)
-        if found is not None:
-            return found
-    parts = [part.strip() for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    if len(parts) < 2:
-        return title
-    kept = [part for part in parts if _fold(part) != site and not (site and _fold(part) in site)]
-    return max(kept or parts, key=len)
-
-
-def _title_in_headline(title: str, headlines: list[str], site: str, min_words: int) -> str | None:
-    """The page title when a longer headline holds it with more around it, or None.
-
-    Headlines often carry a kicker or the site's name in their own markup ("Politics |
-    Mayor elected", "Immobilienkrise Rene Benko-Firma in Sorge"); the page title (Open
-    Graph's first) then names the article alone. A title of fewer than `min_words` words
-    is too common to tell.
-    """
-    folded = _fold(title)
-    if len(folded.split()) < min_words or folded == site:
-        return None
-    return title if any(folded in _fold(h) and len(_fold(h)) > len(folded) for h in headlines) else None
-
-
-def _headline_in_title(title: str, headlines: list[str], min_share: float) -> str | None:
-    """The headline the page title names (rules 1 and 2 of `article_title`), or None."""
-    folded_title = _fold(title)
-    parts = [_fold(part) for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    longest = max((len(part) for part in parts), default=0)
-    # A headline that is only the title's first or last part, beside a longer one, is the site's name.
-    headlines = [
-        h for h in headlines if not (len(parts) > 1 and _fold(h) in (parts[0], parts[-1]) and len(_fold(h)) < longest)
-    ]
-    inside = [h for h in headlines if _fold(h) in folded_title]
-    if inside:
-        return max(inside, key=len)
-    title_words = set(folded_title.split())
-    best, best_share = None, 0.0
-    for headline in headlines:
-        words = _fold(headline).split()
-        if len(words) < 2:
-            continue
-        share = sum(word in title_words for word in words) / len(words)
-        if share > best_share:
-            best, best_share = headline, share
-    return best if best_share >= min_share else None
-
-
 def _fold(value: str) -> str:
     return " ".join(re.findall(r"\w+", value.casefold()))
 
@@ -371,17 +236,9 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
-@functools.cache
-def _identifier() -> Any:
-    """py3langid's identifier with probabilities normalised, loaded once per process."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
 def warm_up() -> None:
-    """Load the language model now (seconds), not inside the first document's time limit."""
-    _identifier()
+    """Load the language model now, not inside the first document's time limit."""
+    load_language_model()
 
 
 def detect_language(text: str, config: MetadataConfig = DEFAULT_CONFIG) -> Language | None:
@@ -392,10 +249,12 @@ def detect_language(text: str, config: MetadataConfig = DEFAULT_CONFIG) -> Langu
     `config.min_language_confidence`, gives None.
     """
     sample = text[: config.language_sample_chars]
-    if len(_LETTER.findall(sample)) < config.min_language_letters:
+    # Counting stops at the threshold: a text has its first twenty letters long before its last.
+    letters = sum(1 for _ in itertools.islice(_LETTER.finditer(sample), config.min_language_letters))
+    if letters < config.min_language_letters:
         return None
-    code, probability = _identifier().classify(sample)
-    confidence = round(float(probability), 4)
+    code, probability = classify(load_language_model(), sample)
+    confidence = round(probability, 4)
     if confidence < config.min_language_confidence or not re.match(r"^[a-z]{2}$", code):
         return None
     return Language(code=code, confidence=confidence)

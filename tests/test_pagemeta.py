@@ -161,10 +161,11 @@ def test_month_names_come_from_dateparser() -> None:
             "Storm closes the harbour – more rain due",
         ),
         (
+            # The site's name in `h1` (a logo linking home is left out before, `test_page_titles`).
             "Four Years » Blog » Small integers in Python",
             ["Four Years"],
             ["Small integers in Python"],
-            None,
+            "Four Years",
             "Small integers in Python",
         ),
         (

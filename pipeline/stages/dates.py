@@ -423,7 +423,9 @@ class DateExtractor(Stage):
 
     def _parse(self, expression: str, precision: Precision) -> str | None:
         """Parse an absolute expression with dateparser and cut the value to `precision`."""
-        parsed = _parse_cached(self._parser, expression)
+        parsed = _plain_english_date(expression) if self.config.languages == ("en",) else None
+        if parsed is None:
+            parsed = _parse_cached(self._parser, expression)
         if parsed is None or not self._year_ok(str(parsed.year)):
             return None
         return _iso(parsed, precision)
@@ -593,6 +595,29 @@ def _date_parser(languages: tuple[str, ...], date_order: str) -> DateDataParser:
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     return DateDataParser(languages=list(languages), settings=settings)
+
+
+# What the English patterns hand to dateparser: "[day] month year", the month as `MONTH`
+# matches it ("14 Nov. 2011", "3rd September 1998", "November 2011").
+_PLAIN_DATE = re.compile(rf"(?:(?P<d>0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)? )?(?P<m>{_MONTH}) (?P<y>{_YEAR})")
+
+
+def _plain_english_date(expression: str) -> dt.datetime | None:
+    """The date a "[day] month year" expression names, as English-only dateparser reads it; None for others.
+
+    For these expressions dateparser's answer is the calendar date itself, the first of the
+    month without a day (`PREFER_DAY_OF_MONTH`), whatever `DATE_ORDER` (tests/test_dates.py
+    compares them for every month form and day); its first call costs about 0.3 s of set-up
+    a process (time-zone and locale patterns), more than all the English dates of a batch.
+    A day the month does not have is left to dateparser.
+    """
+    match = _PLAIN_DATE.fullmatch(expression)
+    if match is None:
+        return None
+    try:
+        return dt.datetime(int(match["y"]), _MONTHS[match["m"].rstrip(".").lower()], int(match["d"] or 1))
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=65536)

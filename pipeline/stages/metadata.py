@@ -5,10 +5,11 @@ A page declares its metadata in its head (Open Graph and other meta tags, JSON-L
 so its title is its first kept heading. Values the source already gave (a JSONL `date` or
 `url`, a sidecar date) win over what the page says.
 
-The head's title and date are read here (`html_metadata`); URL, article title, publication
-date, author and site name by the pure functions of `pipeline.pagemeta` (trafilatura's
-metadata reader and htmldate, and the page's own declarations and bylines); the language of
-the article text by py3langid.
+The page is parsed once (`pipeline.pagemeta.read_page`). The head's title and date are read
+here (`html_metadata`); URL, article title, publication date, author and site name by the
+pure functions of `pipeline.pagemeta` (trafilatura's metadata reader and htmldate, and the
+page's own declarations, headlines, datelines and bylines); the language of the article
+text by py3langid.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
 from pipeline.document import Document
-from pipeline.pagemeta import DEFAULT_CONFIG, detect_language, page_metadata, warm_up
+from pipeline.pagemeta import DEFAULT_CONFIG, detect_language, page_metadata, read_page, warm_up
 from pipeline.stages.base import Stage
-from pipeline.stages.strip.parse import element_text, parse_html, repair_markup
+from pipeline.stages.strip.parse import element_text, repair_markup
 from pipeline.stages.strip.pieces import collapse
 
 _DATE_META_KEYS = frozenset(
@@ -102,7 +103,7 @@ class MetadataExtractor(Stage):
     """
 
     name: ClassVar[str] = "metadata"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     reads: ClassVar[frozenset[str]] = frozenset(
         {"content", "content_format", "url", "fetch_date", "title", "document_date", "text", "blocks"}
     )
@@ -124,9 +125,13 @@ class MetadataExtractor(Stage):
         document_date = doc.document_date
         update: dict[str, Any] = {"language": detect_language(doc.text, self.config)}
         if doc.content_format == "html":
-            declared = page_metadata(repair_markup(doc.content), doc.url, doc.fetch_date, self.config)
+            content = repair_markup(doc.content)
+            # One parse serves both readers; the head's own fields are read first, as
+            # trafilatura (inside `page_metadata`) prunes the tree.
+            tree = read_page(content, self.config)
+            page = html_metadata(tree) if title is None or document_date is None else PageMetadata()
+            declared = page_metadata(content, doc.url, doc.fetch_date, self.config, tree=tree)
             if title is None or document_date is None:
-                page = html_metadata(parse_html(doc.content))
                 # The page's own headline beats its head's title, which carries the site's name.
                 title = title or declared.title or page.title
                 document_date = document_date or page.published

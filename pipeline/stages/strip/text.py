@@ -49,8 +49,11 @@ class TextPath:
     def pieces(self, content: str) -> Iterator[Piece]:
         """The dump's blocks in order, each kept or dropped with a kind."""
         groups = _line_groups(content)
-        comments = self._comments_start(groups)
-        first, last = self._article_span(groups, comments)
+        # Each group's prose score, read by both the comments and the article search (once: it
+        # was most of this path's time).
+        scores = [sum(self._line_score(line) for line in lines) for lines in groups]
+        comments = self._comments_start(groups, scores)
+        first, last = self._article_span(groups, comments, scores)
         for index, lines in enumerate(groups):
             outside_article = index < first or index > last
             # Rows of a table (standings, schedules) are short too, but they are data, not a menu.
@@ -66,14 +69,13 @@ class TextPath:
                 pieces = (p if p.drop_kind else Piece(p.text, p.block_kind, kind) for p in pieces)
             yield from _fields_between_form_lines(list(pieces))
 
-    def _comments_start(self, groups: list[list[str]]) -> int:
+    def _comments_start(self, groups: list[list[str]], scores: list[int]) -> int:
         """The first group of the readers' comments ("12 Comments", "Leave a Reply"); past the end if none.
 
         Comments can out-write the article; they are never part of it. A "Comments" link
         beside the byline is not where they start: some of the article's prose must come first,
         `comments_min_prose_share` of the page's or `comments_min_prose_chars`, whichever is less.
         """
-        scores = [sum(self._line_score(line) for line in lines) for lines in groups]
         start = _first_marked_group(
             [[] if self._is_tab_row(lines) else lines for lines in groups],
             scores,
@@ -108,7 +110,7 @@ class TextPath:
             and all(self.cues.is_short_line(line) for line in lines)
         )
 
-    def _article_span(self, groups: list[list[str]], comments: int) -> tuple[int, int]:
+    def _article_span(self, groups: list[list[str]], comments: int, scores: list[int]) -> tuple[int, int]:
         """The first and last group of the article: the run of groups richest in prose.
 
         Each group scores its characters of prose (long sentence lines) minus the characters
@@ -116,7 +118,7 @@ class TextPath:
         body of a page is where prose outweighs menus, teasers and footers. With no long prose at all, the
         article runs from the first to the last line that reads as a sentence.
         """
-        scores = [sum(self._line_score(line) for line in lines) for lines in groups[:comments]]
+        scores = scores[:comments]
         best, best_span = 0, (-1, -2)
         running, start = 0, 0
         for index, score in enumerate(scores):
