@@ -141,9 +141,10 @@ COMMENTS_START = re.compile(
     r"laisser un commentaire|deja un comentario)\b)",
     re.IGNORECASE,
 )
-# "Comments" as a bare label: a tab beside "Article" and "Video", or a button beside "Like".
+# "Comments" as a bare label: a tab beside "Article" and "Video", or a button beside "Like". (In the
+# singular it is a reply form's field beside "Name" and "Email".)
 COMMENTS_TAB = re.compile(
-    r"^\s*(?:comments?|kommentare?|commentaires?|comentarios?|komentarze?|commenti|reacties)\s*:?\s*$", re.IGNORECASE
+    r"^\s*(?:comments|kommentare|commentaires|comentarios|komentarze|commenti|reacties)\s*:?\s*$", re.IGNORECASE
 )
 # The site's rules for its comments stand where they begin: "The following comments are owned by
 # whoever posted them", "Please read our comment policy", "we require civility".
