@@ -163,7 +163,7 @@ _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
 # Blocks of running text whose links may be citations (not list items: a list of linked
 # sentences is a list of teasers more often than not).
-_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "other"))
+_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "table", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
 # The headings of a teaser card; an `h1` is the page's own headline, never a card's.
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
