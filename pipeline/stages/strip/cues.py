@@ -95,13 +95,14 @@ _RELATED_LABELS = (
     r"gerelateerde artikelen|meest gelezen"
 )
 _COMMENTS_LABELS = (
-    r"comments?|\d+ comments?|view comments|(?:\d+ |letzte )?kommentare?|(?:\d+ )?commentaires?|"
+    r"comments?|\d+ comments?|view comments|no comments(?: yet)?|(?:\d+ |letzte |(?:bisher |noch )?keine )?kommentare?|(?:\d+ )?commentaires?|"
     r"(?:\d+ )?comentarios?|(?:\d+ )?komentarze?|(?:\d+ )?commenti|(?:\d+ )?reacties"
 )
 _OTHER_LABELS = (
     r"advertisement|sponsored(?: content)?|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|reklama|"
     r"advertentie|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|credits?|\d+ min(?:ute)? read|"
-    r"print(?: this)?(?: recipe| article| page)?|drucken|imprimer|staff writer|sorted by\b.*"
+    r"print(?: this)?(?: recipe| article| page)?|(?:rezept |artikel |seite |beitrag )?drucken|imprimer|staff writer|"
+    r"sorted by\b.*|about the author|über (?:den|die) autor(?:in)?"
 )
 _LABEL_KINDS: tuple[tuple[str, BoilerplateKind], ...] = (
     (_RELATED_LABELS, "related"),
