@@ -120,6 +120,8 @@ TEASER_HINT = _class_words(r"\w*teaser\w*")
 # Who took a picture or owns it ("credit", "photo-credit", "copyright-note", "attribution"):
 # a credit line, dropped wherever it stands, even inside a caption or a paragraph.
 CREDIT_HINT = _class_words("credits? copyright attribution")
+# A box named for a picture's caption ("media__caption", "image-caption").
+CAPTION_HINT = _class_words("caption")
 # Inline styles that hide an element from every reader.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
