@@ -150,6 +150,10 @@ class StripConfig(_Settings):
     """An HTML element whose class or id names a credit ("photo-credit", "copyright-note") is a credit
     line, dropped even inside a caption or a paragraph, if it holds at most this many characters.
     """
+    drop_credited_captions: bool = True
+    """Drop a picture's caption (`figcaption`, at most `credit_max_chars`) that credits the picture
+    ("© Jane Doe", "Foto: dpa", a stock agency): a legend written for the picture, not the story.
+    """
     credit_max_share: float = Field(default=0.25, gt=0, le=1)
     """Credit lines that hold at least this share of the article's frame are its text (a photo blog
     whose captions are marked up as credits): kept.

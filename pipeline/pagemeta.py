@@ -3,12 +3,13 @@
 - `page_metadata(html, url)`: the page's canonical URL, title, publication date, author
   and site name, read from its metadata (meta tags, JSON-LD, `<time>`, bylines, the URL)
   by trafilatura's `extract_metadata`, which dates pages with htmldate (both maintained
-  libraries), and three rules of our own that a reader of the page would apply: the
-  publication time the page declares (`article:published_time`, `datePublished`) counts
-  as written, in the page's own time zone; a byline in the page ("By ...", "Von ...", an
-  author link) names the author when the metadata names none or only the site; the
-  headline on the page, not the search engine's title, is the title.
-  `bench/pagemeta_eval.py` measures them on trafilatura's evaluation set.
+  libraries), and the rules a reader of the page would apply, each in a module of its
+  own: the headline on the page, not the search engine's title, is the title
+  (`pipeline.pagetitle`); the date shown under the headline (`pipeline.pagedate`), else
+  the publication time the page declares, in the page's own time zone, is the date; a
+  byline in the page names the author when the metadata declares no person
+  (`pipeline.pageauthor`). `bench/pagemeta_eval.py` measures them on trafilatura's
+  evaluation set.
 - `detect_language(text)`: the ISO 639-1 code of the article text and the detector's
   probability for it (py3langid's model, offline: it ships inside the package; unpacked once
   per machine and read by `pipeline.language_model`, with py3langid's answers).

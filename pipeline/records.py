@@ -18,7 +18,7 @@ SCHEMA_ID = f"urn:pipeline:record:v{SCHEMA_VERSION}"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SourceFormat = Literal["text", "html", "jsonl", "warc"]
-BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote", "other"]
+BlockKind = Literal["heading", "paragraph", "caption", "list_item", "quote", "table", "other"]
 BoilerplateKind = Literal[
     "navigation", "form", "footer", "copyright", "share", "comments", "related", "hidden", "other"
 ]

@@ -465,3 +465,12 @@ def test_a_list_of_points_with_headings_but_no_links_stays_in_the_article() -> N
     points = "".join(f"<li><h3>Point {n}</h3><p>{TEASER}</p></li>" for n in range(4))
     page = f"<html><body><article><h1>The harbour reopens</h1><p>{PROSE}</p><ol>{points}</ol></article></body></html>"
     assert _strip(page, "html").text.count(TEASER) == 4
+
+
+def test_german_page_labels_have_their_kinds() -> None:
+    # A reading list's heading, an empty comment section, the box about the writer, a print link.
+    assert cue_kind("Zum Weiterlesen") == "related"
+    assert cue_kind("Bisher keine Kommentare") == "comments"
+    assert cue_kind("No comments yet") == "comments"
+    assert cue_kind("Über den Autor") == "other"
+    assert cue_kind("Artikel drucken") == "other"

@@ -132,3 +132,17 @@ def test_the_lead_pictures_caption_goes_and_captions_among_the_paragraphs_stay()
         ("paragraph", MORE),
     ]
     assert [(b.kind, b.text) for b in doc.boilerplate] == [("other", "The bridge from the east bank")]
+
+
+def test_a_caption_that_credits_its_picture_is_its_legend() -> None:
+    # "... © Jane Roe", "(Foto: Stadtarchiv)": a legend written for the picture, in any language.
+    page = f"""<html><body><article><h1>The bridge opens</h1><p>{STORY}</p>
+    <figure><img src="deck.jpg"><figcaption>The deck in June. © Jane Roe</figcaption></figure>
+    <p>{MORE}</p><figure><img src="alt.jpg"><figcaption>Die alte Brücke (Foto: Stadtarchiv)</figcaption></figure>
+    <figure><img src="map.jpg"><figcaption>Step two: the deck is laid.</figcaption></figure></article></body></html>"""
+    doc = _strip(page)
+    assert _kept(doc) == ["The bridge opens", STORY, MORE, "Step two: the deck is laid."]
+    assert [(b.kind, b.text) for b in doc.boilerplate] == [
+        ("other", "The deck in June. © Jane Roe"),
+        ("other", "Die alte Brücke (Foto: Stadtarchiv)"),
+    ]

@@ -85,7 +85,7 @@ _RELATED_LABELS = (
     # de
     r"(?:ähnliche|verwandte|weitere|neueste) (?:beiträge|artikel|themen|nachrichten)\b.*|mehr (?:zum|aus|von|zu)\b.*|"
     r"(?:das|dies) könnte (?:sie|dich) (?:auch )?interessieren\b.*|auch interessant\b.*|lesen sie (?:auch|mehr)\b.*|"
-    r"weiterlesen|meistgelesen\b.*|(?:am )?meist(?:en)? gelesen\b.*|"
+    r"(?:zum )?weiterlesen|meistgelesen\b.*|(?:am )?meist(?:en)? gelesen\b.*|"
     # fr, es, pt, it
     r"(?:à )?lire (?:aussi|également|la suite)\b.*|sur le même sujet|dans la même rubrique|articles? similaires|"
     r"les plus lus\b.*|lea (?:también|más)\b.*|leer más|te puede interesar\b.*|(?:noticias|artículos) relacionad[oa]s|"
@@ -95,13 +95,14 @@ _RELATED_LABELS = (
     r"gerelateerde artikelen|meest gelezen"
 )
 _COMMENTS_LABELS = (
-    r"comments?|\d+ comments?|view comments|(?:\d+ |letzte )?kommentare?|(?:\d+ )?commentaires?|"
+    r"comments?|\d+ comments?|view comments|no comments(?: yet)?|(?:\d+ |letzte |(?:bisher |noch )?keine )?kommentare?|(?:\d+ )?commentaires?|"
     r"(?:\d+ )?comentarios?|(?:\d+ )?komentarze?|(?:\d+ )?commenti|(?:\d+ )?reacties"
 )
 _OTHER_LABELS = (
     r"advertisement|sponsored(?: content)?|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|reklama|"
     r"advertentie|filed under\b.*|(?:photo(?:graph)?|image) (?:by|credit)\b.*|credits?|\d+ min(?:ute)? read|"
-    r"print(?: this)?(?: recipe| article| page)?|drucken|imprimer|staff writer|sorted by\b.*"
+    r"print(?: this)?(?: recipe| article| page)?|(?:rezept |artikel |seite |beitrag )?drucken|imprimer|staff writer|"
+    r"sorted by\b.*|about the author|über (?:den|die) autor(?:in)?"
 )
 _LABEL_KINDS: tuple[tuple[str, BoilerplateKind], ...] = (
     (_RELATED_LABELS, "related"),
@@ -120,6 +121,15 @@ TEASER_PREFIX = re.compile(
 # A credit line: "Photo: Jane Doe", "Foto: dpa", "Source: Reuters".
 CREDIT = re.compile(
     r"^\s*\(?(?:photo|foto|bild(?:er)?|image|imagen|abbildung|credit|crédito|source|quelle|źródło|fuente|fonte)s?\s*:",
+    re.IGNORECASE,
+)
+# A picture's credit anywhere in its caption: a copyright sign, a credit label ("Foto: dpa",
+# "(Photo: Jane Doe)") or a stock-photo agency. A caption that credits its picture is the
+# picture's legend, written for the picture rather than as part of the story.
+PICTURE_CREDIT = re.compile(
+    r"©|\b(?:photo|foto|bild|image|quelle|source|credit|crédito|fuente|fonte|źródło)s?\s*:|"
+    r"\b(?:getty ?images|istock(?:photo)?|shutterstock|stock\.adobe|adobe ?stock|fotolia|unsplash|pixabay|"
+    r"picture[ -]alliance|imago images)\b",
     re.IGNORECASE,
 )
 # Labels that stand inside articles as well as around them: photo credits, advertisement

@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 
 from pipeline.config import StripConfig
 from pipeline.records import BlockKind, BoilerplateKind
-from pipeline.stages.strip.cues import PUNCTUATION, SENTENCE_ENDS, Cues
+from pipeline.stages.strip.cues import PICTURE_CREDIT, PUNCTUATION, SENTENCE_ENDS, Cues
 from pipeline.stages.strip.declared import Declared
 from pipeline.stages.strip.ending import end_at_site_voice
 from pipeline.stages.strip.lead import LEAD_KINDS, Lead, close_ancestors, keep_lead
@@ -37,6 +37,7 @@ from pipeline.stages.strip.tags import (
     ARTICLE_TAGS,
     BLOCK_KINDS,
     BLOCK_TAGS,
+    CAPTION_HINT,
     CONTENT_HINT,
     CREDIT_HINT,
     FURNITURE_TAGS,
@@ -163,7 +164,7 @@ _PAGE_WRAPPERS = frozenset(("form", "fieldset"))
 _HEADLINE_TAGS = frozenset(("main", "h1"))
 # Blocks of running text whose links may be citations (not list items: a list of linked
 # sentences is a list of teasers more often than not).
-_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "other"))
+_CITING_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "table", "other"))
 _LIST_TAGS = frozenset(("ul", "ol"))
 # The headings of a teaser card; an `h1` is the page's own headline, never a card's.
 _CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -454,6 +455,8 @@ class HtmlPath:
             if own.chars <= self.config.credit_max_chars and (tag.get("class") or tag.get("id")):
                 own.credit = CREDIT_HINT.search(f"{tag.get('class') or ''} {tag.get('id') or ''}") is not None
             own.caption = tag.tag == "figcaption"
+            if not own.credit and self.config.drop_credited_captions and own.chars <= self.config.credit_max_chars:
+                own.credit = _is_caption(tag) and _credits_picture(tag)
         page_chars = max(1, stats[root].chars)
         # A script without spaces says as much in fewer characters (`Cues.prose_length`); most
         # pages have none of it, and there a run's length in characters is its prose length.
@@ -637,3 +640,16 @@ def _main_region(root: HtmlElement, stats: dict[HtmlElement, _Stats], share: flo
             break
         region = best
     return region
+
+
+def _is_caption(element: HtmlElement) -> bool:
+    """Whether an element is a picture's caption: a `figcaption`, or a box whose class or id names a caption."""
+    if element.tag == "figcaption":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return CAPTION_HINT.search(names) is not None
+
+
+def _credits_picture(caption: HtmlElement) -> bool:
+    """Whether a caption names its picture's source (`cues.PICTURE_CREDIT`): then it is the picture's legend."""
+    return PICTURE_CREDIT.search(element_text(caption)) is not None

@@ -17,7 +17,7 @@ from pipeline.records import BlockKind
 from pipeline.stages.strip.pieces import Piece
 
 # Blocks that make an article's lead: paragraphs, and a standfirst set as a heading (not captions).
-LEAD_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "heading", "other"))
+LEAD_KINDS: frozenset[BlockKind] = frozenset(("paragraph", "heading", "table", "other"))
 
 
 @dataclass(frozen=True)

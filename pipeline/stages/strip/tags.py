@@ -26,8 +26,8 @@ BLOCK_KINDS: dict[str, BlockKind] = {
     "dd": "list_item",
     "blockquote": "quote",
     "pre": "other",
-    "td": "other",
-    "th": "other",
+    "td": "table",
+    "th": "table",
     "address": "other",
 }
 CONTAINER_TAGS = [
@@ -66,7 +66,7 @@ BLOCK_TAGS = frozenset([*BLOCK_KINDS, *CONTAINER_TAGS])
 # Inside a paragraph or list item these still split it into several blocks.
 NESTED_BLOCK_TAGS = frozenset(name for name in BLOCK_TAGS if name not in ("br", "hr"))
 # An article is more than one of these, however long it is.
-LEAF_BLOCK_TAGS = frozenset(name for name, kind in BLOCK_KINDS.items() if kind != "other")
+LEAF_BLOCK_TAGS = frozenset(name for name, kind in BLOCK_KINDS.items() if kind not in ("table", "other"))
 # Elements that hold the article itself: part of its frame, never furniture.
 ARTICLE_TAGS = frozenset(("main", "article", "h1"))
 FURNITURE_TAGS: dict[str, BoilerplateKind] = {
@@ -120,6 +120,8 @@ TEASER_HINT = _class_words(r"\w*teaser\w*")
 # Who took a picture or owns it ("credit", "photo-credit", "copyright-note", "attribution"):
 # a credit line, dropped wherever it stands, even inside a caption or a paragraph.
 CREDIT_HINT = _class_words("credits? copyright attribution")
+# A box named for a picture's caption ("media__caption", "image-caption").
+CAPTION_HINT = _class_words("caption")
 # Inline styles that hide an element from every reader.
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.IGNORECASE)
 
