@@ -35,7 +35,7 @@ class BoilerplateStripper(Stage):
     """Remove menus, forms, footers, share bars and copyright lines; keep the article."""
 
     name: ClassVar[str] = "strip"
-    version: ClassVar[str] = "7"
+    version: ClassVar[str] = "8"
     reads: ClassVar[frozenset[str]] = frozenset({"content", "content_format"})
     writes: ClassVar[frozenset[str]] = frozenset({"text", "blocks", "boilerplate"})
 
