@@ -360,7 +360,8 @@ def test_a_table_in_a_text_dump_is_data_not_a_menu() -> None:
     table = "Team P W D L Pts\n1 Rovers 34 25 5 80\n2 United 34 22 7 73\n3 Athletic 34 20 6 66"
     dump = f"Home\nNews\nSport\n\nThe final table\n\n{PROSE}\n\n{table}\n\n{PROSE}\n\nCopyright 2024 The Paper"
     doc = _strip(dump, "text")
-    assert all(row in doc.text for row in table.split("\n")[1:])
+    rows = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "table"]
+    assert rows == table.split("\n")[1:]
     assert [b.kind for b in doc.boilerplate] == ["navigation"] * 3 + ["copyright"]
 
 
@@ -474,3 +475,13 @@ def test_german_page_labels_have_their_kinds() -> None:
     assert cue_kind("No comments yet") == "comments"
     assert cue_kind("Über den Autor") == "other"
     assert cue_kind("Artikel drucken") == "other"
+
+
+def test_the_cells_of_a_table_in_the_article_are_table_blocks() -> None:
+    rows = "".join(f"<tr><td>{n}</td><td>Rovers {n}</td><td>{80 - 7 * n}</td></tr>" for n in range(1, 4))
+    table = f"<table><tr><th>Pos</th><th>Team</th><th>Pts</th></tr>{rows}</table>"
+    page = f"<html><body><nav><a href='/'>Home</a></nav><article><h1>The table</h1><p>{PROSE}</p>{table}<p>{PROSE}</p></article></body></html>"
+    doc = _strip(page, "html")
+    cells = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "table"]
+    assert cells == ["Pos", "Team", "Pts", "1", "Rovers 1", "73", "2", "Rovers 2", "66", "3", "Rovers 3", "59"]
+    assert [b.kind for b in doc.blocks if b.kind != "table"] == ["heading", "paragraph", "paragraph"]

@@ -232,6 +232,8 @@ class TextPath:
                 yield Piece(collapse(line), drop_kind=dropped)
             elif LIST_MARKER.match(line):
                 yield Piece(collapse(line), "list_item")
+            elif self.cues.is_data_row(line):
+                yield Piece(collapse(line), "table")
             else:
                 yield Piece(collapse(line), heading_or_caption(line))
         if paragraph:
