@@ -82,12 +82,9 @@ EXPECTED_CORPUS: dict[str, tuple[str, str | None]] = {
 }
 
 
-
 def _records(out: Path) -> dict[str, dict[str, Any]]:
     lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
     return {record["id"]: record for record in map(json.loads, lines)}
-
-
 
 
 def _assert_outcomes(actual: dict[str, tuple[str, str | None]], expected: dict[str, tuple[str, str | None]]) -> None:

@@ -38,9 +38,6 @@ GOOD = "The Eurasia Foundation met in Moscow in July 2009 to plan the exchange p
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
 
-
-
-
 # F3: one small input must not stop the batch -------------------------------------------
 
 

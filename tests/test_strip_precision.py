@@ -96,7 +96,7 @@ def test_a_line_under_every_post_of_a_front_page_ends_none_of_them() -> None:
         f'<div class="post"><h2>Post {n}</h2><p>{STORY}</p><p>{MORE}</p><div>Share this: Facebook Twitter</div></div>'
         for n in range(3)
     )
-    doc = _strip(f"<html><body><div class=\"content\">{posts}</div></body></html>")
+    doc = _strip(f'<html><body><div class="content">{posts}</div></body></html>')
     assert doc.text.count(STORY) == 3
 
 

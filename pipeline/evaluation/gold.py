@@ -66,7 +66,8 @@ def detect_suite(path: Path) -> Suite:
     if "entities" in first and "text" in first:
         return "ner"
     raise PipelineError(
-        ErrorCode.BAD_GOLD_FILE, f"{path}: not a gold-text, boilerplate, temporal or ner gold file (fields: {sorted(first)})"
+        ErrorCode.BAD_GOLD_FILE,
+        f"{path}: not a gold-text, boilerplate, temporal or ner gold file (fields: {sorted(first)})",
     )
 
 
