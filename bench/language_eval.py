@@ -11,6 +11,7 @@ README): the disagreements are printed so they can be looked at. Run:
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import sys
 import time
@@ -20,11 +21,14 @@ from pathlib import Path
 
 from pipeline.config import StripConfig
 from pipeline.document import Document
+from pipeline.fingerprint import code_fingerprint
 from pipeline.pagemeta import detect_language
 from pipeline.records import Source
 
 GOLD = Path(next((a for a in sys.argv[1:] if not a.startswith("--")), "../shared/benchmarks/boilerplate/trafilatura_eval_all.jsonl.gz"))
-CACHE = Path("/tmp/language_eval_texts.json")
+# The article texts are kept between runs, under the pipeline code's fingerprint: a change
+# to the strip stage gives new texts.
+CACHE = Path(f"/tmp/language_eval_texts-{code_fingerprint()[:16]}.json")
 
 
 def article_texts() -> list[tuple[str, str, str]]:
@@ -76,6 +80,10 @@ def main() -> None:
         "lingua": lambda: lingua_detector(False),
     }
     for name, make in detectors.items():
+        if name.startswith("lingua") and importlib.util.find_spec("lingua") is None:
+            # lingua is not a dependency of the pipeline: install it beside to compare.
+            print(f"  {name:22} skipped: lingua-language-detector is not installed")
+            continue
         started = time.perf_counter()
         detect = make()
         detect("warm up the model with a sentence of English text")
