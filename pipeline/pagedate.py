@@ -27,16 +27,13 @@ _DATE = re.compile(
 # The spaces in a numeric date written "4. 2. 2022".
 _SPACED_NUMERIC = re.compile(r"(?<=\d\.)\s+(?=\d)")
 # Words that label a publication date, in the languages of the web's news pages.
-_PUBLISHED_LABEL = re.compile(
-    r"(?:ver[öo]ffentlicht|erschienen|erstellt|publiziert|published|posted|written|publié|publicado|pubblicato)"
-    r"(?:\s+(?:am|on|le|el|il))?\s*:?\s*$",
-    re.IGNORECASE,
+_PUBLISHED_WORDS = (
+    r"ver[öo]ffentlicht|erschienen|erstellt|publiziert|published|posted|written|publié|publicado|pubblicato"
 )
+# A label of its own: "Veröffentlicht am:", "Published on".
+_PUBLISHED_LABEL = re.compile(rf"(?:{_PUBLISHED_WORDS})(?:\s+(?:am|on|le|el|il))?\s*:?\s*$", re.IGNORECASE)
 # A word of such a label anywhere in a line: the lines worth reading for one.
-_PUBLISHED_WORD = re.compile(
-    r"ver[öo]ffentlicht|erschienen|erstellt|publiziert|published|posted|written|publié|publicado|pubblicato",
-    re.IGNORECASE,
-)
+_PUBLISHED_WORD = re.compile(_PUBLISHED_WORDS, re.IGNORECASE)
 # Words that say a date is the last change, not the publication.
 _UPDATED = re.compile(
     r"aktualisiert|updated|geändert|änderung|modified|last edited|mis à jour|actualizado|aggiornato", re.IGNORECASE

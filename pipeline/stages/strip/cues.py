@@ -157,10 +157,10 @@ COMMENTS_TAB = re.compile(
     r"^\s*(?:comments|kommentare|commentaires|comentarios|komentarze|commenti|reacties)\s*:?\s*$", re.IGNORECASE
 )
 # The site's rules for its comments stand where they begin: "The following comments are owned by
-# whoever posted them", "Please read our comment policy", "we require civility".
+# whoever posted them", "Please read our comment policy".
 COMMENT_RULES = re.compile(
     r"\bthe following comments\b|\bcomments? (?:are|is) (?:owned|the (?:property|responsibility))\b|"
-    r"\bcomment(?:s|ing)? (?:policy|guidelines|rules)\b|\bwe require civility\b",
+    r"\bcomment(?:s|ing)? (?:policy|guidelines|rules)\b",
     re.IGNORECASE,
 )
 # A site's legal notice states its rights with a year or in so many words, however long it runs
