@@ -41,7 +41,7 @@ _BYLINE = re.compile(
 _LABEL_ALONE = re.compile(rf"^{_BYLINE_LABEL}\s*:?$", re.IGNORECASE)
 # A date and the writer's name after it in one line: "11.12.2019 - Jane Roe", "04.02.2022 | 13:10 Uhr | Jane Roe".
 _DATED_NAME = re.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b[^\n]{0,20}?\s[-–|]\s+([^\n]+)$")
-# A user name, as sites show their writers' accounts: "jane42", "ThE_PaiN", "c1ph4".
+# A user name, as sites show their writers' accounts: "jane42", "Night_Owl", "k9fan".
 _USER_NAME = re.compile(r"^[^\W_][\w.-]{1,29}$")
 # The characters of a name: letters, digits (user names), spaces, and . - ' _ as in "J.R. O'Neil-Smith".
 _NAME_CHARACTERS = re.compile(r"^[\w .'’_-]+$")
@@ -120,7 +120,7 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
 
     In order: a link marked `rel="author"`; a link to an author's page (`/author/NAME`,
     `/autor/NAME`...); a short element that reads as a byline ("By Jane Miller", "Von Max
-    Muster", "Autor: Peter Maahn", "Posted by Jane Miller", "Ein Artikel von Pamela Roe"),
+    Muster", "Autor: Peter Roe", "Posted by Jane Miller", "Ein Artikel von Pamela Roe"),
     whose name is its next one to four capitalised words, up to the end of the element
     that holds them. The first one in the page wins: bylines stand next to the headline,
     above the comments. Failing those, a line that is a date and a name after a dash or a
@@ -147,7 +147,7 @@ def page_byline(tree: HtmlElement, max_chars: int) -> str | None:
         if len(text) > max_chars:
             continue
         if _LABEL_ALONE.match(text):
-            # "<h5>Autor:</h5> Peter Maahn": the name is the text after the label's element.
+            # "<h5>Autor:</h5> Peter Roe": the name is the text after the label's element.
             text = f"{text} {_following_text(element)}"
         match = _BYLINE.match(text)
         if match is not None:

@@ -2,7 +2,7 @@
 
 Besides the publication time a page declares in its metadata (`pipeline.pagemeta`), a page
 shows a date in its text: in the line under the headline ("Von Jane Roe | 12.01.2022"),
-or after a label ("Veröffentlicht am 16.08.2019", "Published on May 3, 2020"). That is the
+or after a label ("Veröffentlicht am 14.08.2019", "Published on May 3, 2020"). That is the
 date a reader takes for the article's; `shown_dates` reads them. Dates are read by htmldate's
 parser of date expressions (numeric and with month names in the languages it knows).
 """
@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from pipeline.pagetitle import fold, headline_text, is_home_link
 
-# A date as pages write one: "16.08.2019", "2019-08-16", "16. August 2019", "16 août 2019", "Aug 16, 2019".
+# A date as pages write one: "14.08.2019", "2019-08-14", "14. August 2019", "14 août 2019", "Aug 14, 2019".
 _DATE = re.compile(
     r"\b(\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?\s+(?:19|20)\d{2}"
     r"|[^\W\d_]{3,10}\.?\s+\d{1,2},\s+(?:19|20)\d{2})\b"
@@ -99,7 +99,7 @@ def shown_dates(tree: HtmlElement, earliest: str, latest: str, max_chars: int, r
 def _labelled_date(tree: HtmlElement, bounds: tuple[str, str], max_chars: int) -> str | None:
     search = _PUBLISHED_WORD.search
     for element in tree.iter():
-        # A line is an element's first text or the text after it ("<br>Erschienen am: 01.11.2023");
+        # A line is an element's first text or the text after it ("<br>Erschienen am: 02.11.2023");
         # a comment's own text is no line.
         own = element.text if isinstance(element.tag, str) and element.tag not in _UNREAD else None
         for line, holder in ((own, element), (element.tail, element.getparent())):
@@ -108,7 +108,7 @@ def _labelled_date(tree: HtmlElement, bounds: tuple[str, str], max_chars: int) -
             if any(ancestor.tag in _ASIDE for ancestor in (holder, *holder.iterancestors())):
                 continue
             # The line, else the element that holds it with its date
-            # ("<span>Veröffentlicht am</span> <time>16.08.2019</time>").
+            # ("<span>Veröffentlicht am</span> <time>14.08.2019</time>").
             for text in (line, short_text(holder, max_chars), short_text(holder.getparent(), max_chars)):
                 day = _labelled_day(" ".join((text or "").split())[:max_chars], bounds)
                 if day is not None:

@@ -31,10 +31,10 @@ def test_the_declared_publication_time_is_read_as_written_not_converted() -> Non
 
 def test_the_publication_time_beats_the_modification_time() -> None:
     head = (
-        '<meta name="date" content="2022-12-20T16:55:21+00:00">'
-        '<meta property="article:modified_time" content="2022-12-20T16:55:21+00:00">'
-        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-12-21T10:49:28+01:00",'
-        ' "dateModified": "2022-12-20T16:55:21+00:00"}</script>'
+        '<meta name="date" content="2022-12-19T15:41:07+00:00">'
+        '<meta property="article:modified_time" content="2022-12-19T15:41:07+00:00">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-12-21T09:12:44+01:00",'
+        ' "dateModified": "2022-12-19T15:41:07+00:00"}</script>'
     )
     assert published(page(head)) == "2022-12-21"
 
@@ -65,11 +65,11 @@ def test_a_placeholder_publication_date_is_not_believed() -> None:
 @pytest.mark.parametrize(
     ("body", "author"),
     [
-        ('<p>By <a rel="author" href="/people/17">Amelie Marie Nishizawa</a></p>', "Amelie Marie Nishizawa"),
+        ('<p>By <a rel="author" href="/people/17">Ada Marie Lindqvist</a></p>', "Ada Marie Lindqvist"),
         ('<span class="meta"><a href="https://blog.example/author/daniel">Daniel</a></span>', "Daniel"),
         ("<p><i>von Daniela Obers</i></p>", "Daniela Obers"),
         ("<div>par <span>Didier Roy</span>, 21 juin 2018</div>", "Didier Roy"),
-        ('<div class="meta"><h5>Autor: </h5>Peter Maahn/SP-X</div>', "Peter Maahn"),
+        ('<div class="meta"><h5>Autor: </h5>Peter Roe/AB-C</div>', "Peter Roe"),
     ],
 )
 def test_bylines(body: str, author: str) -> None:
@@ -89,12 +89,15 @@ def lxml_tree(html: str) -> HtmlElement:
 
 
 def test_the_page_title_held_inside_a_longer_headline() -> None:
-    headline = "Politics | St. Louis Park elects a new mayor"
-    assert article_title("St. Louis Park elects a new mayor", [headline], "Twin Cities") == (
-        "St. Louis Park elects a new mayor"
+    headline = "Politics | Lakeside Park elects a new mayor"
+    assert article_title("Lakeside Park elects a new mayor", [headline], "Twin Cities") == (
+        "Lakeside Park elects a new mayor"
     )
     # A title of one or two words is too common to be told inside a headline.
-    assert article_title("Wurmkiste", ["Wurmkiste Wurmkiste selber bauen"], None) == "Wurmkiste Wurmkiste selber bauen"
+    assert (
+        article_title("Regentonne", ["Regentonne Regentonne selber bauen"], None)
+        == "Regentonne Regentonne selber bauen"
+    )
 
 
 def test_the_settings_reach_the_metadata_stage_through_the_registry() -> None:

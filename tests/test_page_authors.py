@@ -26,7 +26,7 @@ def test_a_link_marked_as_the_author_names_a_user_name_too_but_not_in_the_footer
 def test_bylines_after_a_verb_of_writing_a_kind_of_piece_or_a_label_of_their_own() -> None:
     assert author_of(body="<div>Posted on September 21, 2020 by Jane Roe</div>") == "Jane Roe"
     assert author_of(body="<div>Ein Artikel von <strong>Pamela Roe</strong> | 27.01.2022</div>") == "Pamela Roe"
-    assert author_of(body="<div><h5>Autor: </h5>Peter Roe/SP-X</div>") == "Peter Roe"
+    assert author_of(body="<div><h5>Autor: </h5>Peter Roe/AB-C</div>") == "Peter Roe"
 
 
 def test_a_date_and_a_name_after_a_dash() -> None:

@@ -20,20 +20,20 @@ def test_the_date_shown_under_the_headline_beats_a_date_in_the_head() -> None:
 
 
 def test_a_date_under_the_headline_marked_as_an_update_is_not_the_publication() -> None:
-    head = '<meta property="article:published_time" content="2022-01-11T09:50:00+01:00">'
-    body = "<h1>Quay closed</h1><p>Aktualisiert am 21.01.2022, 11:39 Uhr</p>"
-    assert published(head, body) == "2022-01-11"
+    head = '<meta property="article:published_time" content="2022-01-12T07:40:00+01:00">'
+    body = "<h1>Quay closed</h1><p>Aktualisiert am 24.01.2022, 08:15 Uhr</p>"
+    assert published(head, body) == "2022-01-12"
 
 
 def test_a_labelled_publication_date_on_its_own_line() -> None:
-    body = "<h2>Quay closed</h2>" + STORY * 3 + "<p>Letzte Änderung: 31.10.2023<br>Erschienen am: 01.11.2023</p>"
-    assert published(body=body) == "2023-11-01"
+    body = "<h2>Quay closed</h2>" + STORY * 3 + "<p>Letzte Änderung: 28.10.2023<br>Erschienen am: 02.11.2023</p>"
+    assert published(body=body) == "2023-11-02"
 
 
 def test_labelled_dates_in_the_list_of_other_articles_do_not_count() -> None:
     head = '<meta property="article:published_time" content="2022-01-26T10:00:00+01:00">'
     body = (
-        '<aside><ul><li><a href="/x">Other story</a> <span>veröffentlicht am Januar 20, 2022</span></li></ul></aside>'
+        '<aside><ul><li><a href="/x">Other story</a> <span>veröffentlicht am Januar 19, 2022</span></li></ul></aside>'
     )
     assert published(head, body) == "2022-01-26"
 

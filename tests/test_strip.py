@@ -236,8 +236,8 @@ def test_calls_to_action_are_boilerplate_even_as_sentences() -> None:
     assert cue_kind("12 Kommentare") == "comments"
     assert cue_kind("Foto: Jane Doe") == "other"
     assert cue_kind("Release Date:") == "other"
-    assert cue_kind("Primary Funding Source:") is None  # a heading of the article's own
-    assert cue_kind("Perry Bacon Jr. is a senior writer for FiveThirtyEight.") == "other"
+    assert cue_kind("Main Data Source:") is None  # a heading of the article's own
+    assert cue_kind("Jane Roe Jr. is a senior writer for The Harbour Gazette.") == "other"
     assert cue_kind("The company said its subscribers grew by a tenth over the year.") is None
 
 
