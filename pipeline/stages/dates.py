@@ -606,7 +606,7 @@ def _plain_english_date(expression: str) -> dt.datetime | None:
     """The date a "[day] month year" expression names, as English-only dateparser reads it; None for others.
 
     For these expressions dateparser's answer is the calendar date itself, the first of the
-    month without a day (`PREFER_DAY_OF_MONTH`), whatever `DATE_ORDER` (tests/test_dates.py
+    month without a day (`PREFER_DAY_OF_MONTH`), whatever `DATE_ORDER` (tests/test_dates_plain.py
     compares them for every month form and day); its first call costs about 0.3 s of set-up
     a process (time-zone and locale patterns), more than all the English dates of a batch.
     A day the month does not have is left to dateparser.
