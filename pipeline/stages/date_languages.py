@@ -43,6 +43,7 @@ from dateparser.languages.loader import default_loader
 from pipeline.config import DatesConfig
 from pipeline.records import DateMention, Precision
 from pipeline.stages.date_arithmetic import Reading, Resolved, yearless
+from pipeline.stages.date_spans import longest_first, paragraph_spans
 from pipeline.stages.languages import date_reading, month_names
 
 _DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])"
@@ -52,7 +53,6 @@ _YEAR = r"(?P<y>\d{4})"
 # A skip word of at most this many letters can join the parts of a date ("de", "del").
 _MAX_JOINING_LETTERS = 3
 _TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _DIGIT = re.compile(r"\d")
 
 Shape = Literal["range", "day_month_year", "month_year", "day_month", "numeric"]
@@ -153,20 +153,12 @@ class _Found:
 def _candidates(text: str, patterns: LanguagePatterns) -> Iterator[_Found]:
     """Non-overlapping matches, the longest at each position; no date crosses a blank line."""
     found: list[_Found] = []
-    gaps = list(_BLANK_LINE.finditer(text))
-    starts = [0] + [gap.end() for gap in gaps]
-    ends = [gap.start() for gap in gaps] + [len(text)]
-    for begin, end in zip(starts, ends, strict=True):
+    for begin, end in paragraph_spans(text):
         if not _DIGIT.search(text, begin, end):
             continue
         for shape, regex in patterns.patterns:
             found.extend(_Found(shape, m.start(), m.end(), m) for m in regex.finditer(text, begin, end))
-    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
-    taken_until = -1
-    for candidate in found:
-        if candidate.start >= taken_until:
-            taken_until = candidate.end
-            yield candidate
+    return longest_first(found)
 
 
 def foreign_dates(

@@ -54,6 +54,7 @@ from pipeline.stages.date_arithmetic import (
 )
 from pipeline.stages.date_context import Tense, reads_as_count, tense_near, year_by_context
 from pipeline.stages.date_languages import foreign_dates, merged
+from pipeline.stages.date_spans import longest_first, paragraph_spans
 
 _MONTHS = MONTH_NUMBERS
 # Month names must be capitalized: "may" and "march" in lower case are a verb and a walk.
@@ -511,22 +512,10 @@ def _names_something(candidate: _Candidate, text: str) -> bool:
     return cue in ("the", "a", "an") and _NAME_AFTER_MONTH.match(following) is not None
 
 
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
-
-
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """The spans of `text` between blank lines (the article's blocks): no date crosses one."""
-    start = 0
-    for gap in _BLANK_LINE.finditer(text):
-        yield start, gap.start()
-        start = gap.end()
-    yield start, len(text)
-
-
 def _candidates(text: str) -> Iterator[_Candidate]:
     """Yield non-overlapping candidate spans, longest first at each position."""
     matches: list[_Candidate] = []
-    for start, end in _paragraphs(text):
+    for start, end in paragraph_spans(text):
         # Most paragraphs have no month, year or relative word at all; the twenty patterns
         # scanned every character of them, half of this stage's time.
         present = {name for name, feature in _FEATURES.items() if feature.search(text, start, end)}
@@ -537,14 +526,10 @@ def _candidates(text: str) -> Iterator[_Candidate]:
                 # A cue word makes the match a date but is not part of the expression.
                 begin = match.end("cue") if match.groupdict().get("cue") else match.start()
                 matches.append(_Candidate(pattern.kind, begin, match.end(), match))
-    matches.sort(key=lambda c: (c.start, -(c.end - c.start)))
-    taken_until = -1
-    for candidate in matches:
-        if candidate.start >= taken_until:
-            taken_until = candidate.end
-            # "every Monday", "each year": a set of times, not a date.
-            if not _SET_CUE.search(text, max(0, candidate.start - 10), candidate.start):
-                yield candidate
+    for candidate in longest_first(matches):
+        # "every Monday", "each year": a set of times, not a date.
+        if not _SET_CUE.search(text, max(0, candidate.start - 10), candidate.start):
+            yield candidate
 
 
 def _anchor_in_text(absolutes: list[DateMention], text: str, position: int) -> DateMention | None:
