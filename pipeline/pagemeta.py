@@ -51,15 +51,16 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _OVERLONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)[^>]{10000,}(?:>|\Z)")
 _LETTER = re.compile(r"[^\W\d_]")
-_ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
-# The meta keys that name the publication itself (not the page's last change).
-# A time given in UTC: "T23:11:59Z", "T23:11:59.000+00:00", "T23:11:59+0000".
+# The day an ISO date or timestamp starts with (also the metadata stage's, for the head's dates).
+ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 # A UTC time on the hour at 21:00, 22:00 or 23:00: midnight of the next day one to three hours
 # east of Greenwich (Europe, Africa, the Middle East), as sites store a publication day.
 _MIDNIGHT_EAST = re.compile(r"T2[123]:00(?::00(?:\.0+)?)?\s*(?:Z|[+-]00:?00)$")
+# A time given in UTC: "T23:11:59Z", "T23:11:59.000+00:00", "T23:11:59+0000".
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$")
 # An ISO time with its offset from UTC: "2021-03-02T10:00:00+01:00", "...T10:00+0530".
 _OFFSET_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b")
+# The meta keys that name the publication itself (not the page's last change).
 _PUBLISHED_KEYS = frozenset({"article:published_time", "og:article:published_time", "datepublished"})
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
 # trafilatura and htmldate log every page they cannot date or parse; the record says enough.
@@ -220,7 +221,7 @@ def declared_publication_date(tree: HtmlElement, earliest: str, latest: str) -> 
     for script in tree.xpath("//script[@type='application/ld+json']"):
         candidates.extend(_JSON_LD_PUBLISHED.findall(script.text or ""))
     for candidate in candidates:
-        match = _ISO_DAY_START.match(candidate)
+        match = ISO_DAY_START.match(candidate)
         if match and earliest <= match.group(1) <= latest:
             return candidate.strip()
     return None

@@ -14,7 +14,6 @@ text by py3langid.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,7 +21,7 @@ from lxml.html import HtmlElement
 
 from pipeline.config import MetadataConfig
 from pipeline.document import Document
-from pipeline.pagemeta import DEFAULT_CONFIG, detect_language, page_metadata, read_page, warm_up
+from pipeline.pagemeta import DEFAULT_CONFIG, ISO_DAY_START, detect_language, page_metadata, read_page, warm_up
 from pipeline.stages.base import Stage
 from pipeline.stages.strip.parse import element_text, repair_markup
 from pipeline.stages.strip.pieces import collapse
@@ -43,7 +42,6 @@ _DATE_META_KEYS = frozenset(
         "sailthru.date",
     }
 )
-_ISO_DAY_START = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
 
 @dataclass(frozen=True)
@@ -82,11 +80,11 @@ def html_published(page: HtmlElement) -> str | None:
     for meta in page.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in _DATE_META_KEYS:
-            match = _ISO_DAY_START.match(meta.get("content") or "")
+            match = ISO_DAY_START.match(meta.get("content") or "")
             if match:
                 return match.group(1)
     for time in page.iter("time"):
-        match = _ISO_DAY_START.match(time.get("datetime") or "")
+        match = ISO_DAY_START.match(time.get("datetime") or "")
         if match:
             return match.group(1)
     return None
